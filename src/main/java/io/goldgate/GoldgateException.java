@@ -1,0 +1,50 @@
+package io.goldgate;
+
+/**
+ * A failure a caller can act on. Each protocol front end (Delta Sharing REST, Flight) turns the
+ * {@link Kind} into its own status and error body; the message is shown to the caller, so it must
+ * never carry secrets or internal paths.
+ */
+public class GoldgateException extends RuntimeException {
+
+  public enum Kind {
+    /** The object does not exist, or the caller may not know it exists. */
+    NOT_FOUND,
+    /** A parameter has a value this call cannot accept. */
+    INVALID_ARGUMENT,
+    /** The request body or a token cannot be parsed at all. */
+    MALFORMED,
+    /** No credentials, unknown credentials or expired credentials. */
+    UNAUTHENTICATED,
+    /** Known caller, but this operation is not allowed (expired or tampered URL, ...). */
+    PERMISSION_DENIED,
+    /** Valid request for something this server or this table does not support. */
+    UNSUPPORTED,
+    /** The data behind the request is broken (corrupt log, missing file). */
+    DATA_ERROR
+  }
+
+  private final Kind kind;
+
+  public GoldgateException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public GoldgateException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public static GoldgateException notFound(String message) {
+    return new GoldgateException(Kind.NOT_FOUND, message);
+  }
+
+  public static GoldgateException invalid(String message) {
+    return new GoldgateException(Kind.INVALID_ARGUMENT, message);
+  }
+}

@@ -1,0 +1,33 @@
+package io.goldgate.access;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Someone outside the lake who may read some shares.
+ *
+ * @param grantedShares lower-cased names of the shares this recipient may read
+ */
+public record Recipient(String name, List<Token> tokens, Set<String> grantedShares) {
+
+  public Recipient {
+    tokens = List.copyOf(tokens);
+    grantedShares =
+        grantedShares.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public boolean mayRead(String share) {
+    return grantedShares.contains(share.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * A bearer token as stored: never the token itself, only its SHA-256.
+   *
+   * @param sha256 the 32 bytes of SHA-256 over the token's UTF-8 bytes
+   * @param expiresAt when the token stops working, or null for never
+   */
+  public record Token(byte[] sha256, Instant expiresAt) {}
+}

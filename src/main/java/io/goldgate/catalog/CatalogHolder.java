@@ -1,0 +1,22 @@
+package io.goldgate.catalog;
+
+import io.goldgate.config.GoldgateConfig;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Validator;
+
+/** Loads the share catalog once at start-up; a broken catalog stops the gateway. */
+@Startup
+@ApplicationScoped
+public class CatalogHolder {
+
+  private final ShareCatalog catalog;
+
+  public CatalogHolder(GoldgateConfig config, Validator validator) {
+    this.catalog = new CatalogLoader(validator).load(config.shares().dir());
+  }
+
+  public ShareCatalog catalog() {
+    return catalog;
+  }
+}

@@ -1,0 +1,65 @@
+package io.goldgate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything an operator can set under the {@code goldgate.} prefix. */
+@ConfigMapping(prefix = "goldgate")
+public interface GoldgateConfig {
+
+  /** Where shares, schemas, tables and recipients are declared. */
+  Shares shares();
+
+  /** The Delta Sharing REST endpoint. */
+  Sharing sharing();
+
+  /** Keys used to sign file URLs and page tokens. */
+  Signing signing();
+
+  /** Delta table access. */
+  Lake lake();
+
+  interface Shares {
+    /**
+     * Directory holding the {@code *.yaml} share catalog files (env {@code GOLDGATE_SHARES_DIR}).
+     * Relative table locations in a file are resolved against the file's own directory.
+     */
+    @WithDefault("shares")
+    Path dir();
+  }
+
+  interface Sharing {
+    /**
+     * Base URL that recipients use to reach this gateway, e.g. {@code https://share.example.com}.
+     * File URLs are built on it. When absent, the base URL of each incoming request is used, which
+     * is right unless a proxy rewrites the host.
+     */
+    Optional<String> publicUrl();
+
+    /** How long a pre-signed file URL stays valid. */
+    @WithDefault("1h")
+    Duration urlLifetime();
+
+    /** Largest page a list call returns, whatever {@code maxResults} asks for. */
+    @WithDefault("500")
+    int maxPageSize();
+  }
+
+  interface Signing {
+    /**
+     * Secret for the HMAC-SHA256 signatures of file URLs and page tokens (env {@code
+     * GOLDGATE_SIGNING_KEY}), at least 32 characters. All replicas of one deployment must share it.
+     * When absent a random key is made at start-up, so URLs and page tokens die with the process.
+     */
+    Optional<String> key();
+  }
+
+  interface Lake {
+    /** How many table snapshots (with their file lists) stay cached, across all tables. */
+    @WithDefault("64")
+    int snapshotCacheSize();
+  }
+}

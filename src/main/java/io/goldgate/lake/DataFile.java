@@ -1,0 +1,157 @@
+package io.goldgate.lake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goldgate.lake.predicate.ColumnRange;
+import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.predicate.TypedValues;
+import java.util.Map;
+
+/**
+ * One data file of a table snapshot, as the Delta log describes it.
+ *
+ * @param path the {@code add.path} of the log: a URL-encoded path relative to the table root, or
+ *     an absolute URI
+ * @param stats the raw JSON statistics string, or null
+ */
+public final class DataFile {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String path;
+  private final long size;
+  private final long modificationTime;
+  private final Map<String, String> partitionValues;
+  private final String stats;
+  private final boolean hasDeletionVector;
+  /** Parsed on first use and kept: the same cached snapshot serves many pruned queries. */
+  private volatile FileStats parsedStats;
+
+  public DataFile(
+      String path,
+      long size,
+      long modificationTime,
+      Map<String, String> partitionValues,
+      String stats,
+      boolean hasDeletionVector) {
+    this.path = path;
+    this.size = size;
+    this.modificationTime = modificationTime;
+    this.partitionValues = partitionValues;
+    this.stats = stats;
+    this.hasDeletionVector = hasDeletionVector;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public long modificationTime() {
+    return modificationTime;
+  }
+
+  public Map<String, String> partitionValues() {
+    return partitionValues;
+  }
+
+  public String stats() {
+    return stats;
+  }
+
+  public boolean hasDeletionVector() {
+    return hasDeletionVector;
+  }
+
+  /** Parsed {@code stats}; a missing or unreadable stats string gives empty stats. */
+  public FileStats parsedStats() {
+    FileStats parsed = parsedStats;
+    if (parsed == null) {
+      parsed = FileStats.NONE;
+      if (stats != null && !stats.isEmpty()) {
+        try {
+          parsed = FileStats.parse(JSON.readTree(stats));
+        } catch (Exception e) {
+          parsed = FileStats.NONE;
+        }
+      }
+      parsedStats = parsed;
+    }
+    return parsed;
+  }
+
+  /** Row count from the stats, or -1 when the log does not say. */
+  public long numRecords() {
+    FileStats s = parsedStats();
+    return s.numRecords() == null ? -1 : s.numRecords();
+  }
+
+  /** What this file tells about one column, for pruning. */
+  public ColumnRange range(TableColumns.Column column, FileStats fileStats) {
+    if (column.partition()) {
+      if (!partitionValues.containsKey(column.physicalName())) {
+        return ColumnRange.UNKNOWN;
+      }
+      Filter.ValueType type = column.valueType();
+      return type == null
+          ? ColumnRange.UNKNOWN
+          : ColumnRange.exactly(TypedValues.parsePartitionValue(partitionValues.get(column.physicalName()), type));
+    }
+    return fileStats.range(column);
+  }
+
+  /** Min/max/null counts of the top-level columns, keyed by physical column name. */
+  public record FileStats(Long numRecords, JsonNode minValues, JsonNode maxValues, JsonNode nullCount) {
+    static final FileStats NONE = new FileStats(null, null, null, null);
+
+    /** Delta truncates long string stats, so a bound this long or longer is only a prefix. */
+    private static final int STRING_STATS_PREFIX = 32;
+
+    static FileStats parse(JsonNode node) {
+      JsonNode n = node.get("numRecords");
+      return new FileStats(
+          n == null || !n.canConvertToLong() ? null : n.asLong(),
+          node.get("minValues"),
+          node.get("maxValues"),
+          node.get("nullCount"));
+    }
+
+    @SuppressWarnings("unchecked")
+    ColumnRange range(TableColumns.Column column) {
+      if (numRecords == null || column.valueType() == null) {
+        return ColumnRange.UNKNOWN;
+      }
+      String key = column.physicalName();
+      JsonNode nulls = nullCount == null ? null : nullCount.get(key);
+      boolean nullsKnown = nulls != null && nulls.canConvertToLong();
+      boolean mayHaveNulls = !nullsKnown || nulls.asLong() > 0;
+      boolean mayHaveValues = !nullsKnown || nulls.asLong() < numRecords;
+      JsonNode min = minValues == null ? null : minValues.get(key);
+      JsonNode max = maxValues == null ? null : maxValues.get(key);
+      if (min == null || max == null || !min.isValueNode() || !max.isValueNode()) {
+        return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
+      }
+      try {
+        Comparable<Object> lo = TypedValues.parseLiteral(min.asText(), column.valueType());
+        Comparable<Object> hi = TypedValues.parseLiteral(max.asText(), column.valueType());
+        switch (column.valueType()) {
+          case STRING -> {
+            if (max.asText().length() >= STRING_STATS_PREFIX) {
+              hi = null;
+            }
+          }
+          // Timestamp stats are truncated to milliseconds, so the true maximum may be up to 1 ms
+          // above the recorded one.
+          case TIMESTAMP -> hi = (Comparable<Object>) (Object) ((java.time.Instant) (Object) hi).plusMillis(1);
+          default -> {}
+        }
+        return new ColumnRange(lo, hi, mayHaveNulls, mayHaveValues);
+      } catch (RuntimeException e) {
+        return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
+      }
+    }
+  }
+}

@@ -1,0 +1,385 @@
+package io.goldgate.lake;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.MapValue;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.exceptions.UnsupportedProtocolVersionException;
+import io.delta.kernel.exceptions.UnsupportedTableFeatureException;
+import io.delta.kernel.internal.SnapshotImpl;
+import io.delta.kernel.internal.TableImpl;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.goldgate.GoldgateException;
+import io.goldgate.GoldgateException.Kind;
+import io.goldgate.config.GoldgateConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads Delta tables through Delta Kernel and keeps recently used snapshots (with their file lists)
+ * so that repeated queries of the same version never replay the log again.
+ */
+@ApplicationScoped
+public class DeltaLake {
+
+  private static final Logger LOG = Logger.getLogger(DeltaLake.class);
+
+  private final Engine engine = new LakeEngine(new LocalFileIO());
+  private final Map<Path, Long> lastKnownVersion = new ConcurrentHashMap<>();
+  private final Map<SnapshotKey, TableSnapshot> cache;
+
+  private record SnapshotKey(Path root, long version) {}
+
+  @jakarta.inject.Inject
+  public DeltaLake(GoldgateConfig config) {
+    this(config.lake().snapshotCacheSize());
+  }
+
+  public DeltaLake(int cacheSize) {
+    this.cache =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<SnapshotKey, TableSnapshot> eldest) {
+                return size() > cacheSize;
+              }
+            });
+  }
+
+  /**
+   * The newest committed version. Warm calls only check that the last version seen still exists
+   * and whether the next ones appeared: two file-existence checks instead of a log listing.
+   */
+  public long latestVersion(TableRef table) {
+    Path log = table.root().resolve("_delta_log");
+    Long known = lastKnownVersion.get(table.root());
+    if (known != null && Files.exists(commitFile(log, known))) {
+      long v = known;
+      while (Files.exists(commitFile(log, v + 1))) {
+        v++;
+      }
+      lastKnownVersion.put(table.root(), v);
+      return v;
+    }
+    long latest = listLatestVersion(table, log);
+    lastKnownVersion.put(table.root(), latest);
+    return latest;
+  }
+
+  private static long listLatestVersion(TableRef table, Path log) {
+    if (!Files.isDirectory(log)) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta log at its location");
+    }
+    long max = -1;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(log)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.length() >= 25 && name.charAt(20) == '.' && isDigits(name, 20)
+            && (name.endsWith(".json") && name.length() == 25 || name.contains(".checkpoint"))) {
+          max = Math.max(max, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+    } catch (IOException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log cannot be listed", e);
+    }
+    if (max < 0) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log has no commits");
+    }
+    return max;
+  }
+
+  private static boolean isDigits(String s, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!Character.isDigit(s.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  static Path commitFile(Path log, long version) {
+    return log.resolve(String.format("%020d.json", version));
+  }
+
+  public TableSnapshot latest(TableRef table) {
+    return at(table, latestVersion(table));
+  }
+
+  /** The snapshot at an exact version, from the cache when possible. */
+  public TableSnapshot at(TableRef table, long version) {
+    if (version < 0) {
+      throw GoldgateException.invalid("Version must be >= 0, got " + version);
+    }
+    SnapshotKey key = new SnapshotKey(table.root(), version);
+    TableSnapshot cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    long latest = latestVersion(table);
+    if (version > latest) {
+      throw GoldgateException.invalid("Version " + version + " of " + table.displayName() + " does not exist: the latest version is " + latest);
+    }
+    TableSnapshot loaded =
+        kernelCall(table, "load version " + version, () -> toSnapshot(table, kernelTable(table).getSnapshotAsOfVersion(engine, version)));
+    cache.put(key, loaded);
+    return loaded;
+  }
+
+  /** The latest version committed at or before {@code timestamp}. */
+  public TableSnapshot asOf(TableRef table, Instant timestamp) {
+    long version =
+        kernelCall(table, "find the version as of " + timestamp, () -> {
+          TableImpl kernel = (TableImpl) kernelTable(table);
+          return kernel.getVersionBeforeOrAtTimestamp(engine, timestamp.toEpochMilli());
+        });
+    return at(table, version);
+  }
+
+  /** The earliest version committed at or after {@code timestamp}. */
+  public long versionAtOrAfter(TableRef table, Instant timestamp) {
+    return kernelCall(table, "find the version at or after " + timestamp, () -> {
+      TableImpl kernel = (TableImpl) kernelTable(table);
+      return kernel.getVersionAtOrAfterTimestamp(engine, timestamp.toEpochMilli());
+    });
+  }
+
+  /**
+   * The add, remove and metadata actions of each commit from {@code start} to {@code end}
+   * (inclusive), in commit order.
+   */
+  public List<LogChange> changes(TableRef table, long start, long end) {
+    return kernelCall(table, "read versions " + start + " to " + end, () -> readChanges(table, start, end));
+  }
+
+  private List<LogChange> readChanges(TableRef table, long start, long end) {
+    TableImpl kernel = (TableImpl) kernelTable(table);
+    var actions =
+        java.util.Set.of(
+            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.ADD,
+            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.REMOVE,
+            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.METADATA);
+    List<LogChange> changes = new ArrayList<>();
+    try (CloseableIterator<ColumnarBatch> batches = kernel.getChanges(engine, start, end, actions)) {
+      while (batches.hasNext()) {
+        ColumnarBatch batch = batches.next();
+        StructType schema = batch.getSchema();
+        ColumnVector versions = batch.getColumnVector(schema.indexOf("version"));
+        ColumnVector timestamps = batch.getColumnVector(schema.indexOf("timestamp"));
+        ColumnVector add = batch.getColumnVector(schema.indexOf("add"));
+        ColumnVector remove = batch.getColumnVector(schema.indexOf("remove"));
+        ColumnVector metadata = batch.getColumnVector(schema.indexOf("metaData"));
+        StructType addType = (StructType) schema.get("add").getDataType();
+        StructType removeType = (StructType) schema.get("remove").getDataType();
+        for (int row = 0; row < batch.getSize(); row++) {
+          long version = versions.getLong(row);
+          long timestamp = timestamps.getLong(row);
+          if (!add.isNullAt(row)) {
+            changes.add(new LogChange.Added(version, timestamp, fileOf(add, addType, row), bool(add, addType, "dataChange", row)));
+          } else if (!remove.isNullAt(row)) {
+            changes.add(new LogChange.Removed(version, timestamp, fileOf(remove, removeType, row), bool(remove, removeType, "dataChange", row)));
+          } else if (!metadata.isNullAt(row)) {
+            var m = io.delta.kernel.internal.actions.Metadata.fromColumnVector(metadata, row);
+            changes.add(
+                new LogChange.MetadataChanged(
+                    version,
+                    timestamp,
+                    new TableSnapshot.Metadata(
+                        m.getId(),
+                        m.getName().orElse(null),
+                        m.getDescription().orElse(null),
+                        m.getSchemaString(),
+                        partitionColumns(m),
+                        Map.copyOf(m.getConfiguration()),
+                        m.getCreatedTime().orElse(null))));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return changes;
+  }
+
+  private static List<String> partitionColumns(io.delta.kernel.internal.actions.Metadata m) {
+    var array = m.getPartitionColumns();
+    List<String> names = new ArrayList<>(array.getSize());
+    for (int i = 0; i < array.getSize(); i++) {
+      names.add(array.getElements().getString(i));
+    }
+    return List.copyOf(names);
+  }
+
+  private static boolean bool(ColumnVector struct, StructType type, String field, int row) {
+    ColumnVector v = struct.getChild(type.indexOf(field));
+    return !v.isNullAt(row) && v.getBoolean(row);
+  }
+
+  private static DataFile fileOf(ColumnVector struct, StructType type, int row) {
+    ColumnVector size = struct.getChild(type.indexOf("size"));
+    int modOrdinal = type.indexOf("modificationTime");
+    ColumnVector mod = modOrdinal < 0 ? null : struct.getChild(modOrdinal);
+    ColumnVector pv = struct.getChild(type.indexOf("partitionValues"));
+    ColumnVector stats = struct.getChild(type.indexOf("stats"));
+    ColumnVector dv = struct.getChild(type.indexOf("deletionVector"));
+    return new DataFile(
+        struct.getChild(type.indexOf("path")).getString(row),
+        size.isNullAt(row) ? 0 : size.getLong(row),
+        mod == null || mod.isNullAt(row) ? 0 : mod.getLong(row),
+        toMap(pv.isNullAt(row) ? null : pv.getMap(row)),
+        stats.isNullAt(row) ? null : stats.getString(row),
+        !dv.isNullAt(row));
+  }
+
+  /** Commit time of one version, in epoch milliseconds. */
+  public long commitTimestamp(TableRef table, long version) {
+    return at(table, version).timestamp();
+  }
+
+  /** Raw Kernel access for readers that need more than the file list (Flight, CDF). */
+  public Engine engine() {
+    return engine;
+  }
+
+  Table kernelTable(TableRef table) {
+    return Table.forPath(engine, LocalFileIO.toUri(table.root()));
+  }
+
+  private TableSnapshot toSnapshot(TableRef table, Snapshot snapshot) {
+    SnapshotImpl impl = (SnapshotImpl) snapshot;
+    io.delta.kernel.internal.actions.Metadata m = impl.getMetadata();
+    io.delta.kernel.internal.actions.Protocol p = impl.getProtocol();
+    var metadata =
+        new TableSnapshot.Metadata(
+            m.getId(),
+            m.getName().orElse(null),
+            m.getDescription().orElse(null),
+            m.getSchemaString(),
+            List.copyOf(snapshot.getPartitionColumnNames()),
+            Map.copyOf(m.getConfiguration()),
+            m.getCreatedTime().orElse(null));
+    var protocol =
+        new TableSnapshot.Protocol(
+            p.getMinReaderVersion(), p.getMinWriterVersion(), copyOf(p.getReaderFeatures()), copyOf(p.getWriterFeatures()));
+    long timestamp = snapshot.getTimestamp(engine);
+    Supplier<List<DataFile>> files = () -> kernelCall(table, "list the files of version " + snapshot.getVersion(), () -> listFiles(snapshot));
+    return new TableSnapshot(snapshot.getVersion(), timestamp, metadata, protocol, snapshot, files);
+  }
+
+  private static java.util.Set<String> copyOf(java.util.Set<String> s) {
+    return s == null ? java.util.Set.of() : java.util.Set.copyOf(s);
+  }
+
+  private List<DataFile> listFiles(Snapshot snapshot) {
+    long started = System.nanoTime();
+    Scan scan = snapshot.getScanBuilder().build();
+    List<DataFile> files = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+      while (batches.hasNext()) {
+        FilteredColumnarBatch filtered = batches.next();
+        ColumnarBatch batch = filtered.getData();
+        Optional<ColumnVector> selection = filtered.getSelectionVector();
+        int addOrdinal = batch.getSchema().indexOf("add");
+        StructType addType = (StructType) batch.getSchema().at(addOrdinal).getDataType();
+        ColumnVector add = batch.getColumnVector(addOrdinal);
+        ColumnVector path = add.getChild(addType.indexOf("path"));
+        ColumnVector partitionValues = add.getChild(addType.indexOf("partitionValues"));
+        ColumnVector size = add.getChild(addType.indexOf("size"));
+        ColumnVector modificationTime = add.getChild(addType.indexOf("modificationTime"));
+        ColumnVector deletionVector = add.getChild(addType.indexOf("deletionVector"));
+        int statsOrdinal = addType.indexOf("stats");
+        ColumnVector stats = statsOrdinal < 0 ? null : add.getChild(statsOrdinal);
+        for (int row = 0; row < batch.getSize(); row++) {
+          if (selection.isPresent() && (selection.get().isNullAt(row) || !selection.get().getBoolean(row))) {
+            continue;
+          }
+          if (add.isNullAt(row)) {
+            continue;
+          }
+          files.add(
+              new DataFile(
+                  path.getString(row),
+                  size.getLong(row),
+                  modificationTime.isNullAt(row) ? 0 : modificationTime.getLong(row),
+                  toMap(partitionValues.isNullAt(row) ? null : partitionValues.getMap(row)),
+                  stats == null || stats.isNullAt(row) ? null : stats.getString(row),
+                  !deletionVector.isNullAt(row)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LOG.debugf("Listed %d files of %s version %d in %d ms", files.size(), snapshot.getPath(), snapshot.getVersion(), (System.nanoTime() - started) / 1_000_000);
+    return files;
+  }
+
+  static Map<String, String> toMap(MapValue map) {
+    if (map == null || map.getSize() == 0) {
+      return Map.of();
+    }
+    Map<String, String> out = new HashMap<>(map.getSize() * 2);
+    ColumnVector keys = map.getKeys();
+    ColumnVector values = map.getValues();
+    for (int i = 0; i < map.getSize(); i++) {
+      out.put(keys.getString(i), values.isNullAt(i) ? null : values.getString(i));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Runs a Kernel call and turns its failures into errors a caller can act on. Kernel messages
+   * carry file paths, so they are logged here and replaced by a message without them.
+   */
+  <T> T kernelCall(TableRef table, String what, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (GoldgateException e) {
+      throw e;
+    } catch (TableNotFoundException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta table at its location", e);
+    } catch (io.delta.kernel.exceptions.InvalidTableException e) {
+      LOG.warnf("Table %s is invalid: %s", table.displayName(), e.getMessage());
+      throw new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log is invalid", e);
+    } catch (UnsupportedTableFeatureException | UnsupportedProtocolVersionException e) {
+      throw new GoldgateException(Kind.UNSUPPORTED, "Table " + table.displayName() + " uses Delta features this gateway cannot read: " + redact(e.getMessage(), table), e);
+    } catch (KernelException e) {
+      LOG.infof("Kernel refused to %s of %s: %s", what, table.displayName(), e.getMessage());
+      throw GoldgateException.invalid("Cannot " + what + " of " + table.displayName() + ": " + redact(e.getMessage(), table));
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Failed to %s of %s", what, table.displayName());
+      throw new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log or data files are damaged or unreadable", e);
+    }
+  }
+
+  /** Strips the table's location out of a Kernel message. */
+  static String redact(String message, TableRef table) {
+    if (message == null) {
+      return "";
+    }
+    String root = table.root().toString();
+    return message
+        .replace(LocalFileIO.toUri(table.root()), "<table>/")
+        .replace("file:" + root, "<table>")
+        .replace(root, "<table>")
+        .replaceAll("file:/\\S*", "<file>");
+  }
+}

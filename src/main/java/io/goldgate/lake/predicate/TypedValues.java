@@ -1,0 +1,88 @@
+package io.goldgate.lake.predicate;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+
+/** Parses the textual values of predicates, partition values and stats into comparable values. */
+public final class TypedValues {
+
+  /** Delta partition values for timestamps: {@code 2024-01-05 10:00:00[.ffffff]}. */
+  private static final DateTimeFormatter PARTITION_TIMESTAMP =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
+
+  private TypedValues() {}
+
+  /** The comparison type of a Delta schema type name, or null when pruning cannot use it. */
+  public static Filter.ValueType ofDeltaType(String deltaType) {
+    if (deltaType == null) return null;
+    String t = deltaType.toLowerCase(Locale.ROOT);
+    if (t.startsWith("decimal")) return Filter.ValueType.DECIMAL;
+    return switch (t) {
+      case "byte", "short", "integer", "long" -> Filter.ValueType.LONG;
+      case "float", "double" -> Filter.ValueType.DOUBLE;
+      case "string" -> Filter.ValueType.STRING;
+      case "date" -> Filter.ValueType.DATE;
+      case "timestamp", "timestamp_ntz" -> Filter.ValueType.TIMESTAMP;
+      case "boolean" -> Filter.ValueType.BOOL;
+      default -> null;
+    };
+  }
+
+  /** A literal from a predicate; widened so that int/long and float/double compare together. */
+  @SuppressWarnings("unchecked")
+  public static Comparable<Object> parseLiteral(String text, Filter.ValueType type) {
+    Object value =
+        switch (type) {
+          case BOOL -> parseBoolean(text);
+          case INT, LONG -> Long.parseLong(text.strip());
+          case FLOAT, DOUBLE -> Double.parseDouble(text.strip());
+          case DECIMAL -> new BigDecimal(text.strip());
+          case STRING -> text;
+          case DATE -> LocalDate.parse(text.strip());
+          case TIMESTAMP -> parseTimestamp(text.strip());
+        };
+    return (Comparable<Object>) value;
+  }
+
+  /** A partition value as stored in the Delta log; empty means null. */
+  public static Object parsePartitionValue(String text, Filter.ValueType type) {
+    if (text == null || (text.isEmpty() && type != Filter.ValueType.STRING)) {
+      return null;
+    }
+    return parseLiteral(text, type);
+  }
+
+  private static Boolean parseBoolean(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("true")) return Boolean.TRUE;
+    if (t.equals("false")) return Boolean.FALSE;
+    throw new IllegalArgumentException("not a boolean: " + text);
+  }
+
+  /** Accepts ISO-8601 instants and offsets, Delta partition timestamps, and bare dates. */
+  static Instant parseTimestamp(String text) {
+    if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+      return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+    }
+    if (text.length() == 10) {
+      return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+    if (text.indexOf('T') > 0) {
+      return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+    }
+    return LocalDateTime.parse(text, PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,113 @@
+package io.goldgate.sharing;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Signer;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.lake.DataFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Pre-signed URLs to the gateway's own file endpoint, for tables on local disk. A URL names the
+ * table by id and the file by its path inside the table, and carries an expiry and an HMAC over
+ * all three: without the signing key none of them can be changed.
+ */
+@ApplicationScoped
+public class FileUrls {
+
+  static final String PURPOSE = "file-url";
+  public static final String PATH = "/delta-sharing/files/";
+
+  private final Signer signer;
+  private final GoldgateConfig config;
+  private final Clock clock;
+
+  public FileUrls(Signer signer, GoldgateConfig config) {
+    this.signer = signer;
+    this.config = config;
+    this.clock = Clock.systemUTC();
+  }
+
+  /** When URLs issued now expire, in epoch milliseconds. */
+  public long expiryFromNow() {
+    return clock.millis() + config.sharing().urlLifetime().toMillis();
+  }
+
+  /**
+   * @param requestBase the base URI of the incoming request, used when no public URL is configured
+   */
+  public String url(URI requestBase, SharedTable table, DataFile file, long expiresAt) {
+    String relative = relativePath(table, file.path());
+    String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
+    String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
+    return base + PATH + table.id() + "/" + encoded + "?expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
+  }
+
+  static String payload(String tableId, String relativePath, long expiresAt) {
+    return tableId + "\n" + relativePath + "\n" + expiresAt;
+  }
+
+  private static String origin(URI base) {
+    String s = base.toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** Checks signature then expiry; returns the relative path the URL was issued for. */
+  public String verify(String tableId, String encodedPath, String expires, String signature) {
+    String relative;
+    long expiresAt;
+    try {
+      relative = new String(Base64.getUrlDecoder().decode(encodedPath), StandardCharsets.UTF_8);
+      expiresAt = Long.parseLong(expires);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL is malformed");
+    }
+    if (!signer.verify(PURPOSE, payload(tableId, relative, expiresAt), signature)) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL has an invalid signature");
+    }
+    if (clock.millis() >= expiresAt) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL expired at " + java.time.Instant.ofEpochMilli(expiresAt) + "; query the table again for fresh URLs");
+    }
+    return relative;
+  }
+
+  /**
+   * The log's {@code add.path} as a plain path relative to the table root. Absolute paths are
+   * accepted only when they point inside the table.
+   */
+  static String relativePath(SharedTable table, String logPath) {
+    String decoded;
+    if (logPath.contains(":")) {
+      URI uri = URI.create(logPath);
+      if (!"file".equals(uri.getScheme())) {
+        throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside local storage");
+      }
+      Path absolute = Path.of(uri).normalize();
+      if (!absolute.startsWith(table.root())) {
+        throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside its own directory, which are not shared");
+      }
+      return table.root().relativize(absolute).toString();
+    }
+    decoded = URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    return decoded;
+  }
+
+  /** The file id of the protocol: stable for a file across requests, opaque to clients. */
+  public static String fileId(String logPath) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(logPath.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

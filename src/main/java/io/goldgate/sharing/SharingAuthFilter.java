@@ -1,0 +1,31 @@
+package io.goldgate.sharing;
+
+import io.goldgate.access.BearerAuthenticator;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Every Delta Sharing call needs a bearer token, except file downloads: their pre-signed URL is
+ * the credential, as with object-store URLs.
+ */
+public class SharingAuthFilter {
+
+  private final BearerAuthenticator authenticator;
+  private final CurrentRecipient current;
+
+  public SharingAuthFilter(BearerAuthenticator authenticator, CurrentRecipient current) {
+    this.authenticator = authenticator;
+    this.current = current;
+  }
+
+  @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+  public void authenticate(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (!path.startsWith("/delta-sharing/") || path.startsWith(FileUrls.PATH)) {
+      return;
+    }
+    current.set(authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+  }
+}

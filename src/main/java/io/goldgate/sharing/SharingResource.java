@@ -1,0 +1,164 @@
+package io.goldgate.sharing;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goldgate.GoldgateException;
+import io.goldgate.sharing.model.GetShareResponse;
+import io.goldgate.sharing.model.Page;
+import io.goldgate.sharing.model.QueryRequest;
+import io.goldgate.sharing.model.SchemaItem;
+import io.goldgate.sharing.model.ShareItem;
+import io.goldgate.sharing.model.TableItem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+
+/** The Delta Sharing REST API: a thin adapter from HTTP to {@link ShareDirectory} and {@link TableQueries}. */
+@Path("/delta-sharing")
+@Produces(MediaType.APPLICATION_JSON)
+public class SharingResource {
+
+  static final String NDJSON = "application/x-ndjson; charset=utf-8";
+  static final String TABLE_VERSION = "Delta-Table-Version";
+
+  private final ShareDirectory directory;
+  private final TableQueries queries;
+  private final CurrentRecipient recipient;
+  private final ObjectMapper json;
+
+  public SharingResource(ShareDirectory directory, TableQueries queries, CurrentRecipient recipient, ObjectMapper json) {
+    this.directory = directory;
+    this.queries = queries;
+    this.recipient = recipient;
+    this.json = json;
+  }
+
+  @GET
+  @Path("/shares")
+  public Page<ShareItem> listShares(@QueryParam("maxResults") String maxResults, @QueryParam("pageToken") String pageToken) {
+    return directory.listShares(recipient.get(), maxResults, pageToken);
+  }
+
+  @GET
+  @Path("/shares/{share}")
+  public GetShareResponse getShare(@PathParam("share") String share) {
+    return new GetShareResponse(directory.getShare(recipient.get(), share));
+  }
+
+  @GET
+  @Path("/shares/{share}/schemas")
+  public Page<SchemaItem> listSchemas(
+      @PathParam("share") String share, @QueryParam("maxResults") String maxResults, @QueryParam("pageToken") String pageToken) {
+    return directory.listSchemas(recipient.get(), share, maxResults, pageToken);
+  }
+
+  @GET
+  @Path("/shares/{share}/schemas/{schema}/tables")
+  public Page<TableItem> listTables(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @QueryParam("maxResults") String maxResults,
+      @QueryParam("pageToken") String pageToken) {
+    return directory.listTables(recipient.get(), share, schema, maxResults, pageToken);
+  }
+
+  @GET
+  @Path("/shares/{share}/all-tables")
+  public Page<TableItem> listAllTables(
+      @PathParam("share") String share, @QueryParam("maxResults") String maxResults, @QueryParam("pageToken") String pageToken) {
+    return directory.listAllTables(recipient.get(), share, maxResults, pageToken);
+  }
+
+  @GET
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}/version")
+  public Response version(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @QueryParam("startingTimestamp") String startingTimestamp) {
+    long version = queries.version(recipient.get(), share, schema, table, startingTimestamp);
+    return Response.ok().header(TABLE_VERSION, version).build();
+  }
+
+  /** The protocol's deprecated form of {@code /version}, still sent by older clients. */
+  @HEAD
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}")
+  public Response legacyVersion(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @QueryParam("startingTimestamp") String startingTimestamp) {
+    return version(share, schema, table, startingTimestamp);
+  }
+
+  @GET
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}/metadata")
+  @Produces(NDJSON)
+  public Response metadata(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @QueryParam("version") String version,
+      @QueryParam("timestamp") String timestamp,
+      @HeaderParam(Capabilities.HEADER) String capabilities) {
+    return ndjson(queries.metadata(recipient.get(), share, schema, table, version, timestamp, Capabilities.parse(capabilities)));
+  }
+
+  @POST
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}/query")
+  @Produces(NDJSON)
+  public Response query(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @HeaderParam(Capabilities.HEADER) String capabilities,
+      @Context UriInfo uri,
+      String body) {
+    QueryRequest request = parseQuery(body);
+    return ndjson(queries.query(recipient.get(), share, schema, table, request, Capabilities.parse(capabilities), uri.getBaseUri()));
+  }
+
+  private QueryRequest parseQuery(String body) {
+    if (body == null || body.isBlank()) {
+      return QueryRequest.EMPTY;
+    }
+    try {
+      QueryRequest request = json.readValue(body, QueryRequest.class);
+      if (request == null) {
+        throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
+      }
+      return request;
+    } catch (JsonProcessingException e) {
+      throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body is not a valid query: " + e.getOriginalMessage());
+    }
+  }
+
+  private Response ndjson(TableResponse response) {
+    StreamingOutput out =
+        stream -> {
+          JsonGenerator generator = json.getFactory().createGenerator(stream);
+          generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+          generator.setRootValueSeparator(null);
+          response.body().writeTo(action -> {
+            generator.writeObject(action);
+            generator.writeRaw('\n');
+          });
+          generator.flush();
+        };
+    return Response.ok(out, NDJSON)
+        .header(TABLE_VERSION, response.tableVersion())
+        .header(Capabilities.HEADER, "responseformat=" + response.responseFormat())
+        .build();
+  }
+}
