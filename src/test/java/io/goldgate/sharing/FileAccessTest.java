@@ -1,0 +1,162 @@
+package io.goldgate.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.goldgate.access.Signer;
+import io.goldgate.testing.SampleLake;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Downloads through pre-signed file URLs: exact bytes, ranges, and every way a URL can be abused. */
+@QuarkusTest
+@WithTestResource(SampleLake.class)
+class FileAccessTest extends SharingApiTestBase {
+
+  private static final Signer TEST_SIGNER = new Signer(SampleLake.SIGNING_KEY);
+
+  record Issued(String tableId, String encodedPath, String relativePath, long expires, String sig) {
+    static Issued parse(String url) {
+      URI uri = URI.create(url);
+      String[] parts = uri.getPath().substring(FileUrls.PATH.length()).split("/");
+      String[] query = uri.getQuery().split("&");
+      return new Issued(
+          parts[0],
+          parts[1],
+          new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8),
+          Long.parseLong(query[0].substring("expires=".length())),
+          query[1].substring("sig=".length()));
+    }
+
+    String path() {
+      return FileUrls.PATH + tableId + "/" + encodedPath;
+    }
+  }
+
+  static Issued anyFileOf(String table) {
+    List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(table, "{}"));
+    return Issued.parse(files.get(0).get("url").asText());
+  }
+
+  /** The relative path from a query URL is only used to find the local file to compare with. */
+  static byte[] localBytes(String table, Issued issued) throws Exception {
+    return Files.readAllBytes(SampleLake.SAMPLE_LAKE.resolve(table).resolve(issued.relativePath()));
+  }
+
+  static String sign(String tableId, String relative, long expires) {
+    return TEST_SIGNER.sign(FileUrls.PURPOSE, FileUrls.payload(tableId, relative, expires));
+  }
+
+  static String encode(String relative) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aFileUrlDownloadsTheExactBytesWithoutABearerToken() throws Exception {
+    List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(SALES, "{}"));
+    for (JsonNode file : files) {
+      Issued issued = Issued.parse(file.get("url").asText());
+      byte[] body = given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig())
+          .then().statusCode(200).header("Accept-Ranges", "bytes").extract().asByteArray();
+      assertArrayEquals(localBytes("sales_daily", issued), body);
+      assertEquals(file.get("size").asLong(), body.length);
+    }
+  }
+
+  @Test
+  void theUrlIsAbsoluteAndWorksAsIssued() throws Exception {
+    String url = TableQueryTest.files(TableQueryTest.query(SALES, "{}")).get(0).get("url").asText();
+    URI uri = URI.create(url);
+    assertEquals(RestAssured.port, uri.getPort());
+    byte[] body = given().urlEncodingEnabled(false).get(url).then().statusCode(200).extract().asByteArray();
+    assertEquals("PAR1", new String(Arrays.copyOfRange(body, 0, 4), StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void rangeRequestsReturnPartialContent() throws Exception {
+    Issued issued = anyFileOf(SALES);
+    byte[] local = localBytes("sales_daily", issued);
+    String q = "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    byte[] head = given().urlEncodingEnabled(false).header("Range", "bytes=0-3").get(issued.path() + q)
+        .then().statusCode(206).header("Content-Range", "bytes 0-3/" + local.length).header("Content-Length", "4").extract().asByteArray();
+    assertEquals("PAR1", new String(head, StandardCharsets.US_ASCII));
+    byte[] tail = given().urlEncodingEnabled(false).header("Range", "bytes=-8").get(issued.path() + q).then().statusCode(206).extract().asByteArray();
+    assertArrayEquals(Arrays.copyOfRange(local, local.length - 8, local.length), tail);
+    byte[] rest = given().urlEncodingEnabled(false).header("Range", "bytes=100-").get(issued.path() + q).then().statusCode(206).extract().asByteArray();
+    assertArrayEquals(Arrays.copyOfRange(local, 100, local.length), rest);
+    given().urlEncodingEnabled(false).header("Range", "bytes=" + local.length + "-").get(issued.path() + q).then().statusCode(416)
+        .header("Content-Range", "bytes */" + local.length);
+    given().urlEncodingEnabled(false).head(issued.path() + q).then().statusCode(200).header("Content-Length", String.valueOf(local.length));
+  }
+
+  @Test
+  void aTamperedSignatureIs403() {
+    Issued issued = anyFileOf(SALES);
+    String bad = (issued.sig().charAt(0) == 'A' ? "B" : "A") + issued.sig().substring(1);
+    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires() + "&sig=" + bad).then().statusCode(403)
+        .body("errorCode", equalTo("PERMISSION_DENIED"));
+    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires()).then().statusCode(403);
+  }
+
+  @Test
+  void anExtendedExpiryBreaksTheSignature() {
+    Issued issued = anyFileOf(SALES);
+    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + (issued.expires() + 1_000_000) + "&sig=" + issued.sig()).then().statusCode(403);
+  }
+
+  @Test
+  void anotherFilesPathUnderTheSameSignatureIs403() {
+    List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(SALES, "{}"));
+    Issued a = Issued.parse(files.get(0).get("url").asText());
+    Issued b = Issued.parse(files.get(1).get("url").asText());
+    given().urlEncodingEnabled(false).get(FileUrls.PATH + a.tableId() + "/" + b.encodedPath() + "?expires=" + a.expires() + "&sig=" + a.sig())
+        .then().statusCode(403);
+  }
+
+  @Test
+  void anExpiredUrlIs403AndSaysSo() {
+    Issued issued = anyFileOf(SALES);
+    long past = System.currentTimeMillis() - 1000;
+    given().urlEncodingEnabled(false)
+        .get(issued.path().replace(issued.encodedPath(), encode(issued.relativePath())) + "?expires=" + past + "&sig=" + sign(issued.tableId(), issued.relativePath(), past))
+        .then().statusCode(403)
+        .body("errorCode", equalTo("PERMISSION_DENIED"))
+        .body("message", org.hamcrest.Matchers.containsString("expired"));
+  }
+
+  @Test
+  void evenAValidlySignedPathCannotLeaveTheTableDirectory() {
+    Issued issued = anyFileOf(SALES);
+    long expires = System.currentTimeMillis() + 60_000;
+    for (String escape : new String[] {"../customer_features/_delta_log/00000000000000000000.json", "../../sample.yaml", "/etc/passwd", "sale_date=2026-01-05/../../../../../../etc/hostname"}) {
+      given().urlEncodingEnabled(false)
+          .get(FileUrls.PATH + issued.tableId() + "/" + encode(escape) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), escape, expires))
+          .then().statusCode(403)
+          .body("errorCode", equalTo("PERMISSION_DENIED"));
+    }
+  }
+
+  @Test
+  void aSignedUrlForAMissingFileIs404() {
+    Issued issued = anyFileOf(SALES);
+    long expires = System.currentTimeMillis() + 60_000;
+    String missing = "sale_date=2026-01-05/no-such-file.parquet";
+    given().urlEncodingEnabled(false)
+        .get(FileUrls.PATH + issued.tableId() + "/" + encode(missing) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), missing, expires))
+        .then().statusCode(404).body("errorCode", equalTo("RESOURCE_DOES_NOT_EXIST"));
+    given().urlEncodingEnabled(false)
+        .get(FileUrls.PATH + "no-such-table/" + encode(missing) + "?expires=" + expires + "&sig=" + sign("no-such-table", missing, expires))
+        .then().statusCode(404);
+  }
+}

@@ -1,0 +1,137 @@
+package io.goldgate.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A share catalog for tests, built in a temporary directory before the gateway starts. It shares
+ * the bundled sample tables (written by delta-rs, see shares/sample-lake/regenerate.py) in place,
+ * plus copies that tests need in a particular state: one with a corrupt log, one whose commits
+ * carry known timestamps.
+ */
+public class SampleLake implements QuarkusTestResourceLifecycleManager {
+
+  public static final String PARTNER_TOKEN = "test-partner-token";
+  public static final String ANALYST_TOKEN = "test-analyst-token";
+  public static final String EXPIRED_TOKEN = "test-expired-token";
+  public static final String SIGNING_KEY = "test-signing-key-0123456789abcdef0123456789";
+
+  /** Commit times given to the commits of {@code retail.history.timed_sales}, version i at index i. */
+  public static final Instant[] TIMED_COMMITS = {
+    Instant.parse("2026-01-05T00:00:00Z"),
+    Instant.parse("2026-01-06T00:00:00Z"),
+    Instant.parse("2026-01-07T00:00:00Z"),
+    Instant.parse("2026-01-08T00:00:00Z"),
+    Instant.parse("2026-01-09T00:00:00Z"),
+  };
+
+  public static final Path SAMPLE_LAKE = Path.of("shares", "sample-lake").toAbsolutePath();
+
+  private Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("goldgate-test-catalog");
+      Path timed = copy(SAMPLE_LAKE.resolve("sales_daily"), dir.resolve("timed_sales"));
+      for (int v = 0; v < TIMED_COMMITS.length; v++) {
+        Files.setLastModifiedTime(timed.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
+      }
+      Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
+      Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
+      return Map.of("goldgate.shares.dir", dir.toString(), "goldgate.signing.key", SIGNING_KEY);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String catalogYaml() {
+    return """
+        shares:
+          - name: retail
+            comment: sample retail share
+            schemas:
+              - name: gold
+                tables:
+                  - name: sales_daily
+                    location: %1$s/sales_daily
+                    historyShared: true
+                  - name: customer_features
+                    location: %1$s/customer_features
+                    historyShared: true
+                  - name: inventory_levels
+                    location: %1$s/inventory_levels
+              - name: history
+                tables:
+                  - name: timed_sales
+                    location: timed_sales
+                    historyShared: true
+                  - name: corrupt_inventory
+                    location: corrupt_inventory
+          - name: finance
+            schemas:
+              - name: gold
+                tables:
+                  - name: customer_ltv
+                    location: %1$s/customer_features
+        recipients:
+          - name: partner
+            tokens:
+              - hash: sha256:%2$s
+            shares: [retail]
+          - name: analyst
+            tokens:
+              - hash: sha256:%3$s
+            shares: [RETAIL, finance]
+          - name: former-partner
+            tokens:
+              - hash: sha256:%4$s
+                expiresAt: 2020-01-01T00:00:00Z
+            shares: [retail]
+        """
+        .formatted(SAMPLE_LAKE, sha256(PARTNER_TOKEN), sha256(ANALYST_TOKEN), sha256(EXPIRED_TOKEN));
+  }
+
+  public static String sha256(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  @Override
+  public void stop() {
+    if (dir == null) return;
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp dir left behind is harmless
+    }
+  }
+}
