@@ -18,10 +18,12 @@ Run (from the repository root, with the venv of src/test/python/requirements.txt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -55,15 +57,21 @@ def _answers_401(base_url: str) -> bool:
         return False
 
 
-def _log_tail(log_path: Path, lines: int = 40) -> str:
+def _startup_failure(config, reason: str, cmd: list[str], log_path: Path, lines: int = 40) -> None:
     try:
-        return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+        tail = log_path.read_text(errors="replace").splitlines()[-lines:]
     except OSError:
-        return "<no log>"
+        tail = ["<no log>"]
+    # pytest.exit shows only the first line of its reason: put the log on (uncaptured) stderr first
+    capman = config.pluginmanager.getplugin("capturemanager")
+    with capman.global_and_fixture_disabled() if capman else contextlib.nullcontext():
+        sys.stderr.write(f"\n$ {' '.join(cmd)}\n--- last {lines} lines of {log_path} ---\n" + "\n".join(tail) + "\n")
+        sys.stderr.flush()
+    pytest.exit(f"{reason} (command and log tail on stderr; full log: {log_path})", 2)
 
 
 @pytest.fixture(scope="session")
-def gateway_url(tmp_path_factory):
+def gateway_url(request, tmp_path_factory):
     """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181)."""
     url = os.environ.get("GOLDGATE_URL")
     if url:
@@ -95,9 +103,9 @@ def gateway_url(tmp_path_factory):
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _answers_401(url):
             if proc.poll() is not None:
-                pytest.exit(f"gateway exited with {proc.returncode} during startup:\n{_log_tail(log_path)}", 2)
+                _startup_failure(request.config, f"gateway exited with {proc.returncode} during startup", cmd, log_path)
             if time.monotonic() > deadline:
-                pytest.exit(f"gateway did not answer 401 within {STARTUP_TIMEOUT_S}s:\n{_log_tail(log_path)}", 2)
+                _startup_failure(request.config, f"gateway did not answer 401 within {STARTUP_TIMEOUT_S}s", cmd, log_path)
             time.sleep(0.25)
         yield url
     finally:

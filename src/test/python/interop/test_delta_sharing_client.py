@@ -31,12 +31,12 @@ import pytest
 import requests
 from deltalake import DeltaTable, QueryBuilder
 
-from conftest import LAKE_DIR
-
 SHARE, SCHEMA = "retail", "gold"
 TABLES = ["sales_daily", "customer_features", "inventory_levels"]
 HISTORY_SHARED = ["sales_daily", "customer_features"]
 UTC = dt.timezone.utc
+# src/test/python/interop -> repository root -> shares/sample-lake
+LAKE_DIR = Path(__file__).resolve().parents[4] / "shares" / "sample-lake"
 
 # pandas dtype the delta-sharing connector (parquet response format) produces per Delta type
 CONNECTOR_DTYPES = {

@@ -1,0 +1,117 @@
+package io.goldgate.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogLoaderTest {
+
+  private static final String HASH = "sha256:" + "ab".repeat(32);
+  private static final Validator VALIDATOR =
+      Validation.byDefaultProvider().configure().messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
+
+  @TempDir Path dir;
+
+  private ShareCatalog load(String yaml) throws IOException {
+    Files.writeString(dir.resolve("shares.yaml"), yaml);
+    return new CatalogLoader(VALIDATOR).load(dir);
+  }
+
+  private void assertRefused(String yaml, String... expectedInMessage) {
+    CatalogException e = assertThrows(CatalogException.class, () -> load(yaml));
+    assertTrue(e.getMessage().contains(dir.resolve("shares.yaml").toString()), "names the file: " + e.getMessage());
+    for (String expected : expectedInMessage) {
+      assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void givenTheBundledSampleCatalog_whenLoaded_thenSharesTablesAndRecipientsResolve() {
+    ShareCatalog catalog = new CatalogLoader(VALIDATOR).load(Path.of("shares"));
+    assertEquals(2, catalog.shares().size());
+    SharedTable sales = catalog.table("RETAIL", "Gold", "Sales_Daily").orElseThrow();
+    assertEquals(Path.of("shares/sample-lake/sales_daily").toAbsolutePath(), sales.root());
+    assertTrue(sales.historyShared());
+    assertEquals(sales, catalog.tableById(sales.id()).orElseThrow());
+    assertEquals(2, catalog.recipients().size());
+  }
+
+  @Test
+  void givenNoIds_whenLoadedTwice_thenIdsAreStable() throws IOException {
+    String yaml = "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n";
+    String first = load(yaml).table("s", "x", "t").orElseThrow().id();
+    assertEquals(first, load(yaml).table("s", "x", "t").orElseThrow().id());
+  }
+
+  @Test
+  void givenAPlainTokenInsteadOfAHash_thenStartupNamesTheField() {
+    assertRefused(
+        "shares: []\nrecipients:\n  - name: r\n    tokens:\n      - hash: my-secret-token\n    shares: []\n",
+        "recipients[0].tokens[0].hash", "sha256:");
+  }
+
+  @Test
+  void givenAnUnknownField_thenStartupNamesIt() {
+    assertRefused("shares:\n  - name: s\n    schemas: []\n    colour: red\n", "colour");
+  }
+
+  @Test
+  void givenAWrongType_thenStartupNamesTheFieldPath() {
+    assertRefused(
+        "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n            historyShared: maybe\n",
+        "shares[0].schemas[0].tables[0].historyShared");
+  }
+
+  @Test
+  void givenAGrantOfAnUndeclaredShare_thenStartupNamesIt() {
+    assertRefused("shares: []\nrecipients:\n  - name: r\n    tokens:\n      - hash: " + HASH + "\n    shares: [ghost]\n", "recipients[0].shares[0]", "ghost");
+  }
+
+  @Test
+  void givenTheSameShareTwice_thenStartupRefusesTheSecond() {
+    assertRefused("shares:\n  - name: s\n    schemas: []\n  - name: S\n    schemas: []\n", "shares[1].name", "already declared");
+  }
+
+  @Test
+  void givenATableNameWithAPeriodOrSlash_thenStartupRefusesIt() {
+    assertRefused("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: a.b\n            location: t\n", "shares[0].schemas[0].tables[0].name");
+    assertRefused("shares:\n  - name: s/t\n    schemas: []\n", "shares[0].name");
+  }
+
+  @Test
+  void givenAMissingLocation_thenStartupNamesIt() {
+    assertRefused("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n", "shares[0].schemas[0].tables[0].location");
+  }
+
+  @Test
+  void givenBrokenYaml_thenStartupSaysSo() {
+    assertRefused("shares:\n  - name: \"unterminated\n", "YAML");
+  }
+
+  @Test
+  void givenAnObjectStoreLocation_thenStartupSaysItIsNotReadableYet() {
+    assertRefused("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: s3://bucket/t\n", "tables[0].location", "s3://bucket/t");
+  }
+
+  @Test
+  void givenTheSameTokenHashForTwoRecipients_thenStartupRefusesIt() {
+    assertRefused(
+        "recipients:\n  - name: a\n    tokens:\n      - hash: " + HASH + "\n    shares: []\n  - name: b\n    tokens:\n      - hash: " + HASH + "\n    shares: []\n",
+        "recipients[1].tokens[0].hash");
+  }
+
+  @Test
+  void givenAMissingDirectory_thenStartupSaysWhichSettingToFix() {
+    CatalogException e = assertThrows(CatalogException.class, () -> new CatalogLoader(VALIDATOR).load(dir.resolve("nope")));
+    assertTrue(e.getMessage().contains("goldgate.shares.dir"));
+  }
+}
