@@ -88,6 +88,9 @@ public final class CatalogLoader {
     try {
       parsed = yaml.readValue(Files.readString(file, StandardCharsets.UTF_8), CatalogFile.class);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException syntax) {
+        throw new CatalogException(file + ": not valid YAML near " + fieldPath(e) + ": " + syntax.getOriginalMessage(), e);
+      }
       throw new CatalogException(file + ": " + fieldPath(e) + ": " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new CatalogException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
