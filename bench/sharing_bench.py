@@ -17,7 +17,8 @@ What it does:
   4. Measures baselines on this machine: a naive Python log replay, delta-rs snapshot load, and
      downloading the same bytes (and a tiny file) from a minimal Python HTTP server over loopback.
 
-Dependencies: pyarrow, deltalake, requests (see bench/requirements.txt).
+Dependencies: pyarrow, deltalake, requests (all in src/test/python/requirements.txt).
+Needs ~200 MB disk for the default table and a few minutes (2 cores: generation ~15 s, run ~1 min).
 """
 from __future__ import annotations
 
@@ -394,6 +395,7 @@ class Client:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         t0 = time.perf_counter()
         r = self.s.request(method, self.base + path, data=body, headers=headers, stream=True)
+        self.last_ttfb = time.perf_counter() - t0  # status line and headers received
         data = b"".join(r.iter_content(1 << 20))
         t = time.perf_counter() - t0
         return t, r.status_code, r.headers, data
@@ -435,12 +437,38 @@ def check_query(body: bytes, status: int, headers, p: dict, problems: list[str],
 def measure_warm(c: Client, method: str, path: str, body, repeats: int, warmup: int) -> tuple[dict, bytes, int, dict]:
     for _ in range(warmup):
         c.call(method, path, body)
-    ts, last = [], None
+    ts, ttfbs, last = [], [], None
     for _ in range(repeats):
         t, status, headers, data = c.call(method, path, body)
         ts.append(t)
+        ttfbs.append(c.last_ttfb)
         last = (data, status, headers)
-    return stats(ts), last[0], last[1], last[2]
+    return {**stats(ts), "ttfb_median": statistics.median(ttfbs)}, last[0], last[1], last[2]
+
+
+def count_chunks(base: str, token: str, path: str) -> tuple[int, float]:
+    """One extra query read with raw chunked framing: how many HTTP chunks the body is sent in."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    conn.request("POST", path, body=b"{}", headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    r = conn.getresponse()
+    if r.getheader("Transfer-Encoding", "").lower() != "chunked":
+        n = len(r.read())
+        conn.close()
+        return 1, float(n)
+    fp, sizes = r.fp, []
+    while True:
+        size = int(fp.readline().split(b";")[0], 16)
+        if size == 0:
+            break
+        fp.read(size)
+        fp.readline()
+        sizes.append(size)
+    conn.close()
+    return len(sizes), sum(sizes) / max(1, len(sizes))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -474,9 +502,24 @@ def serve_static(directory: str, port: int) -> None:
     import functools
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+    # the query body framed like the gateway sends it: chunked, one chunk per NDJSON line (pre-built,
+    # so serving it costs one write and the time measured is the client's)
+    body = Path(directory, "query.ndjson").read_bytes()
+    framed = b"".join(b"%x\r\n%s\r\n" % (len(line), line) for line in body.splitlines(keepends=True)) + b"0\r\n\r\n"
+
     class Handler(SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+        def do_GET(self):
+            if self.path == "/query-chunked":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(framed)
+            else:
+                super().do_GET()
 
         def log_message(self, *a):
             pass
@@ -548,6 +591,7 @@ def main() -> int:
         t, status, headers, body = c.call("POST", f"{TABLE_PATH}/query", b"{}")
         check_query(body, status, headers, p, problems, full=True)
         res["cold_query_s"] = t
+        res["cold_query_ttfb_s"] = c.last_ttfb
         res["rss_after_cold_query_mb"] = gw.rss_mb()
         log(f"  cold query: {t:.3f} s, {file_lines(body):,} file lines, {len(body) / 1e6:.1f} MB")
 
@@ -556,6 +600,8 @@ def main() -> int:
         n_lines = check_query(body, status, headers, p, problems, full=True)
         res.update(warm_query=q, query_lines=n_lines, query_mb=len(body) / 1e6, lines_per_s=n_lines / q["median"])
         query_body = body
+        res["query_chunks"], res["query_mean_chunk_bytes"] = count_chunks(gw.base, token, f"{TABLE_PATH}/query")
+        log(f"  query body arrives in {res['query_chunks']:,} HTTP chunks (mean {res['query_mean_chunk_bytes']:.0f} bytes)")
         log(f"  warm /metadata and /version x{args.repeat_small} ...")
         m, body, status, headers = measure_warm(c, "GET", f"{TABLE_PATH}/metadata", None, args.repeat_small, 20)
         check(status == 200 and len(body.strip().split(b"\n")) == 2, f"metadata: {status} {body[:200]!r}", problems)
@@ -607,11 +653,13 @@ def main() -> int:
                 time.sleep(0.05)
         s_big, body, status, _ = measure_warm(sc, "GET", "/query.ndjson", None, args.repeat, args.warmup)
         check(status == 200 and len(body) == len(query_body), "static download mismatch", problems)
+        s_chunked, body, status, _ = measure_warm(sc, "GET", "/query-chunked", None, args.repeat, args.warmup)
+        check(status == 200 and body == query_body, "static chunked download mismatch", problems)
         s_tiny, _, _, _ = measure_warm(sc, "GET", "/tiny", None, args.repeat_small, 20)
         sc.close()
-        res.update(static_query_body=s_big, static_tiny=s_tiny)
+        res.update(static_query_body=s_big, static_query_chunked=s_chunked, static_tiny=s_tiny)
         log(f"  python http.server, same {len(query_body) / 1e6:.1f} MB body: median {s_big['median'] * 1000:.0f} ms; "
-            f"tiny file: median {s_tiny['median'] * 1000:.2f} ms")
+            f"one chunk per line: {s_chunked['median'] * 1000:.0f} ms; tiny file: median {s_tiny['median'] * 1000:.2f} ms")
     finally:
         gw.stop()
         if static_proc and static_proc.poll() is None:
@@ -632,11 +680,14 @@ def main() -> int:
     print("       GET /shares); one fresh start each for query, metadata, version.")
     print(f"Warm = same process and keep-alive connection, after warm-up; query x{args.repeat}, others x{args.repeat_small}.")
     print("-" * 78)
-    print(f"{'endpoint':<22}{'cold ms':>10}{'warm med':>10}{'p90':>10}{'min':>10}")
+    print(f"{'endpoint (ms)':<22}{'cold':>10}{'warm med':>10}{'p90':>10}{'min':>10}")
     for name, key in [("POST /query (full)", "query"), ("GET /metadata", "metadata"), ("GET /version", "version")]:
         w = res[f"warm_{key}"]
         print(f"{name:<22}{fmt_ms(res[f'cold_{key}_s']):>10}{fmt_ms(w['median']):>10}{fmt_ms(w['p90']):>10}{fmt_ms(w['min']):>10}")
     print("-" * 78)
+    print(f"Query time to first byte (status + headers): cold {res['cold_query_ttfb_s'] * 1000:.0f} ms, "
+          f"warm median {res['warm_query']['ttfb_median'] * 1000:.1f} ms; body in {res['query_chunks']:,} HTTP chunks "
+          f"(mean {res['query_mean_chunk_bytes']:.0f} B)")
     print(f"Full query: {res['query_lines']:,} file lines, {res['query_mb']:.1f} MB, "
           f"{res['lines_per_s']:,.0f} file lines/s ({res['query_mb'] / res['warm_query']['median']:.0f} MB/s) warm median")
     print(f"Gateway RSS: {res['rss_after_cold_query_mb']:.0f} MB after cold query, {res['rss_after_warm_mb']:.0f} MB after warm series")
@@ -646,6 +697,8 @@ def main() -> int:
         ("delta-rs snapshot load (checkpoint + tail) + file_uris()", res["deltars_load_s"], None),
         (f"python http.server, same {res['query_mb']:.1f} MB query body, median", res["static_query_body"]["median"],
          res["static_query_body"]["min"]),
+        ("same body, chunked one chunk per line like the gateway, median", res["static_query_chunked"]["median"],
+         res["static_query_chunked"]["min"]),
         ("python http.server, 1-byte file, median", res["static_tiny"]["median"], res["static_tiny"]["min"]),
     ]
     for label, val, mn in rows:

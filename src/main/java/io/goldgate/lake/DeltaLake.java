@@ -301,28 +301,13 @@ public class DeltaLake {
         int addOrdinal = batch.getSchema().indexOf("add");
         StructType addType = (StructType) batch.getSchema().at(addOrdinal).getDataType();
         ColumnVector add = batch.getColumnVector(addOrdinal);
-        ColumnVector path = add.getChild(addType.indexOf("path"));
-        ColumnVector partitionValues = add.getChild(addType.indexOf("partitionValues"));
-        ColumnVector size = add.getChild(addType.indexOf("size"));
-        ColumnVector modificationTime = add.getChild(addType.indexOf("modificationTime"));
-        ColumnVector deletionVector = add.getChild(addType.indexOf("deletionVector"));
-        int statsOrdinal = addType.indexOf("stats");
-        ColumnVector stats = statsOrdinal < 0 ? null : add.getChild(statsOrdinal);
         for (int row = 0; row < batch.getSize(); row++) {
           if (selection.isPresent() && (selection.get().isNullAt(row) || !selection.get().getBoolean(row))) {
             continue;
           }
-          if (add.isNullAt(row)) {
-            continue;
+          if (!add.isNullAt(row)) {
+            files.add(fileOf(add, addType, row));
           }
-          files.add(
-              new DataFile(
-                  path.getString(row),
-                  size.getLong(row),
-                  modificationTime.isNullAt(row) ? 0 : modificationTime.getLong(row),
-                  toMap(partitionValues.isNullAt(row) ? null : partitionValues.getMap(row)),
-                  stats == null || stats.isNullAt(row) ? null : stats.getString(row),
-                  !deletionVector.isNullAt(row)));
         }
       }
     } catch (IOException e) {
