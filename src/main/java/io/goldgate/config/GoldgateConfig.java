@@ -43,6 +43,13 @@ public interface GoldgateConfig {
     @WithDefault("1h")
     Duration urlLifetime();
 
+    /**
+     * How long the page tokens and refresh tokens of table queries stay valid. A refresh token lets
+     * a client re-issue URLs for the version it started reading, for this long.
+     */
+    @WithDefault("1d")
+    Duration queryTokenLifetime();
+
     /** Largest page a list call returns, whatever {@code maxResults} asks for. */
     @WithDefault("500")
     int maxPageSize();

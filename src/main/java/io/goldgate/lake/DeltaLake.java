@@ -350,7 +350,7 @@ public class DeltaLake {
       LOG.infof("Kernel refused to %s of %s: %s", what, table.displayName(), e.getMessage());
       throw GoldgateException.invalid("Cannot " + what + " of " + table.displayName() + ": " + redact(e.getMessage(), table));
     } catch (RuntimeException e) {
-      LOG.warnf(e, "Failed to %s of %s", what, table.displayName());
+      // Logged once, with its cause, where the error becomes a response.
       throw new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log or data files are damaged or unreadable", e);
     }
   }

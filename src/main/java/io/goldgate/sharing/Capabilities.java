@@ -31,6 +31,11 @@ public record Capabilities(Map<String, List<String>> values) {
     return values.getOrDefault(key.toLowerCase(Locale.ROOT), List.of());
   }
 
+  /** Whether the client wants an {@code EndStreamAction} closing every query response. */
+  public boolean includeEndStreamAction() {
+    return get("includeendstreamaction").contains("true");
+  }
+
   /** The response formats the client accepts; none named means parquet, the protocol default. */
   public List<String> responseFormats() {
     List<String> formats = get("responseformat");

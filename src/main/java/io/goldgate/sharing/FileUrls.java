@@ -101,13 +101,35 @@ public class FileUrls {
     return decoded;
   }
 
-  /** The file id of the protocol: stable for a file across requests, opaque to clients. */
-  public static String fileId(String logPath) {
+  /**
+   * The file id of the protocol: stable for a file across requests, opaque to clients. Two schemes
+   * exist (the {@code fileidhash} header picks one): {@code parquet} is 32 hex digits, {@code
+   * delta} a UUID, both derived from the file's path in the log.
+   */
+  public static String fileId(String logPath, String scheme) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(logPath.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      if (scheme.equals("delta")) {
+        sha.update("delta\u0000".getBytes(StandardCharsets.UTF_8));
+        byte[] d = sha.digest(logPath.getBytes(StandardCharsets.UTF_8));
+        String hex = HexFormat.of().formatHex(d, 0, 16);
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
+      }
+      return HexFormat.of().formatHex(sha.digest(logPath.getBytes(StandardCharsets.UTF_8)), 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The id scheme a {@code fileidhash} header asks for; null header means the format's own. */
+  public static String fileIdScheme(String header, String responseFormat) {
+    if (header == null || header.isBlank()) {
+      return responseFormat;
+    }
+    String scheme = header.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("parquet") && !scheme.equals("delta")) {
+      throw io.goldgate.GoldgateException.invalid("fileidhash must be 'parquet' or 'delta', got '" + header + "'");
+    }
+    return scheme;
   }
 }

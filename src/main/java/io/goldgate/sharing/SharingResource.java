@@ -3,7 +3,10 @@ package io.goldgate.sharing;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.goldgate.GoldgateException;
+import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.GetShareResponse;
 import io.goldgate.sharing.model.Page;
 import io.goldgate.sharing.model.QueryRequest;
@@ -29,19 +32,25 @@ import jakarta.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class SharingResource {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SharingResource.class);
+
   static final String NDJSON = "application/x-ndjson; charset=utf-8";
   static final String TABLE_VERSION = "Delta-Table-Version";
+  static final String FILE_ID_HASH = "fileidhash";
 
   private final ShareDirectory directory;
   private final TableQueries queries;
   private final CurrentRecipient recipient;
   private final ObjectMapper json;
+  /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
+  private final ObjectWriter lineWriter;
 
   public SharingResource(ShareDirectory directory, TableQueries queries, CurrentRecipient recipient, ObjectMapper json) {
     this.directory = directory;
     this.queries = queries;
     this.recipient = recipient;
     this.json = json;
+    this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
   @GET
@@ -123,10 +132,11 @@ public class SharingResource {
       @PathParam("schema") String schema,
       @PathParam("table") String table,
       @HeaderParam(Capabilities.HEADER) String capabilities,
+      @HeaderParam(FILE_ID_HASH) String fileIdHash,
       @Context UriInfo uri,
       String body) {
     QueryRequest request = parseQuery(body);
-    return ndjson(queries.query(recipient.get(), share, schema, table, request, Capabilities.parse(capabilities), uri.getBaseUri()));
+    return ndjson(queries.query(recipient.get(), share, schema, table, request, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
   }
 
   private QueryRequest parseQuery(String body) {
@@ -150,15 +160,29 @@ public class SharingResource {
           JsonGenerator generator = json.getFactory().createGenerator(stream);
           generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
           generator.setRootValueSeparator(null);
-          response.body().writeTo(action -> {
-            generator.writeObject(action);
+          NdjsonBody.Sink sink = action -> {
+            lineWriter.writeValue(generator, action);
             generator.writeRaw('\n');
-          });
+          };
+          try {
+            response.body().writeTo(sink);
+          } catch (RuntimeException e) {
+            // The 200 is already on the wire: a client that reads EndStreamAction learns of the
+            // failure from it; any other client sees a response cut short.
+            LOG.warnf(e, "Response stream failed after it started");
+            if (response.endStreamAction()) {
+              String message = e instanceof GoldgateException g ? g.getMessage() : "The server failed while streaming this response";
+              sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, null, message)));
+            }
+          }
           generator.flush();
         };
-    return Response.ok(out, NDJSON)
-        .header(TABLE_VERSION, response.tableVersion())
-        .header(Capabilities.HEADER, "responseformat=" + response.responseFormat())
-        .build();
+    String capabilities = "responseformat=" + response.responseFormat() + (response.endStreamAction() ? ";includeendstreamaction=true" : "");
+    Response.ResponseBuilder builder =
+        Response.ok(out, NDJSON).header(TABLE_VERSION, response.tableVersion()).header(Capabilities.HEADER, capabilities);
+    if (response.fileIdHash() != null) {
+      builder.header(FILE_ID_HASH, response.fileIdHash());
+    }
+    return builder.build();
   }
 }

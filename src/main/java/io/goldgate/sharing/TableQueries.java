@@ -28,11 +28,13 @@ public class TableQueries {
   private final ShareDirectory directory;
   private final DeltaLake lake;
   private final FileUrls fileUrls;
+  private final QueryTokens tokens;
 
-  public TableQueries(ShareDirectory directory, DeltaLake lake, FileUrls fileUrls) {
+  public TableQueries(ShareDirectory directory, DeltaLake lake, FileUrls fileUrls, QueryTokens tokens) {
     this.directory = directory;
     this.lake = lake;
     this.fileUrls = fileUrls;
+    this.tokens = tokens;
   }
 
   public long version(Recipient recipient, String share, String schema, String table, String startingTimestamp) {
@@ -72,14 +74,29 @@ public class TableQueries {
   }
 
   public TableResponse query(
-      Recipient recipient, String share, String schema, String table, QueryRequest request, Capabilities capabilities, URI requestBase) {
+      Recipient recipient,
+      String share,
+      String schema,
+      String table,
+      QueryRequest request,
+      Capabilities capabilities,
+      String fileIdHash,
+      URI requestBase) {
     SharedTable t = directory.table(recipient, share, schema, table);
     request.validate();
     if (request.startingVersion() != null) {
-      return changesSince(t, request, capabilities, requestBase);
+      return changesSince(t, request, capabilities, fileIdHash, requestBase);
     }
     TableSnapshot snapshot;
-    if (request.version() != null) {
+    int offset = 0;
+    if (request.pageToken() != null && !request.pageToken().isEmpty()) {
+      // A page continues the query its first page answered: same version, even if newer exist.
+      QueryTokens.Position position = tokens.readPageToken(t.id(), request, request.pageToken());
+      snapshot = lake.at(ref(t), position.version());
+      offset = position.offset();
+    } else if (request.refreshToken() != null && !request.refreshToken().isEmpty()) {
+      snapshot = lake.at(ref(t), tokens.readRefreshToken(t.id(), request, request.refreshToken()).version());
+    } else if (request.version() != null) {
       requireHistory(t, "version");
       snapshot = lake.at(ref(t), request.version());
     } else if (request.timestamp() != null) {
@@ -89,29 +106,41 @@ public class TableQueries {
       snapshot = lake.latest(ref(t));
     }
     String format = chooseFormat(t, snapshot, capabilities);
-    Filter filter = filterOf(request);
-    List<DataFile> files = snapshot.files(filter, request.limitHint());
+    String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
+    List<DataFile> matching = snapshot.files(filterOf(request), request.limitHint());
+    if (offset > matching.size()) {
+      throw GoldgateException.invalid("Invalid pageToken: it points past the last file");
+    }
+    int end = request.maxFiles() == null ? matching.size() : (int) Math.min(matching.size(), (long) offset + request.maxFiles());
+    List<DataFile> page = matching.subList(offset, end);
+    String nextPageToken = end < matching.size() ? tokens.pageToken(t.id(), request, snapshot.version(), end) : null;
+    String refreshToken = Boolean.TRUE.equals(request.includeRefreshToken()) ? tokens.refreshToken(t.id(), request, snapshot.version()) : null;
+    boolean endStream = capabilities.includeEndStreamAction() || request.maxFiles() != null || refreshToken != null;
     boolean timeTravel = request.isTimeTravel();
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
     long expiresAt = fileUrls.expiryFromNow();
-    List<DataFile> all = snapshot.files();
     Actions.Metadata metadata =
-        metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) all.size());
+        metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) snapshot.files().size());
     return new TableResponse(
         snapshot.version(),
         format,
+        endStream,
+        fileIdHash == null ? null : idScheme,
         sink -> {
           sink.line(protocolLine());
           sink.line(new Actions.MetadataLine(metadata));
-          for (DataFile file : files) {
-            sink.line(new Actions.FileLine(fileOf(t, file, requestBase, expiresAt, fileVersion, fileTimestamp)));
+          for (DataFile file : page) {
+            sink.line(new Actions.FileLine(fileOf(t, file, idScheme, requestBase, expiresAt, fileVersion, fileTimestamp)));
+          }
+          if (endStream) {
+            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(refreshToken, nextPageToken, page.isEmpty() ? null : expiresAt, null)));
           }
         });
   }
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
-  private TableResponse changesSince(SharedTable t, QueryRequest request, Capabilities capabilities, URI requestBase) {
+  private TableResponse changesSince(SharedTable t, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
     requireHistory(t, "startingVersion");
     long latest = lake.latestVersion(ref(t));
     long start = request.startingVersion();
@@ -121,12 +150,16 @@ public class TableQueries {
     long end = request.endingVersion() == null ? latest : Math.min(request.endingVersion(), latest);
     TableSnapshot startSnapshot = lake.at(ref(t), start);
     String format = chooseFormat(t, startSnapshot, capabilities);
+    String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
+    boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
     long expiresAt = fileUrls.expiryFromNow();
     return new TableResponse(
         start,
         format,
+        endStream,
+        fileIdHash == null ? null : idScheme,
         sink -> {
           sink.line(protocolLine());
           sink.line(new Actions.MetadataLine(metadata(startSnapshot.metadata(), start, null, null)));
@@ -135,19 +168,22 @@ public class TableQueries {
               case LogChange.MetadataChanged m when m.version() > start ->
                   sink.line(new Actions.MetadataLine(metadata(m.metadata(), m.version(), null, null)));
               case LogChange.Added a when a.dataChange() && (filter == null || startSnapshot.mayMatch(a.file(), filter)) ->
-                  sink.line(new Actions.AddLine(fileOf(t, a.file(), requestBase, expiresAt, a.version(), a.timestamp())));
+                  sink.line(new Actions.AddLine(fileOf(t, a.file(), idScheme, requestBase, expiresAt, a.version(), a.timestamp())));
               case LogChange.Removed r when r.dataChange() ->
-                  sink.line(new Actions.RemoveLine(fileOf(t, r.file(), requestBase, expiresAt, r.version(), r.timestamp())));
+                  sink.line(new Actions.RemoveLine(fileOf(t, r.file(), idScheme, requestBase, expiresAt, r.version(), r.timestamp())));
               default -> {}
             }
+          }
+          if (endStream) {
+            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, changes.isEmpty() ? null : expiresAt, null)));
           }
         });
   }
 
-  private Actions.File fileOf(SharedTable t, DataFile file, URI base, long expiresAt, Long version, Long timestamp) {
+  private Actions.File fileOf(SharedTable t, DataFile file, String idScheme, URI base, long expiresAt, Long version, Long timestamp) {
     return new Actions.File(
         fileUrls.url(base, t, file, expiresAt),
-        FileUrls.fileId(file.path()),
+        FileUrls.fileId(file.path(), idScheme),
         file.partitionValues(),
         file.size(),
         file.stats(),

@@ -47,6 +47,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       for (int v = 0; v < TIMED_COMMITS.length; v++) {
         Files.setLastModifiedTime(timed.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
       }
+      copy(SAMPLE_LAKE.resolve("sales_daily"), dir.resolve("growing_sales"));
       Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
@@ -79,6 +80,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     historyShared: true
                   - name: corrupt_inventory
                     location: corrupt_inventory
+                  - name: growing_sales
+                    location: growing_sales
           - name: finance
             schemas:
               - name: gold

@@ -34,6 +34,12 @@ public final class Actions {
 
   public record FileLine(File file) {}
 
+  public record EndStreamLine(EndStreamAction endStreamAction) {}
+
+  /** Last line of a response when the client or the request asks for it (paging, refresh). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record EndStreamAction(String refreshToken, String nextPageToken, Long minUrlExpirationTimestamp, String errorMessage) {}
+
   public record AddLine(File add) {}
 
   public record RemoveLine(File remove) {}

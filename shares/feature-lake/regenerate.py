@@ -1,0 +1,423 @@
+#!/usr/bin/env python3
+"""Regenerate the feature lake: small Delta tables written by Delta Spark that exercise the
+advanced Delta features a Delta Sharing server has to handle.
+
+  orders_dv      deletion vectors: DELETE and UPDATE write deletion_vector_*.bin (storageType "u")
+  customers_cm   column mapping mode "name", a column name with a space, RENAME / ADD COLUMNS
+  events_cdf     change data feed, partitioned by event_date, UPDATE/DELETE/MERGE with _change_data
+                 files and cdc actions, checkpoint at v3 (delta.checkpointInterval=3)
+  readings_ntz   a TIMESTAMP_NTZ column (timestampNtz table feature)
+  plain_cdf_off  plain (1,2) table without change data feed or deletion vectors
+
+Every table is deleted and rewritten. The row contents are fixed (no wall-clock values in the
+data); file names, UUIDs and commit timestamps differ between runs. After writing, the script
+reads every version back with Spark, checks the figures against the hard-coded expectations
+below and rewrites EXPECTED.md from them.
+
+Usage (needs Java 17 and network access to Maven Central for the Delta jars on first run):
+    python3 -m venv /tmp/sparkvenv
+    /tmp/sparkvenv/bin/pip install -r shares/feature-lake/requirements.txt
+    /tmp/sparkvenv/bin/python shares/feature-lake/regenerate.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+from delta import configure_spark_with_delta_pip  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql.types import (  # noqa: E402
+    DateType,
+    DecimalType,
+    DoubleType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampNTZType,
+    TimestampType,
+)
+
+LAKE = Path(__file__).resolve().parent
+TABLES = ["orders_dv", "customers_cm", "events_cdf", "readings_ntz", "plain_cdf_off"]
+UTC = dt.timezone.utc
+
+
+def spark_session() -> SparkSession:
+    builder = (
+        SparkSession.builder.master("local[1]")
+        .appName("goldgate-feature-lake")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", "/tmp/goldgate-feature-lake-warehouse")
+        .config("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "true")
+    )
+    spark = configure_spark_with_delta_pip(builder).getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def q(name: str) -> str:
+    """Path-based table identifier."""
+    return f"delta.`{LAKE / name}`"
+
+
+def view(spark, name, rows, schema):
+    spark.createDataFrame(rows, schema).coalesce(1).createOrReplaceTempView(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# orders_dv
+ORDERS_SCHEMA = StructType(
+    [
+        StructField("order_id", LongType(), False),
+        StructField("customer_id", LongType(), True),
+        StructField("amount", DecimalType(10, 2), True),
+        StructField("status", StringType(), True),
+        StructField("order_ts", TimestampType(), True),
+    ]
+)
+
+
+def order_row(i: int):
+    status = {3: "cancelled", 5: "pending"}.get(i % 10, "shipped" if i % 2 == 0 else "delivered")
+    amount = Decimal(f"{(i * 37) % 500 + 10}.{(i * 13) % 100:02d}")
+    ts = dt.datetime(2024, 1, 1, 8, 0, tzinfo=UTC) + dt.timedelta(hours=7 * i, minutes=11 * i)
+    return (i, 100 + i % 7, amount, status, ts)
+
+
+def build_orders_dv(spark):
+    t = q("orders_dv")
+    view(spark, "o_a", [order_row(i) for i in range(1, 21)], ORDERS_SCHEMA)
+    view(spark, "o_b", [order_row(i) for i in range(21, 41)], ORDERS_SCHEMA)
+    # v0: two input partitions (union of two single-partition views) -> two data files
+    spark.sql(
+        f"""CREATE TABLE {t} USING delta
+            TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')
+            AS SELECT * FROM o_a UNION ALL SELECT * FROM o_b"""
+    )
+    # v1: append one file
+    view(spark, "o_c", [order_row(i) for i in range(41, 61)], ORDERS_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT * FROM o_c")
+    # v2: DELETE (ids 3,13,...,53: 2 rows in each of the 3 files) -> deletion vectors
+    spark.sql(f"DELETE FROM {t} WHERE status = 'cancelled'")
+    # v3: UPDATE (ids 5,15,25,35: files 1 and 2) -> DVs updated + one new file
+    spark.sql(f"UPDATE {t} SET status = 'shipped', amount = amount + 1.00 "
+              f"WHERE status = 'pending' AND order_id <= 35")
+
+
+# ---------------------------------------------------------------------------------------------
+# customers_cm
+CITIES = ["Berlin", "Paris", "Lisbon", "Oslo", "Rome"]
+FIRST = ["Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gia", "Hugo"]
+LAST = ["Meyer", "Durand", "Silva", "Hansen", "Rossi"]
+
+
+def customer_row(i: int):
+    name = f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}"
+    return (i, name, CITIES[i % len(CITIES)], dt.date(2023, 1, 1) + dt.timedelta(days=9 * i))
+
+
+CUST_SCHEMA = StructType(
+    [
+        StructField("customer_id", LongType(), False),
+        StructField("full name", StringType(), True),
+        StructField("city", StringType(), True),
+        StructField("signup_date", DateType(), True),
+    ]
+)
+
+
+def build_customers_cm(spark):
+    t = q("customers_cm")
+    view(spark, "c_a", [customer_row(i) for i in range(1, 26)], CUST_SCHEMA)
+    # v0: CTAS with column mapping (physical names col-<uuid>)
+    spark.sql(
+        f"""CREATE TABLE {t} USING delta
+            TBLPROPERTIES ('delta.columnMapping.mode' = 'name',
+                           'delta.minReaderVersion' = '2', 'delta.minWriterVersion' = '5')
+            AS SELECT * FROM c_a"""
+    )
+    # v1: rename (metadata only)
+    spark.sql(f"ALTER TABLE {t} RENAME COLUMN city TO home_city")
+    # v2: append with the new logical name
+    view(spark, "c_b", [customer_row(i) for i in range(26, 36)], CUST_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT customer_id, `full name`, city AS home_city, signup_date FROM c_b")
+    # v3: add a column (metadata only)
+    spark.sql(f"ALTER TABLE {t} ADD COLUMNS (tier string)")
+    # v4: append rows with the new column
+    view(spark, "c_c", [customer_row(i) for i in range(36, 41)], CUST_SCHEMA)
+    spark.sql(
+        f"""INSERT INTO {t} SELECT customer_id, `full name`, city, signup_date,
+            CASE WHEN customer_id % 2 = 0 THEN 'gold' ELSE 'silver' END FROM c_c"""
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# events_cdf
+EVENT_SCHEMA = StructType(
+    [
+        StructField("event_id", LongType(), False),
+        StructField("event_date", DateType(), True),
+        StructField("kind", StringType(), True),
+        StructField("payload", StringType(), True),
+        StructField("value", DoubleType(), True),
+    ]
+)
+KINDS = ["view", "click", "purchase", "signup"]
+
+
+def event_row(i: int):
+    return (
+        i,
+        dt.date(2024, 3, 1) + dt.timedelta(days=(i - 1) % 3),
+        KINDS[i % 4],
+        f"p{i:03d}",
+        round(i * 1.25, 2),
+    )
+
+
+def build_events_cdf(spark):
+    t = q("events_cdf")
+    view(spark, "e_a", [event_row(i) for i in range(1, 31)], EVENT_SCHEMA)
+    # v0: CTAS, 3 partitions -> 3 files
+    spark.sql(
+        f"""CREATE TABLE {t} USING delta PARTITIONED BY (event_date)
+            TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true',
+                           'delta.checkpointInterval' = '3')
+            AS SELECT * FROM e_a"""
+    )
+    # v1: append 31..40
+    view(spark, "e_b", [event_row(i) for i in range(31, 41)], EVENT_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT * FROM e_b")
+    # v2: UPDATE purchases on 2024-03-02 (ids 2,14,26,38)
+    spark.sql(
+        f"""UPDATE {t} SET payload = concat(payload, '-u2'), value = value + 100
+            WHERE kind = 'purchase' AND event_date = DATE'2024-03-02'"""
+    )
+    # v3: DELETE signups on 2024-03-03 (ids 3,15,27,39); checkpoint written at v3
+    spark.sql(f"DELETE FROM {t} WHERE kind = 'signup' AND event_date = DATE'2024-03-03'")
+    # v4: MERGE: update ids 1,4 (2024-03-01), insert 41..44
+    src = [(1, dt.date(2024, 3, 1), "view", "p001-m4", 501.0),
+           (4, dt.date(2024, 3, 1), "view", "p004-m4", 504.0)]
+    src += [event_row(i) for i in range(41, 45)]
+    view(spark, "e_m", src, EVENT_SCHEMA)
+    spark.sql(
+        f"""MERGE INTO {t} AS tgt USING e_m AS src ON tgt.event_id = src.event_id
+            WHEN MATCHED THEN UPDATE SET *
+            WHEN NOT MATCHED THEN INSERT *"""
+    )
+    # v5: append 45..54
+    view(spark, "e_c", [event_row(i) for i in range(45, 55)], EVENT_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT * FROM e_c")
+
+
+# ---------------------------------------------------------------------------------------------
+# readings_ntz
+NTZ_SCHEMA = StructType(
+    [
+        StructField("reading_ts", TimestampNTZType(), True),
+        StructField("sensor", StringType(), True),
+        StructField("value", DoubleType(), True),
+    ]
+)
+
+
+def reading_row(i: int):
+    return (
+        dt.datetime(2024, 6, 1, 0, 0) + dt.timedelta(minutes=15 * i, seconds=i),
+        f"s{i % 3}",
+        round(20.0 + (i * 7 % 11) * 0.5, 2),
+    )
+
+
+def build_readings_ntz(spark):
+    t = q("readings_ntz")
+    view(spark, "r_a", [reading_row(i) for i in range(0, 12)], NTZ_SCHEMA)
+    spark.sql(f"CREATE TABLE {t} USING delta AS SELECT * FROM r_a")
+    view(spark, "r_b", [reading_row(i) for i in range(12, 20)], NTZ_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT * FROM r_b")
+
+
+# ---------------------------------------------------------------------------------------------
+# plain_cdf_off
+PLAIN_SCHEMA = StructType(
+    [StructField("id", LongType(), False), StructField("name", StringType(), True)]
+)
+
+
+def build_plain(spark):
+    t = q("plain_cdf_off")
+    view(spark, "p_a", [(i, f"name-{i:02d}") for i in range(1, 11)], PLAIN_SCHEMA)
+    spark.sql(
+        f"""CREATE TABLE {t} USING delta
+            TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+            AS SELECT * FROM p_a"""
+    )
+    view(spark, "p_b", [(i, f"name-{i:02d}") for i in range(11, 16)], PLAIN_SCHEMA)
+    spark.sql(f"INSERT INTO {t} SELECT * FROM p_b")
+    spark.sql(f"DELETE FROM {t} WHERE id % 5 = 0")  # ids 5, 10, 15: rewrites both files
+
+
+# ---------------------------------------------------------------------------------------------
+# log replay (independent of Spark) for file counts per version
+
+def log_actions(table: Path, version: int) -> list[dict]:
+    path = table / "_delta_log" / f"{version:020d}.json"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def active_files(table: Path, version: int) -> dict[str, dict]:
+    files: dict[str, dict] = {}
+    for v in range(version + 1):
+        for a in log_actions(table, v):
+            if "add" in a:
+                files[a["add"]["path"]] = a["add"]
+            elif "remove" in a:
+                files.pop(a["remove"]["path"], None)
+    return files
+
+
+def latest_version(table: Path) -> int:
+    return max(int(p.stem) for p in (table / "_delta_log").glob("*.json"))
+
+
+def op_of(table: Path, version: int) -> str:
+    for a in log_actions(table, version):
+        if "commitInfo" in a:
+            return a["commitInfo"].get("operation", "?")
+    return "?"
+
+
+def cleanup(table: Path):
+    # Hadoop's hidden checksum files (.part-*.parquet.crc, ._delta_log/.*.json.crc, ...).
+    for p in table.rglob(".*.crc"):
+        p.unlink()
+    commits = table / "_delta_log" / "_commits"
+    if commits.is_dir() and not any(commits.iterdir()):
+        commits.rmdir()
+
+
+# Hard-coded expectations: version -> (rows, active files). Checked after writing.
+EXPECT = {
+    "orders_dv": {0: 40, 1: 60, 2: 54, 3: 54},
+    "customers_cm": {0: 25, 1: 25, 2: 35, 3: 35, 4: 40},
+    "events_cdf": {0: 30, 1: 40, 2: 40, 3: 36, 4: 40, 5: 50},
+    "readings_ntz": {0: 12, 1: 20},
+    "plain_cdf_off": {0: 10, 1: 15, 2: 12},
+}
+EXPECT_CDF = {  # version -> change type -> rows
+    0: {"insert": 30},
+    1: {"insert": 10},
+    2: {"update_preimage": 4, "update_postimage": 4},
+    3: {"delete": 4},
+    4: {"update_preimage": 2, "update_postimage": 2, "insert": 4},
+    5: {"insert": 10},
+}
+
+
+def verify_and_write_expected(spark) -> None:
+    out = [
+        "# feature-lake: expected figures",
+        "",
+        "Generated by `regenerate.py` (Delta Spark) and checked by it after writing.",
+        "`rows` = rows of the table read at that version; `files` = active data files (add",
+        "actions after log replay) at that version; `+add/-remove/cdc` = actions in that commit;",
+        "`dv` = add actions in that commit carrying a deletionVector.",
+        "",
+    ]
+    errors = []
+    for name in TABLES:
+        table = LAKE / name
+        last = latest_version(table)
+        proto = meta = None
+        for v in range(last + 1):
+            for a in log_actions(table, v):
+                proto = a.get("protocol", proto)
+                meta = a.get("metaData", meta)
+        conf = meta.get("configuration", {})
+        out.append(f"## {name}")
+        out.append("")
+        out.append(f"- protocol: `{json.dumps(proto, sort_keys=True)}`")
+        out.append(f"- partitionColumns: `{json.dumps(meta.get('partitionColumns', []))}`")
+        out.append(f"- configuration: `{json.dumps(conf, sort_keys=True)}`")
+        ckpts = sorted(int(p.name.split('.')[0]) for p in (table / "_delta_log").glob("*.checkpoint.parquet"))
+        out.append(f"- checkpoints at versions: {ckpts or 'none'}")
+        out.append(f"- latest version: {last}")
+        out.append("")
+        out.append("| version | operation | rows | files | +add | -remove | cdc | dv |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        if len(EXPECT[name]) != last + 1:
+            errors.append(f"{name}: latest version {last}, expected {len(EXPECT[name]) - 1}")
+        for v in range(last + 1):
+            rows = spark.read.format("delta").option("versionAsOf", v).load(str(table)).count()
+            acts = log_actions(table, v)
+            n_add = sum("add" in a for a in acts)
+            n_rem = sum("remove" in a for a in acts)
+            n_cdc = sum("cdc" in a for a in acts)
+            n_dv = sum(1 for a in acts if "add" in a and a["add"].get("deletionVector"))
+            files = len(active_files(table, v))
+            if EXPECT[name].get(v) != rows:
+                errors.append(f"{name} v{v}: {rows} rows, expected {EXPECT[name].get(v)}")
+            out.append(f"| {v} | {op_of(table, v)} | {rows} | {files} | {n_add} | {n_rem} | {n_cdc} | {n_dv} |")
+        out.append("")
+        if name == "events_cdf":
+            cdf = (
+                spark.read.format("delta").option("readChangeFeed", "true")
+                .option("startingVersion", 0).load(str(table))
+                .groupBy("_commit_version", "_change_type").count().collect()
+            )
+            got: dict[int, dict[str, int]] = {}
+            for r in cdf:
+                got.setdefault(r["_commit_version"], {})[r["_change_type"]] = r["count"]
+            if got != EXPECT_CDF:
+                errors.append(f"events_cdf CDF: {got}, expected {EXPECT_CDF}")
+            types = ["insert", "update_preimage", "update_postimage", "delete"]
+            out.append("Change data feed (`readChangeFeed`, startingVersion 0), rows per version and `_change_type`:")
+            out.append("")
+            out.append("| version | " + " | ".join(types) + " |")
+            out.append("| --- | " + " | ".join("---" for _ in types) + " |")
+            for v in sorted(got):
+                out.append(f"| {v} | " + " | ".join(str(got[v].get(k, 0)) for k in types) + " |")
+            out.append("")
+    (LAKE / "EXPECTED.md").write_text("\n".join(out))
+    if errors:
+        sys.exit("verification failed:\n  " + "\n  ".join(errors))
+
+
+def main() -> None:
+    t0 = time.monotonic()
+    for name in TABLES:
+        shutil.rmtree(LAKE / name, ignore_errors=True)
+    spark = spark_session()
+    try:
+        build_orders_dv(spark)
+        build_customers_cm(spark)
+        build_events_cdf(spark)
+        build_readings_ntz(spark)
+        build_plain(spark)
+        for name in TABLES:
+            cleanup(LAKE / name)
+        verify_and_write_expected(spark)
+    finally:
+        spark.stop()
+    print(f"feature lake regenerated in {time.monotonic() - t0:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
