@@ -23,7 +23,8 @@ public final class DataFile {
   private final long modificationTime;
   private final Map<String, String> partitionValues;
   private final String stats;
-  private final boolean hasDeletionVector;
+  private final boolean dataChange;
+  private final DeletionVector deletionVector;
   /** Parsed on first use and kept: the same cached snapshot serves many pruned queries. */
   private volatile FileStats parsedStats;
 
@@ -33,13 +34,15 @@ public final class DataFile {
       long modificationTime,
       Map<String, String> partitionValues,
       String stats,
-      boolean hasDeletionVector) {
+      boolean dataChange,
+      DeletionVector deletionVector) {
     this.path = path;
     this.size = size;
     this.modificationTime = modificationTime;
     this.partitionValues = partitionValues;
     this.stats = stats;
-    this.hasDeletionVector = hasDeletionVector;
+    this.dataChange = dataChange;
+    this.deletionVector = deletionVector;
   }
 
   public String path() {
@@ -62,8 +65,17 @@ public final class DataFile {
     return stats;
   }
 
+  public boolean dataChange() {
+    return dataChange;
+  }
+
+  /** The rows of this file the log marks deleted, or null. */
+  public DeletionVector deletionVector() {
+    return deletionVector;
+  }
+
   public boolean hasDeletionVector() {
-    return hasDeletionVector;
+    return deletionVector != null;
   }
 
   /** Parsed {@code stats}; a missing or unreadable stats string gives empty stats. */

@@ -147,12 +147,7 @@ public class DeltaLake {
 
   /** The latest version committed at or before {@code timestamp}. */
   public TableSnapshot asOf(TableRef table, Instant timestamp) {
-    long version =
-        kernelCall(table, "find the version as of " + timestamp, () -> {
-          TableImpl kernel = (TableImpl) kernelTable(table);
-          return kernel.getVersionBeforeOrAtTimestamp(engine, timestamp.toEpochMilli());
-        });
-    return at(table, version);
+    return at(table, versionAsOf(table, timestamp));
   }
 
   /** The earliest version committed at or after {@code timestamp}. */
@@ -177,7 +172,8 @@ public class DeltaLake {
         java.util.Set.of(
             io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.ADD,
             io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.REMOVE,
-            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.METADATA);
+            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.METADATA,
+            io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.CDC);
     List<LogChange> changes = new ArrayList<>();
     try (CloseableIterator<ColumnarBatch> batches = kernel.getChanges(engine, start, end, actions)) {
       while (batches.hasNext()) {
@@ -188,15 +184,21 @@ public class DeltaLake {
         ColumnVector add = batch.getColumnVector(schema.indexOf("add"));
         ColumnVector remove = batch.getColumnVector(schema.indexOf("remove"));
         ColumnVector metadata = batch.getColumnVector(schema.indexOf("metaData"));
+        ColumnVector cdc = batch.getColumnVector(schema.indexOf("cdc"));
+        StructType cdcType = (StructType) schema.get("cdc").getDataType();
         StructType addType = (StructType) schema.get("add").getDataType();
         StructType removeType = (StructType) schema.get("remove").getDataType();
         for (int row = 0; row < batch.getSize(); row++) {
           long version = versions.getLong(row);
           long timestamp = timestamps.getLong(row);
           if (!add.isNullAt(row)) {
-            changes.add(new LogChange.Added(version, timestamp, fileOf(add, addType, row), bool(add, addType, "dataChange", row)));
+            DataFile file = fileOf(add, addType, row);
+            changes.add(new LogChange.Added(version, timestamp, file, file.dataChange()));
           } else if (!remove.isNullAt(row)) {
-            changes.add(new LogChange.Removed(version, timestamp, fileOf(remove, removeType, row), bool(remove, removeType, "dataChange", row)));
+            DataFile file = fileOf(remove, removeType, row);
+            changes.add(new LogChange.Removed(version, timestamp, file, file.dataChange()));
+          } else if (!cdc.isNullAt(row)) {
+            changes.add(new LogChange.ChangeDataAdded(version, timestamp, fileOf(cdc, cdcType, row)));
           } else if (!metadata.isNullAt(row)) {
             var m = io.delta.kernel.internal.actions.Metadata.fromColumnVector(metadata, row);
             changes.add(
@@ -230,8 +232,8 @@ public class DeltaLake {
   }
 
   private static boolean bool(ColumnVector struct, StructType type, String field, int row) {
-    ColumnVector v = struct.getChild(type.indexOf(field));
-    return !v.isNullAt(row) && v.getBoolean(row);
+    ColumnVector v = optionalChild(struct, type, field);
+    return v != null && !v.isNullAt(row) && v.getBoolean(row);
   }
 
   private static DataFile fileOf(ColumnVector struct, StructType type, int row) {
@@ -239,15 +241,41 @@ public class DeltaLake {
     int modOrdinal = type.indexOf("modificationTime");
     ColumnVector mod = modOrdinal < 0 ? null : struct.getChild(modOrdinal);
     ColumnVector pv = struct.getChild(type.indexOf("partitionValues"));
-    ColumnVector stats = struct.getChild(type.indexOf("stats"));
-    ColumnVector dv = struct.getChild(type.indexOf("deletionVector"));
+    ColumnVector stats = optionalChild(struct, type, "stats");
+    ColumnVector dv = optionalChild(struct, type, "deletionVector");
     return new DataFile(
         struct.getChild(type.indexOf("path")).getString(row),
         size.isNullAt(row) ? 0 : size.getLong(row),
         mod == null || mod.isNullAt(row) ? 0 : mod.getLong(row),
         toMap(pv.isNullAt(row) ? null : pv.getMap(row)),
-        stats.isNullAt(row) ? null : stats.getString(row),
-        !dv.isNullAt(row));
+        stats == null || stats.isNullAt(row) ? null : stats.getString(row),
+        bool(struct, type, "dataChange", row),
+        dv == null || dv.isNullAt(row) ? null : deletionVector(dv, row));
+  }
+
+  private static DeletionVector deletionVector(ColumnVector dv, int row) {
+    // Children in DeletionVectorDescriptor.READ_SCHEMA order.
+    ColumnVector offset = dv.getChild(2);
+    return new DeletionVector(
+        dv.getChild(0).getString(row),
+        dv.getChild(1).getString(row),
+        offset.isNullAt(row) ? null : offset.getInt(row),
+        dv.getChild(3).getInt(row),
+        dv.getChild(4).getLong(row));
+  }
+
+  /** CDC actions have no stats or deletion vector; add and remove actions do. */
+  private static ColumnVector optionalChild(ColumnVector struct, StructType type, String field) {
+    int ordinal = type.indexOf(field);
+    return ordinal < 0 ? null : struct.getChild(ordinal);
+  }
+
+  /** The latest version committed at or before {@code timestamp}, as a number. */
+  public long versionAsOf(TableRef table, Instant timestamp) {
+    return kernelCall(table, "find the version as of " + timestamp, () -> {
+      TableImpl kernel = (TableImpl) kernelTable(table);
+      return kernel.getVersionBeforeOrAtTimestamp(engine, timestamp.toEpochMilli());
+    });
   }
 
   /** Commit time of one version, in epoch milliseconds. */

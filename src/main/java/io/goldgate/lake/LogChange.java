@@ -11,5 +11,8 @@ public sealed interface LogChange {
 
   record Removed(long version, long timestamp, DataFile file, boolean dataChange) implements LogChange {}
 
+  /** A file of {@code _change_data/} holding the row-level changes of one commit. */
+  record ChangeDataAdded(long version, long timestamp, DataFile file) implements LogChange {}
+
   record MetadataChanged(long version, long timestamp, TableSnapshot.Metadata metadata) implements LogChange {}
 }

@@ -46,7 +46,12 @@ public class FileUrls {
    * @param requestBase the base URI of the incoming request, used when no public URL is configured
    */
   public String url(URI requestBase, SharedTable table, DataFile file, long expiresAt) {
-    String relative = relativePath(table, file.path());
+    return url(requestBase, table, file.path(), expiresAt);
+  }
+
+  /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
+  public String url(URI requestBase, SharedTable table, String logPath, long expiresAt) {
+    String relative = relativePath(table, logPath);
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
     return base + PATH + table.id() + "/" + encoded + "?expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));

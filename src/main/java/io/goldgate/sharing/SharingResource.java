@@ -40,14 +40,17 @@ public class SharingResource {
 
   private final ShareDirectory directory;
   private final TableQueries queries;
+  private final ChangeFeedQueries changeFeed;
   private final CurrentRecipient recipient;
   private final ObjectMapper json;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
 
-  public SharingResource(ShareDirectory directory, TableQueries queries, CurrentRecipient recipient, ObjectMapper json) {
+  public SharingResource(
+      ShareDirectory directory, TableQueries queries, ChangeFeedQueries changeFeed, CurrentRecipient recipient, ObjectMapper json) {
     this.directory = directory;
     this.queries = queries;
+    this.changeFeed = changeFeed;
     this.recipient = recipient;
     this.json = json;
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
@@ -137,6 +140,25 @@ public class SharingResource {
       String body) {
     QueryRequest request = parseQuery(body);
     return ndjson(queries.query(recipient.get(), share, schema, table, request, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
+  }
+
+  @GET
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}/changes")
+  @Produces(NDJSON)
+  public Response changes(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @QueryParam("startingVersion") String startingVersion,
+      @QueryParam("startingTimestamp") String startingTimestamp,
+      @QueryParam("endingVersion") String endingVersion,
+      @QueryParam("endingTimestamp") String endingTimestamp,
+      @QueryParam("includeHistoricalMetadata") boolean includeHistoricalMetadata,
+      @HeaderParam(Capabilities.HEADER) String capabilities,
+      @HeaderParam(FILE_ID_HASH) String fileIdHash,
+      @Context UriInfo uri) {
+    var range = new ChangeFeedQueries.Range(startingVersion, startingTimestamp, endingVersion, endingTimestamp, includeHistoricalMetadata);
+    return ndjson(changeFeed.changes(recipient.get(), share, schema, table, range, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
   }
 
   private QueryRequest parseQuery(String body) {

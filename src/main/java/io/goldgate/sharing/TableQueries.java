@@ -25,6 +25,10 @@ public class TableQueries {
   /** Reader features a parquet-format client cannot apply itself. */
   private static final Set<String> DELTA_ONLY_FEATURES = Set.of("deletionVectors", "columnMapping");
 
+  /** Reader features that change how data files are read, so a delta client must know them. */
+  private static final Set<String> DATA_READER_FEATURES =
+      Set.of("deletionVectors", "columnMapping", "timestampNtz", "typeWidening", "typeWidening-preview", "variantType", "variantType-preview");
+
   private final ShareDirectory directory;
   private final DeltaLake lake;
   private final FileUrls fileUrls;
@@ -55,7 +59,7 @@ public class TableQueries {
     TableSnapshot snapshot;
     if (version != null) {
       requireHistory(t, "version");
-      snapshot = lake.at(ref(t), parseVersion(version));
+      snapshot = lake.at(ref(t), parseVersion("version", version));
     } else if (timestamp != null) {
       requireHistory(t, "timestamp");
       snapshot = lake.asOf(ref(t), QueryRequest.parseTimestamp("timestamp", timestamp));
@@ -64,12 +68,13 @@ public class TableQueries {
     }
     String format = chooseFormat(t, snapshot, capabilities);
     Long reportedVersion = version != null || timestamp != null ? snapshot.version() : null;
+    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0);
     return new TableResponse(
         snapshot.version(),
         format,
         sink -> {
-          sink.line(protocolLine());
-          sink.line(new Actions.MetadataLine(metadata(snapshot.metadata(), reportedVersion, null, null)));
+          sink.line(lines.protocol(snapshot.protocol()));
+          sink.line(lines.metadata(snapshot.metadata(), reportedVersion, null, null));
         });
   }
 
@@ -119,22 +124,21 @@ public class TableQueries {
     boolean timeTravel = request.isTimeTravel();
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
-    long expiresAt = fileUrls.expiryFromNow();
-    Actions.Metadata metadata =
-        metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) snapshot.files().size());
+    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+    Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) snapshot.files().size());
     return new TableResponse(
         snapshot.version(),
         format,
         endStream,
         fileIdHash == null ? null : idScheme,
         sink -> {
-          sink.line(protocolLine());
-          sink.line(new Actions.MetadataLine(metadata));
+          sink.line(lines.protocol(snapshot.protocol()));
+          sink.line(metadata);
           for (DataFile file : page) {
-            sink.line(new Actions.FileLine(fileOf(t, file, idScheme, requestBase, expiresAt, fileVersion, fileTimestamp)));
+            sink.line(lines.file(file, fileVersion, fileTimestamp));
           }
           if (endStream) {
-            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(refreshToken, nextPageToken, page.isEmpty() ? null : expiresAt, null)));
+            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(refreshToken, nextPageToken, page.isEmpty() ? null : lines.expiresAt(), null)));
           }
         });
   }
@@ -154,42 +158,28 @@ public class TableQueries {
     boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
-    long expiresAt = fileUrls.expiryFromNow();
+    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
     return new TableResponse(
         start,
         format,
         endStream,
         fileIdHash == null ? null : idScheme,
         sink -> {
-          sink.line(protocolLine());
-          sink.line(new Actions.MetadataLine(metadata(startSnapshot.metadata(), start, null, null)));
+          sink.line(lines.protocol(startSnapshot.protocol()));
+          sink.line(lines.metadata(startSnapshot.metadata(), start, null, null));
           for (LogChange change : changes) {
             switch (change) {
-              case LogChange.MetadataChanged m when m.version() > start ->
-                  sink.line(new Actions.MetadataLine(metadata(m.metadata(), m.version(), null, null)));
+              case LogChange.MetadataChanged m when m.version() > start -> sink.line(lines.metadata(m.metadata(), m.version(), null, null));
               case LogChange.Added a when a.dataChange() && (filter == null || startSnapshot.mayMatch(a.file(), filter)) ->
-                  sink.line(new Actions.AddLine(fileOf(t, a.file(), idScheme, requestBase, expiresAt, a.version(), a.timestamp())));
-              case LogChange.Removed r when r.dataChange() ->
-                  sink.line(new Actions.RemoveLine(fileOf(t, r.file(), idScheme, requestBase, expiresAt, r.version(), r.timestamp())));
+                  sink.line(lines.add(a.file(), a.version(), a.timestamp()));
+              case LogChange.Removed r when r.dataChange() -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
               default -> {}
             }
           }
           if (endStream) {
-            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, changes.isEmpty() ? null : expiresAt, null)));
+            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, changes.isEmpty() ? null : lines.expiresAt(), null)));
           }
         });
-  }
-
-  private Actions.File fileOf(SharedTable t, DataFile file, String idScheme, URI base, long expiresAt, Long version, Long timestamp) {
-    return new Actions.File(
-        fileUrls.url(base, t, file, expiresAt),
-        FileUrls.fileId(file.path(), idScheme),
-        file.partitionValues(),
-        file.size(),
-        file.stats(),
-        version,
-        timestamp,
-        expiresAt);
   }
 
   static Filter filterOf(QueryRequest request) {
@@ -204,32 +194,36 @@ public class TableQueries {
   }
 
   /**
-   * Picks the response format. Only parquet is served so far; a table whose reader features need
-   * the delta format is refused rather than served wrongly.
+   * Picks the response format as the protocol asks: the one the client names if it names one, and
+   * for a client accepting both, parquet unless the table uses features only delta can carry. A
+   * delta-format client must declare every data-level reader feature the table uses.
    */
-  private static String chooseFormat(SharedTable t, TableSnapshot snapshot, Capabilities capabilities) {
+  String chooseFormat(SharedTable t, TableSnapshot snapshot, Capabilities capabilities) {
     List<String> accepted = capabilities.responseFormats();
-    if (!accepted.contains("parquet")) {
-      throw new GoldgateException(
-          GoldgateException.Kind.UNSUPPORTED, "This server answers in responseformat=parquet only; the client accepts " + accepted);
+    Set<String> features = snapshot.protocol().readerFeatures();
+    Optional<String> needsDelta =
+        snapshot.protocol().minReaderVersion() == 2 ? Optional.of("columnMapping") : features.stream().filter(DELTA_ONLY_FEATURES::contains).sorted().findFirst();
+    if (accepted.contains(ActionLines.DELTA) && (needsDelta.isPresent() || !accepted.contains(ActionLines.PARQUET))) {
+      Set<String> declared = Set.copyOf(capabilities.get("readerfeatures"));
+      for (String feature : features) {
+        if (DATA_READER_FEATURES.contains(feature) && !declared.contains(feature.toLowerCase(java.util.Locale.ROOT))) {
+          throw new GoldgateException(
+              GoldgateException.Kind.UNSUPPORTED,
+              "Table " + t.qualifiedName() + " uses the reader feature " + feature + ", which the client did not declare in readerfeatures");
+        }
+      }
+      return ActionLines.DELTA;
     }
-    Optional<String> needsDelta = snapshot.protocol().readerFeatures().stream().filter(DELTA_ONLY_FEATURES::contains).findFirst();
-    if (needsDelta.isPresent() || snapshot.protocol().minReaderVersion() == 2) {
+    if (!accepted.contains(ActionLines.PARQUET)) {
+      throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Unknown response format " + accepted + ": this server answers parquet or delta");
+    }
+    if (needsDelta.isPresent()) {
       throw new GoldgateException(
           GoldgateException.Kind.UNSUPPORTED,
-          "Table " + t.qualifiedName() + " uses " + needsDelta.orElse("columnMapping")
-              + ", which clients can only read in responseformat=delta; upgrade the client or ask the provider");
+          "Table " + t.qualifiedName() + " uses " + needsDelta.get()
+              + ", which clients can only read in responseformat=delta; ask for it in the delta-sharing-capabilities header");
     }
-    return "parquet";
-  }
-
-  private static Actions.ProtocolLine protocolLine() {
-    return new Actions.ProtocolLine(new Actions.Protocol(1));
-  }
-
-  private static Actions.Metadata metadata(TableSnapshot.Metadata m, Long version, Long size, Long numFiles) {
-    return new Actions.Metadata(
-        m.id(), m.name(), m.description(), Actions.Format.PARQUET, m.schemaString(), m.partitionColumns(), m.configuration(), version, size, numFiles);
+    return ActionLines.PARQUET;
   }
 
   private static void requireHistory(SharedTable t, String parameter) {
@@ -239,12 +233,16 @@ public class TableQueries {
     }
   }
 
-  private static long parseVersion(String version) {
+  static long parseVersion(String parameter, String version) {
     try {
       return Long.parseLong(version.strip());
     } catch (NumberFormatException e) {
-      throw GoldgateException.invalid("version must be a whole number, got '" + version + "'");
+      throw GoldgateException.invalid(parameter + " must be a whole number, got '" + version + "'");
     }
+  }
+
+  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase) {
+    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
   }
 
   static TableRef ref(SharedTable t) {

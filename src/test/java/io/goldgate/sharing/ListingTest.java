@@ -23,7 +23,7 @@ class ListingTest extends SharingApiTestBase {
   @Test
   void recipientSeesOnlyItsGrantedShares() {
     asPartner().get(PREFIX + "/shares").then().statusCode(200)
-        .body("items.name", contains("retail"))
+        .body("items.name", contains("features", "retail"))
         .body("nextPageToken", nullValue());
     asAnalyst().get(PREFIX + "/shares").then().statusCode(200).body("items.name", contains("finance", "retail"));
   }

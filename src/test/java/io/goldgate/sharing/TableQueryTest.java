@@ -273,11 +273,16 @@ class TableQueryTest extends SharingApiTestBase {
   }
 
   @Test
-  void aClientAskingForDeltaFormatOnlyIsToldItIsUnsupported() {
-    asPartner().header("delta-sharing-capabilities", "responseformat=delta").get(SALES + "/metadata").then().statusCode(400)
-        .body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
+  void aClientAskingForDeltaOnlyGetsDeltaAndOneAcceptingBothGetsParquetForAPlainTable() {
+    Response delta = asPartner().header("delta-sharing-capabilities", "responseformat=delta").get(SALES + "/metadata");
+    delta.then().statusCode(200).header("delta-sharing-capabilities", "responseformat=delta");
+    List<JsonNode> lines = Ndjson.lines(delta.asString());
+    assertEquals(1, lines.get(0).get("protocol").get("deltaProtocol").get("minReaderVersion").asInt());
+    assertEquals("parquet", lines.get(1).get("metaData").get("deltaMetadata").get("format").get("provider").asText());
     asPartner().header("delta-sharing-capabilities", "responseformat=delta,parquet;readerfeatures=deletionvectors").get(SALES + "/metadata")
         .then().statusCode(200).header("delta-sharing-capabilities", "responseformat=parquet");
+    asPartner().header("delta-sharing-capabilities", "responseformat=arrow").get(SALES + "/metadata").then().statusCode(400)
+        .body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
   }
 
   @Test

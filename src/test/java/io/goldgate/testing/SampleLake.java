@@ -36,6 +36,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
   };
 
   public static final Path SAMPLE_LAKE = Path.of("shares", "sample-lake").toAbsolutePath();
+  /** Tables written by Delta Spark with advanced features, see shares/feature-lake/regenerate.py. */
+  public static final Path FEATURE_LAKE = Path.of("shares", "feature-lake").toAbsolutePath();
 
   private Path dir;
 
@@ -48,6 +50,11 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
         Files.setLastModifiedTime(timed.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
       }
       copy(SAMPLE_LAKE.resolve("sales_daily"), dir.resolve("growing_sales"));
+      Path timedEvents = copy(FEATURE_LAKE.resolve("events_cdf"), dir.resolve("timed_events"));
+      for (int v = 0; v < TIMED_COMMITS.length; v++) {
+        Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
+      }
+      Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", 5)), FileTime.from(Instant.parse("2026-01-10T00:00:00Z")));
       Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
@@ -82,6 +89,30 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     location: corrupt_inventory
                   - name: growing_sales
                     location: growing_sales
+          - name: features
+            schemas:
+              - name: delta
+                tables:
+                  - name: events_cdf
+                    location: %5$s/events_cdf
+                    historyShared: true
+                  - name: events_cdf_latest_only
+                    location: %5$s/events_cdf
+                  - name: timed_events
+                    location: timed_events
+                    historyShared: true
+                  - name: plain_cdf_off
+                    location: %5$s/plain_cdf_off
+                    historyShared: true
+                  - name: orders_dv
+                    location: %5$s/orders_dv
+                    historyShared: true
+                  - name: customers_cm
+                    location: %5$s/customers_cm
+                    historyShared: true
+                  - name: readings_ntz
+                    location: %5$s/readings_ntz
+                    historyShared: true
           - name: finance
             schemas:
               - name: gold
@@ -92,7 +123,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
           - name: partner
             tokens:
               - hash: sha256:%2$s
-            shares: [retail]
+            shares: [retail, features]
           - name: analyst
             tokens:
               - hash: sha256:%3$s
@@ -103,7 +134,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                 expiresAt: 2020-01-01T00:00:00Z
             shares: [retail]
         """
-        .formatted(SAMPLE_LAKE, sha256(PARTNER_TOKEN), sha256(ANALYST_TOKEN), sha256(EXPIRED_TOKEN));
+        .formatted(SAMPLE_LAKE, sha256(PARTNER_TOKEN), sha256(ANALYST_TOKEN), sha256(EXPIRED_TOKEN), FEATURE_LAKE);
   }
 
   public static String sha256(String token) {

@@ -1,0 +1,136 @@
+package io.goldgate.sharing;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Recipient;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.lake.DeltaLake;
+import io.goldgate.lake.LogChange;
+import io.goldgate.lake.TableRef;
+import io.goldgate.lake.TableSnapshot;
+import io.goldgate.sharing.model.Actions;
+import io.goldgate.sharing.model.QueryRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The change data feed of a table ({@code GET .../changes}): for each version in the range, the
+ * {@code _change_data} files the writer recorded, or else the files it added and removed, which
+ * clients read as inserts and deletes, exactly as Delta's own change data feed does.
+ */
+@ApplicationScoped
+public class ChangeFeedQueries {
+
+  static final String CDF_ENABLED = "delta.enableChangeDataFeed";
+
+  private final ShareDirectory directory;
+  private final DeltaLake lake;
+  private final TableQueries tables;
+
+  public ChangeFeedQueries(ShareDirectory directory, DeltaLake lake, TableQueries tables) {
+    this.directory = directory;
+    this.lake = lake;
+    this.tables = tables;
+  }
+
+  /** The parameters of the changes call, as strings straight from the query string. */
+  public record Range(String startingVersion, String startingTimestamp, String endingVersion, String endingTimestamp, boolean includeHistoricalMetadata) {}
+
+  public TableResponse changes(
+      Recipient recipient, String share, String schema, String table, Range range, Capabilities capabilities, String fileIdHash, URI requestBase) {
+    SharedTable t = directory.table(recipient, share, schema, table);
+    if (!t.historyShared()) {
+      throw GoldgateException.invalid("Table " + t.qualifiedName() + " is shared without history, so its change data feed cannot be read");
+    }
+    TableRef ref = TableQueries.ref(t);
+    long latest = lake.latestVersion(ref);
+    long start = startVersion(ref, range);
+    if (start > latest) {
+      throw GoldgateException.invalid("The change data feed starts at version " + start + ", after the latest version " + latest + " of " + t.qualifiedName());
+    }
+    long end = endVersion(ref, range, latest);
+    if (end < start) {
+      throw GoldgateException.invalid("The change data feed range ends (version " + end + ") before it starts (version " + start + ")");
+    }
+    TableSnapshot first = lake.at(ref, start);
+    requireChangeFeed(t, first.metadata(), start);
+    TableSnapshot last = lake.at(ref, end);
+    String format = tables.chooseFormat(t, last, capabilities);
+    String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
+    List<LogChange> changes = lake.changes(ref, start, end);
+    Set<Long> versionsWithChangeData = new HashSet<>();
+    for (LogChange change : changes) {
+      if (change instanceof LogChange.MetadataChanged m) {
+        requireChangeFeed(t, m.metadata(), m.version());
+      } else if (change instanceof LogChange.ChangeDataAdded c) {
+        versionsWithChangeData.add(c.version());
+      }
+    }
+    boolean endStream = capabilities.includeEndStreamAction();
+    ActionLines lines = tables.lines(format, idScheme, t, requestBase);
+    return new TableResponse(
+        start,
+        format,
+        endStream,
+        fileIdHash == null ? null : idScheme,
+        sink -> {
+          sink.line(lines.protocol(last.protocol()));
+          sink.line(lines.metadata(last.metadata(), null, null, null));
+          for (LogChange change : changes) {
+            // A version with _change_data files is described by them alone: its add and remove
+            // actions are a rewrite, not the row changes.
+            boolean described = versionsWithChangeData.contains(change.version());
+            switch (change) {
+              case LogChange.ChangeDataAdded c -> sink.line(lines.cdf(c.file(), c.version(), c.timestamp()));
+              case LogChange.Added a when !described && a.dataChange() -> sink.line(lines.add(a.file(), a.version(), a.timestamp()));
+              case LogChange.Removed r when !described && r.dataChange() -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
+              case LogChange.MetadataChanged m when range.includeHistoricalMetadata() && m.version() > start ->
+                  sink.line(lines.metadata(m.metadata(), m.version(), null, null));
+              default -> {}
+            }
+          }
+          if (endStream) {
+            sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, changes.isEmpty() ? null : lines.expiresAt(), null)));
+          }
+        });
+  }
+
+  private long startVersion(TableRef ref, Range range) {
+    if (range.startingVersion() != null && range.startingTimestamp() != null) {
+      throw GoldgateException.invalid("Only one of startingVersion and startingTimestamp may be set");
+    }
+    if (range.startingVersion() != null) {
+      long v = TableQueries.parseVersion("startingVersion", range.startingVersion());
+      if (v < 0) throw GoldgateException.invalid("startingVersion must be >= 0, got " + v);
+      return v;
+    }
+    if (range.startingTimestamp() != null) {
+      return lake.versionAtOrAfter(ref, QueryRequest.parseTimestamp("startingTimestamp", range.startingTimestamp()));
+    }
+    throw GoldgateException.invalid("The change data feed needs startingVersion or startingTimestamp");
+  }
+
+  private long endVersion(TableRef ref, Range range, long latest) {
+    if (range.endingVersion() != null && range.endingTimestamp() != null) {
+      throw GoldgateException.invalid("Only one of endingVersion and endingTimestamp may be set");
+    }
+    if (range.endingVersion() != null) {
+      long v = TableQueries.parseVersion("endingVersion", range.endingVersion());
+      if (v < 0) throw GoldgateException.invalid("endingVersion must be >= 0, got " + v);
+      return Math.min(v, latest);
+    }
+    if (range.endingTimestamp() != null) {
+      return lake.versionAsOf(ref, QueryRequest.parseTimestamp("endingTimestamp", range.endingTimestamp()));
+    }
+    return latest;
+  }
+
+  private static void requireChangeFeed(SharedTable t, TableSnapshot.Metadata metadata, long version) {
+    if (!"true".equalsIgnoreCase(metadata.configuration().get(CDF_ENABLED))) {
+      throw GoldgateException.invalid(
+          "Table " + t.qualifiedName() + " does not record its change data feed at version " + version + " (" + CDF_ENABLED + " is not true)");
+    }
+  }
+}
