@@ -17,7 +17,7 @@ below and rewrites EXPECTED.md from them.
 Usage (needs Java 17 and network access to Maven Central for the Delta jars on first run):
     python3 -m venv /tmp/sparkvenv
     /tmp/sparkvenv/bin/pip install -r shares/feature-lake/requirements.txt
-    /tmp/sparkvenv/bin/python shares/feature-lake/regenerate.py
+    /tmp/sparkvenv/bin/python shares/feature-lake/regenerate.py [--verify-only]
 """
 
 from __future__ import annotations
@@ -351,7 +351,7 @@ WHAT = {
         "append event_id 31-40",
         "UPDATE purchases on 2024-03-02 (ids 2,14,26,38): payload+'-u2', value+100",
         "DELETE signups on 2024-03-03 (ids 3,15,27,39); checkpoint written at this version",
-        "MERGE: update ids 1,4 (payload 'p00N-m4', value 501/504), insert ids 41-44",
+        "MERGE: update ids 1,4 (kind 'view', payload 'p00N-m4', value 501/504), insert ids 41-44",
         "append event_id 45-54",
     ],
     "readings_ntz": ["CTAS 12 readings (TIMESTAMP_NTZ)", "append 8 readings"],
@@ -380,6 +380,15 @@ def verify_and_write_expected(spark) -> None:
         "actions after log replay) at that version; `+add/-remove/cdc` = actions in that commit;",
         "`dv` = add actions in that commit carrying a deletionVector, `dv rows` = sum of their",
         "cardinality (rows marked deleted in those files).",
+        "",
+        "Notes: written by Apache-Spark/3.5.5 Delta-Lake/3.3.2 with Spark's defaults, so TIMESTAMP",
+        "columns (orders_dv.order_ts) are Parquet INT96; TIMESTAMP_NTZ is INT64",
+        "TIMESTAMP(MICROS, isAdjustedToUTC=false). customers_cm data files and stats use the physical",
+        "names (`col-<uuid>`, Parquet field_id = delta.columnMapping.id). Files carrying a DV have",
+        "`tightBounds: false` stats whose numRecords still counts the deleted rows. events_cdf",
+        "versions without cdc actions (0, 1, 5) derive their change feed from add actions;",
+        "cdc files live under `_change_data/event_date=.../`. Data is fixed; file names, UUIDs and",
+        "timestamps change on every regeneration.",
         "",
     ]
     errors = []
@@ -444,22 +453,26 @@ def verify_and_write_expected(spark) -> None:
 
 
 def main() -> None:
+    # --verify-only: keep the tables, re-check them and rewrite EXPECTED.md.
+    verify_only = "--verify-only" in sys.argv[1:]
     t0 = time.monotonic()
-    for name in TABLES:
-        shutil.rmtree(LAKE / name, ignore_errors=True)
+    if not verify_only:
+        for name in TABLES:
+            shutil.rmtree(LAKE / name, ignore_errors=True)
     spark = spark_session()
     try:
-        build_orders_dv(spark)
-        build_customers_cm(spark)
-        build_events_cdf(spark)
-        build_readings_ntz(spark)
-        build_plain(spark)
-        for name in TABLES:
-            cleanup(LAKE / name)
+        if not verify_only:
+            build_orders_dv(spark)
+            build_customers_cm(spark)
+            build_events_cdf(spark)
+            build_readings_ntz(spark)
+            build_plain(spark)
+            for name in TABLES:
+                cleanup(LAKE / name)
         verify_and_write_expected(spark)
     finally:
         spark.stop()
-    print(f"feature lake regenerated in {time.monotonic() - t0:.1f}s")
+    print(f"feature lake {'verified' if verify_only else 'regenerated'} in {time.monotonic() - t0:.1f}s")
 
 
 if __name__ == "__main__":
