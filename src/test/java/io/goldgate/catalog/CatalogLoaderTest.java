@@ -37,7 +37,7 @@ class CatalogLoaderTest {
   @Test
   void givenTheBundledSampleCatalog_whenLoaded_thenSharesTablesAndRecipientsResolve() {
     ShareCatalog catalog = new CatalogLoader(VALIDATOR).load(Path.of("shares"));
-    assertEquals(2, catalog.shares().size());
+    assertEquals(3, catalog.shares().size());
     SharedTable sales = catalog.table("RETAIL", "Gold", "Sales_Daily").orElseThrow();
     assertEquals(Path.of("shares/sample-lake/sales_daily").toAbsolutePath(), sales.root());
     assertTrue(sales.historyShared());
