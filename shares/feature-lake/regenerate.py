@@ -14,10 +14,32 @@ data); file names, UUIDs and commit timestamps differ between runs. After writin
 reads every version back with Spark, checks the figures against the hard-coded expectations
 below and rewrites EXPECTED.md from them.
 
+--dump-expected keeps the tables as they are and records what Spark reads from them, for the
+interop tests (src/test/python/interop) to compare the gateway with an independent reader:
+
+  expected/<table>.v<N>.jsonl   every row of <table> read with versionAsOf N, for every version
+  expected/events_cdf.cdf.jsonl the change data feed (readChangeFeed, startingVersion 0)
+  expected/README.md            the columns and Spark types of every file, and these encodings
+
+One JSON object per line, keys = the column names Spark reports (logical names, in schema
+order), lines sorted (see `_row_sort_key`). Value encodings:
+  null                  JSON null
+  long/int/short/byte   JSON integer
+  double/float          JSON number (Python repr of the double, e.g. 1.25)
+  boolean               JSON true/false
+  string                JSON string
+  decimal(p,s)          JSON string, the plain decimal with exactly s fraction digits ("47.13")
+  date                  JSON string, ISO 8601 "YYYY-MM-DD"
+  timestamp             JSON string, UTC with microseconds: "YYYY-MM-DDTHH:MM:SS.ffffffZ"
+  timestamp_ntz         JSON string, wall clock with microseconds, no zone: "YYYY-MM-DDTHH:MM:SS.ffffff"
+The change feed file has the table columns plus _change_type (string) and _commit_version
+(integer); _commit_timestamp is left out: it is the commit file modification time, which a
+checkout resets.
+
 Usage (needs Java 17 and network access to Maven Central for the Delta jars on first run):
     python3 -m venv /tmp/sparkvenv
     /tmp/sparkvenv/bin/pip install -r shares/feature-lake/requirements.txt
-    /tmp/sparkvenv/bin/python shares/feature-lake/regenerate.py [--verify-only]
+    /tmp/sparkvenv/bin/python shares/feature-lake/regenerate.py [--verify-only | --dump-expected]
 """
 
 from __future__ import annotations
@@ -37,10 +59,15 @@ time.tzset()
 from delta import configure_spark_with_delta_pip  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql.types import (  # noqa: E402
+    BooleanType,
+    ByteType,
     DateType,
     DecimalType,
     DoubleType,
+    FloatType,
+    IntegerType,
     LongType,
+    ShortType,
     StringType,
     StructField,
     StructType,
@@ -452,10 +479,110 @@ def verify_and_write_expected(spark) -> None:
         sys.exit("verification failed:\n  " + "\n  ".join(errors))
 
 
+# ---------------------------------------------------------------------------------------------
+# --dump-expected: Spark's reading of every version (and of the change feed), as JSON lines
+
+EXPECTED_DIR = LAKE / "expected"
+
+
+def _encode(value, data_type):
+    """One JSON value per Spark value; the encodings are listed in the module docstring."""
+    if value is None:
+        return None
+    if isinstance(data_type, TimestampNTZType):
+        assert value.tzinfo is None, value
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if isinstance(data_type, TimestampType):
+        # PySpark hands TIMESTAMP values over as naive datetimes in the process time zone,
+        # which this script pins to UTC (TZ=UTC above).
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(data_type, DateType):
+        return value.isoformat()
+    if isinstance(data_type, DecimalType):
+        return format(value.quantize(Decimal(1).scaleb(-data_type.scale)), "f")
+    if isinstance(data_type, (LongType, IntegerType, ShortType, ByteType)):
+        return int(value)
+    if isinstance(data_type, (DoubleType, FloatType)):
+        return float(value)
+    if isinstance(data_type, (BooleanType, StringType)):
+        return value
+    raise TypeError(f"no JSON encoding defined for {data_type.simpleString()}")
+
+
+def _row_sort_key(values: list):
+    # nulls first, then by value; every column holds one JSON type, so the tuples compare
+    return tuple((0,) if v is None else (1, v) for v in values)
+
+
+def _dump(df, path: Path, drop: tuple[str, ...] = ()) -> tuple[list[tuple[str, str]], int]:
+    fields = [f for f in df.schema.fields if f.name not in drop]
+    rows = [[_encode(r[f.name], f.dataType) for f in fields] for r in df.collect()]
+    rows.sort(key=_row_sort_key)
+    names = [f.name for f in fields]
+    path.write_text("".join(json.dumps(dict(zip(names, r)), separators=(",", ":")) + "\n" for r in rows))
+    return [(f.name, f.dataType.simpleString()) for f in fields], len(rows)
+
+
+def dump_expected(spark) -> None:
+    EXPECTED_DIR.mkdir(exist_ok=True)
+    for old in EXPECTED_DIR.glob("*.jsonl"):
+        old.unlink()
+    readme = [
+        "# feature-lake/expected: what Delta Spark reads from the feature tables",
+        "",
+        "Written by `regenerate.py --dump-expected` (Apache Spark 3.5.5, Delta Lake 3.3.2, session",
+        "time zone UTC); do not edit by hand. One JSON object per line, keys = column names in schema",
+        "order, lines sorted. Value encodings: null = JSON null; integer types = JSON integer;",
+        "double/float = JSON number; string = JSON string; decimal(p,s) = JSON string with exactly",
+        "s fraction digits; date = \"YYYY-MM-DD\"; timestamp = UTC \"YYYY-MM-DDTHH:MM:SS.ffffffZ\";",
+        "timestamp_ntz = \"YYYY-MM-DDTHH:MM:SS.ffffff\" (no zone).",
+        "",
+        "`events_cdf.cdf.jsonl` is `readChangeFeed` with startingVersion 0: the table columns plus",
+        "`_change_type` and `_commit_version`; `_commit_timestamp` is left out (it is the commit file",
+        "modification time, which a checkout resets).",
+        "",
+        "| file | rows | columns |",
+        "| --- | --- | --- |",
+    ]
+    for name in TABLES:
+        table = LAKE / name
+        for v in range(latest_version(table) + 1):
+            df = spark.read.format("delta").option("versionAsOf", v).load(str(table))
+            path = EXPECTED_DIR / f"{name}.v{v}.jsonl"
+            cols, n = _dump(df, path)
+            readme.append(f"| {path.name} | {n} | " + ", ".join(f"`{c}` {t}" for c, t in cols) + " |")
+    cdf = (
+        spark.read.format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", 0).load(str(LAKE / "events_cdf"))
+    )
+    path = EXPECTED_DIR / "events_cdf.cdf.jsonl"
+    cols, n = _dump(cdf, path, drop=("_commit_timestamp",))
+    readme.append(f"| {path.name} | {n} | " + ", ".join(f"`{c}` {t}" for c, t in cols) + " |")
+    readme.append("")
+    (EXPECTED_DIR / "README.md").write_text("\n".join(readme))
+    total = sum(p.stat().st_size for p in EXPECTED_DIR.iterdir())
+    print(f"wrote {len(list(EXPECTED_DIR.glob('*.jsonl')))} files ({total} bytes) to {EXPECTED_DIR}")
+
+
 def main() -> None:
     # --verify-only: keep the tables, re-check them and rewrite EXPECTED.md.
-    verify_only = "--verify-only" in sys.argv[1:]
+    # --dump-expected: keep the tables and EXPECTED.md, (re)write expected/*.jsonl.
+    args = sys.argv[1:]
+    unknown = set(args) - {"--verify-only", "--dump-expected"}
+    if unknown or len(args) > 1:
+        sys.exit(f"usage: {sys.argv[0]} [--verify-only | --dump-expected]")
     t0 = time.monotonic()
+    if "--dump-expected" in args:
+        spark = spark_session()
+        try:
+            dump_expected(spark)
+        finally:
+            spark.stop()
+        print(f"expected rows dumped in {time.monotonic() - t0:.1f}s")
+        return
+    verify_only = "--verify-only" in args
     if not verify_only:
         for name in TABLES:
             shutil.rmtree(LAKE / name, ignore_errors=True)

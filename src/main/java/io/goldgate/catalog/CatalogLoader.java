@@ -11,6 +11,7 @@ import io.goldgate.catalog.CatalogFile.RecipientDef;
 import io.goldgate.catalog.CatalogFile.SchemaDef;
 import io.goldgate.catalog.CatalogFile.ShareDef;
 import io.goldgate.catalog.CatalogFile.TableDef;
+import io.goldgate.storage.TableLocation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.IOException;
@@ -196,7 +197,7 @@ public final class CatalogLoader {
           if (!tableNames.add(ShareCatalog.key(table.name()))) {
             throw new CatalogException(tableWhere + ".name: table '" + table.name() + "' appears twice in schema '" + schema.name() + "'");
           }
-          Path root = resolveLocation(file, tableWhere, table.location());
+          TableLocation root = resolveLocation(file, tableWhere, table.location());
           String qualified = def.name() + "." + schema.name() + "." + table.name();
           tables.add(
               new SharedTable(
@@ -214,12 +215,16 @@ public final class CatalogLoader {
       return new Share(def.name(), shareId, def.comment(), def.properties() == null ? Map.of() : Map.copyOf(def.properties()), List.copyOf(schemas));
     }
 
-    private static Path resolveLocation(Path file, String where, String location) {
+    private static TableLocation resolveLocation(Path file, String where, String location) {
       Path resolved;
       if (location.startsWith("file:")) {
         resolved = Path.of(URI.create(location));
       } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-        throw new CatalogException(where + ".location: '" + location + "' uses a storage scheme this gateway cannot read yet; use a local path or a file: URI");
+        TableLocation remote = new TableLocation(location);
+        if (!remote.isS3() || remote.bucket() == null) {
+          throw new CatalogException(where + ".location: '" + location + "' uses a storage scheme this gateway cannot read; use s3://bucket/prefix, a local path or a file: URI");
+        }
+        return remote;
       } else {
         resolved = file.getParent().resolve(location);
       }
@@ -227,7 +232,7 @@ public final class CatalogLoader {
       if (!Files.isDirectory(resolved.resolve("_delta_log"))) {
         LOG.warnf("%s.location: %s has no _delta_log yet; queries on it will fail until it does", where, resolved);
       }
-      return resolved;
+      return TableLocation.local(resolved);
     }
 
     private static Recipient toRecipient(RecipientDef def) {

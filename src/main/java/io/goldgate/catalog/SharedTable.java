@@ -1,11 +1,11 @@
 package io.goldgate.catalog;
 
-import java.nio.file.Path;
+import io.goldgate.storage.TableLocation;
 
 /**
  * A Delta table as published in one share and schema.
  *
- * @param root absolute, normalized directory of the table (the parent of {@code _delta_log})
+ * @param location where the table lives (the parent of {@code _delta_log})
  */
 public record SharedTable(
     String share,
@@ -13,7 +13,7 @@ public record SharedTable(
     String schema,
     String name,
     String id,
-    Path root,
+    TableLocation location,
     boolean historyShared,
     String comment) {
 

@@ -22,6 +22,33 @@ public interface GoldgateConfig {
   /** Delta table access. */
   Lake lake();
 
+  /** How object-store table locations are reached. */
+  Storage storage();
+
+  interface Storage {
+    /** S3 and S3-compatible stores, for {@code s3://bucket/prefix} table locations. */
+    S3 s3();
+
+    interface S3 {
+      /** Region of the buckets. */
+      @WithDefault("us-east-1")
+      String region();
+
+      /** Endpoint of an S3-compatible store, e.g. {@code http://minio:9000}; AWS when absent. */
+      Optional<String> endpoint();
+
+      /** Address buckets as {@code endpoint/bucket/key} rather than {@code bucket.endpoint/key}. */
+      @WithDefault("false")
+      boolean pathStyleAccess();
+
+      /** Static credentials; when absent the AWS default provider chain is used (env, profile, IAM role). */
+      Optional<String> accessKeyId();
+
+      /** Secret of {@link #accessKeyId()}. */
+      Optional<String> secretAccessKey();
+    }
+  }
+
   interface Shares {
     /**
      * Directory holding the {@code *.yaml} share catalog files (env {@code GOLDGATE_SHARES_DIR}).

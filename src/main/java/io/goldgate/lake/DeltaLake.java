@@ -22,9 +22,9 @@ import io.goldgate.config.GoldgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.delta.kernel.utils.FileStatus;
+import io.goldgate.storage.Storage;
+import java.io.FileNotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,18 +46,17 @@ public class DeltaLake {
 
   private static final Logger LOG = Logger.getLogger(DeltaLake.class);
 
-  private final Engine engine = new LakeEngine(new LocalFileIO());
-  private final Map<Path, Long> lastKnownVersion = new ConcurrentHashMap<>();
+  private final Storage storage;
+  private final Engine engine;
+  private final Map<String, Long> lastKnownVersion = new ConcurrentHashMap<>();
   private final Map<SnapshotKey, TableSnapshot> cache;
 
-  private record SnapshotKey(Path root, long version) {}
+  private record SnapshotKey(String location, long version) {}
 
-  @jakarta.inject.Inject
-  public DeltaLake(GoldgateConfig config) {
-    this(config.lake().snapshotCacheSize());
-  }
-
-  public DeltaLake(int cacheSize) {
+  public DeltaLake(GoldgateConfig config, Storage storage) {
+    this.storage = storage;
+    this.engine = new LakeEngine(storage.fileIO());
+    int cacheSize = config.lake().snapshotCacheSize();
     this.cache =
         Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -70,39 +69,42 @@ public class DeltaLake {
 
   /**
    * The newest committed version. Warm calls only check that the last version seen still exists
-   * and whether the next ones appeared: two file-existence checks instead of a log listing.
+   * and whether the next ones appeared: two existence checks instead of a log listing.
    */
   public long latestVersion(TableRef table) {
-    Path log = table.root().resolve("_delta_log");
-    Long known = lastKnownVersion.get(table.root());
-    if (known != null && Files.exists(commitFile(log, known))) {
-      long v = known;
-      while (Files.exists(commitFile(log, v + 1))) {
-        v++;
+    String log = table.location().resolve("_delta_log");
+    String key = table.location().uri();
+    try {
+      Long known = lastKnownVersion.get(key);
+      if (known != null && storage.exists(commitFile(log, known))) {
+        long v = known;
+        while (storage.exists(commitFile(log, v + 1))) {
+          v++;
+        }
+        lastKnownVersion.put(key, v);
+        return v;
       }
-      lastKnownVersion.put(table.root(), v);
-      return v;
+      long latest = listLatestVersion(table, log);
+      lastKnownVersion.put(key, latest);
+      return latest;
+    } catch (IOException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log cannot be read", e);
     }
-    long latest = listLatestVersion(table, log);
-    lastKnownVersion.put(table.root(), latest);
-    return latest;
   }
 
-  private static long listLatestVersion(TableRef table, Path log) {
-    if (!Files.isDirectory(log)) {
-      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta log at its location");
-    }
+  private long listLatestVersion(TableRef table, String log) throws IOException {
     long max = -1;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(log)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
+    try (CloseableIterator<FileStatus> files = storage.fileIO().listFrom(log + "/" + "0".repeat(20))) {
+      while (files.hasNext()) {
+        String path = files.next().getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
         if (name.length() >= 25 && name.charAt(20) == '.' && isDigits(name, 20)
             && (name.endsWith(".json") && name.length() == 25 || name.contains(".checkpoint"))) {
           max = Math.max(max, Long.parseLong(name.substring(0, 20)));
         }
       }
-    } catch (IOException e) {
-      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log cannot be listed", e);
+    } catch (FileNotFoundException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta log at its location");
     }
     if (max < 0) {
       throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log has no commits");
@@ -117,8 +119,8 @@ public class DeltaLake {
     return true;
   }
 
-  static Path commitFile(Path log, long version) {
-    return log.resolve(String.format("%020d.json", version));
+  static String commitFile(String log, long version) {
+    return log + "/" + String.format("%020d.json", version);
   }
 
   public TableSnapshot latest(TableRef table) {
@@ -130,7 +132,7 @@ public class DeltaLake {
     if (version < 0) {
       throw GoldgateException.invalid("Version must be >= 0, got " + version);
     }
-    SnapshotKey key = new SnapshotKey(table.root(), version);
+    SnapshotKey key = new SnapshotKey(table.location().uri(), version);
     TableSnapshot cached = cache.get(key);
     if (cached != null) {
       return cached;
@@ -289,7 +291,7 @@ public class DeltaLake {
   }
 
   Table kernelTable(TableRef table) {
-    return Table.forPath(engine, LocalFileIO.toUri(table.root()));
+    return Table.forPath(engine, table.location().uri());
   }
 
   private TableSnapshot toSnapshot(TableRef table, Snapshot snapshot) {
@@ -388,11 +390,11 @@ public class DeltaLake {
     if (message == null) {
       return "";
     }
-    String root = table.root().toString();
-    return message
-        .replace(LocalFileIO.toUri(table.root()), "<table>/")
-        .replace("file:" + root, "<table>")
-        .replace(root, "<table>")
-        .replaceAll("file:/\\S*", "<file>");
+    String uri = table.location().uri();
+    String redacted = message.replace(uri, "<table>");
+    if (table.location().isLocal()) {
+      redacted = redacted.replace(table.location().localRoot().toString(), "<table>");
+    }
+    return redacted.replaceAll("(file|s3a?):/\\S*", "<file>");
   }
 }

@@ -58,16 +58,20 @@ public class FileResource {
     String relative = fileUrls.verify(tableId, file, expires, sig);
     SharedTable table =
         catalog.catalog().tableById(tableId).orElseThrow(() -> GoldgateException.notFound("The table of this file URL is no longer shared"));
-    java.nio.file.Path target = table.root().resolve(relative).normalize();
+    if (!table.location().isLocal()) {
+      throw GoldgateException.notFound("Files of table " + table.qualifiedName() + " are served by its object store, not by this gateway");
+    }
+    java.nio.file.Path root = table.location().localRoot();
+    java.nio.file.Path target = root.resolve(relative).normalize();
     // The signature already pins the path; this second check keeps a leaked signing key or a
     // symlink inside the table from exposing anything outside the table's directory.
-    if (!target.startsWith(table.root()) || target.equals(table.root())) {
+    if (!target.startsWith(root) || target.equals(root)) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL points outside its table");
     }
     long size;
     try {
       java.nio.file.Path real = target.toRealPath();
-      if (!real.startsWith(table.root().toRealPath()) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      if (!real.startsWith(root.toRealPath()) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
         throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL points outside its table");
       }
       target = real;

@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.goldgate.storage.Storage;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -29,11 +30,13 @@ public class FileUrls {
 
   private final Signer signer;
   private final GoldgateConfig config;
+  private final Storage storage;
   private final Clock clock;
 
-  public FileUrls(Signer signer, GoldgateConfig config) {
+  public FileUrls(Signer signer, GoldgateConfig config, Storage storage) {
     this.signer = signer;
     this.config = config;
+    this.storage = storage;
     this.clock = Clock.systemUTC();
   }
 
@@ -52,6 +55,10 @@ public class FileUrls {
   /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
   public String url(URI requestBase, SharedTable table, String logPath, long expiresAt) {
     String relative = relativePath(table, logPath);
+    if (table.location().isS3()) {
+      // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
+      return storage.presign(table.location(), relative, Duration.ofMillis(Math.max(1000, expiresAt - clock.millis())));
+    }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
     return base + PATH + table.id() + "/" + encoded + "?expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
@@ -90,20 +97,16 @@ public class FileUrls {
    * accepted only when they point inside the table.
    */
   static String relativePath(SharedTable table, String logPath) {
-    String decoded;
-    if (logPath.contains(":")) {
-      URI uri = URI.create(logPath);
-      if (!"file".equals(uri.getScheme())) {
-        throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside local storage");
+    if (logPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      String prefix = table.location().uri() + "/";
+      String absolute = logPath.startsWith("file:") ? io.goldgate.storage.LocalFileIO.toUri(io.goldgate.storage.LocalFileIO.toPath(logPath).normalize()) : logPath;
+      if (!absolute.startsWith(prefix)) {
+        throw new GoldgateException(
+            GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside its own location, which are not shared");
       }
-      Path absolute = Path.of(uri).normalize();
-      if (!absolute.startsWith(table.root())) {
-        throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside its own directory, which are not shared");
-      }
-      return table.root().relativize(absolute).toString();
+      return URLDecoder.decode(absolute.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
     }
-    decoded = URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
-    return decoded;
+    return URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /**

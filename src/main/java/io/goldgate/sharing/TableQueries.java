@@ -246,6 +246,6 @@ public class TableQueries {
   }
 
   static TableRef ref(SharedTable t) {
-    return new TableRef(t.root(), t.qualifiedName());
+    return new TableRef(t.location(), t.qualifiedName());
   }
 }

@@ -39,7 +39,7 @@ class CatalogLoaderTest {
     ShareCatalog catalog = new CatalogLoader(VALIDATOR).load(Path.of("shares"));
     assertEquals(3, catalog.shares().size());
     SharedTable sales = catalog.table("RETAIL", "Gold", "Sales_Daily").orElseThrow();
-    assertEquals(Path.of("shares/sample-lake/sales_daily").toAbsolutePath(), sales.root());
+    assertEquals(Path.of("shares/sample-lake/sales_daily").toAbsolutePath(), sales.location().localRoot());
     assertTrue(sales.historyShared());
     assertEquals(sales, catalog.tableById(sales.id()).orElseThrow());
     assertEquals(2, catalog.recipients().size());
@@ -98,8 +98,16 @@ class CatalogLoaderTest {
   }
 
   @Test
-  void givenAnObjectStoreLocation_thenStartupSaysItIsNotReadableYet() {
-    assertRefused("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: s3://bucket/t\n", "tables[0].location", "s3://bucket/t");
+  void givenAnUnsupportedStorageScheme_thenStartupNamesTheLocation() {
+    assertRefused("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: ftp://host/t\n", "tables[0].location", "ftp://host/t");
+  }
+
+  @Test
+  void givenAnS3Location_thenTheTableKeepsItsBucketAndPrefix() throws IOException {
+    SharedTable t = load("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: s3://lake/gold/t/\n").table("s", "x", "t").orElseThrow();
+    assertEquals("s3://lake/gold/t", t.location().uri());
+    assertEquals("lake", t.location().bucket());
+    assertEquals("gold/t", t.location().keyPrefix());
   }
 
   @Test

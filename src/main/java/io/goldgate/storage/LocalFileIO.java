@@ -1,4 +1,4 @@
-package io.goldgate.lake;
+package io.goldgate.storage;
 
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.delta.kernel.defaults.engine.fileio.InputFile;
@@ -27,9 +27,9 @@ import java.util.Optional;
  * Read-only local file system access for Delta Kernel through plain {@code java.nio}, so reading a
  * local lake never goes through Hadoop's FileSystem layer. The gateway never writes to a lake.
  */
-final class LocalFileIO implements FileIO {
+public final class LocalFileIO implements FileIO {
 
-  static Path toPath(String pathOrUri) {
+  public static Path toPath(String pathOrUri) {
     if (pathOrUri.startsWith("file:")) {
       String uri = pathOrUri.replace(" ", "%20");
       return Path.of(URI.create(uri.startsWith("file:///") ? uri : "file://" + uri.substring("file:".length())));
@@ -38,7 +38,7 @@ final class LocalFileIO implements FileIO {
   }
 
   /** Kernel compares log paths as strings, in Hadoop's {@code file:/a/b} form. */
-  static String toUri(Path path) {
+  public static String toUri(Path path) {
     String uri = path.toUri().toString();
     return uri.startsWith("file:///") ? "file:/" + uri.substring("file:///".length()) : uri;
   }

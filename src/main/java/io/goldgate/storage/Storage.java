@@ -1,0 +1,113 @@
+package io.goldgate.storage;
+
+import io.delta.kernel.defaults.engine.fileio.FileIO;
+import io.goldgate.config.GoldgateConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The one place that knows how to reach each kind of table location: file access for Delta Kernel
+ * and, for object stores, pre-signed URLs that recipients download from directly. Adding Azure or
+ * GCS means adding a {@link FileIO} and a presigner here; nothing else changes.
+ */
+@ApplicationScoped
+public class Storage {
+
+  private final GoldgateConfig.Storage.S3 config;
+  private volatile S3Client s3;
+  private volatile S3Presigner presigner;
+  private final FileIO fileIO = new RoutingFileIO(() -> new S3FileIO(s3Client()));
+
+  public Storage(GoldgateConfig config) {
+    this.config = config.storage().s3();
+  }
+
+  /** File access for Delta Kernel, for every supported scheme. */
+  public FileIO fileIO() {
+    return fileIO;
+  }
+
+  /** Whether the file exists; other failures propagate. */
+  public boolean exists(String uri) throws IOException {
+    try {
+      fileIO.getFileStatus(uri);
+      return true;
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** A URL the store itself will serve the object at, for {@code ttl}; only for object stores. */
+  public String presign(TableLocation table, String relativePath, Duration ttl) {
+    if (!table.isS3()) {
+      throw new IllegalArgumentException(table + " is not in an object store");
+    }
+    String key = table.keyPrefix().isEmpty() ? relativePath : table.keyPrefix() + "/" + relativePath;
+    return presigner().presignGetObject(b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(table.bucket()).key(key))).url().toString();
+  }
+
+  private S3Client s3Client() {
+    S3Client client = s3;
+    if (client == null) {
+      synchronized (this) {
+        if (s3 == null) {
+          var builder =
+              S3Client.builder()
+                  .httpClientBuilder(UrlConnectionHttpClient.builder())
+                  .region(Region.of(config.region()))
+                  .credentialsProvider(credentials())
+                  .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build());
+          config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
+          s3 = builder.build();
+        }
+        client = s3;
+      }
+    }
+    return client;
+  }
+
+  private S3Presigner presigner() {
+    S3Presigner p = presigner;
+    if (p == null) {
+      synchronized (this) {
+        if (presigner == null) {
+          var builder =
+              S3Presigner.builder()
+                  .region(Region.of(config.region()))
+                  .credentialsProvider(credentials())
+                  .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build());
+          config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
+          presigner = builder.build();
+        }
+        p = presigner;
+      }
+    }
+    return p;
+  }
+
+  private AwsCredentialsProvider credentials() {
+    if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  @PreDestroy
+  void close() {
+    if (s3 != null) s3.close();
+    if (presigner != null) presigner.close();
+  }
+}
