@@ -35,8 +35,8 @@ What it does:
   Every cold figure uses its own fresh gateway start (3 starts in all).
 
 Options: --repeat (warm repeats, default 10), --warmup (default 2), --skip-cdf, --skip-paging,
---json-out FILE, --heap, --java. Run time on 2 busy cores: ~3-5 min (first run adds ~30 s to
-generate the tables).
+--json-out FILE, --heap, --java. Run time on 2 busy cores: ~75 s, plus ~15 s per table the first
+time (each table needs ~200 MB of disk).
 """
 from __future__ import annotations
 
@@ -312,8 +312,10 @@ def changes_path(start: int, end: int) -> str:
     return f"{CDF_PATH}/changes?startingVersion={start}&endingVersion={end}"
 
 
-def check_changes(body: bytes, status: int, headers, p: dict, start: int, end: int, problems: list[str]) -> int:
-    """Per version and kind, the lines must be exactly the generated ones. Returns file lines."""
+def check_changes(body: bytes, status: int, headers, p: dict, start: int, end: int, problems: list[str],
+                  sizes: dict) -> int:
+    """Per version and kind, the lines must be exactly the generated ones; cdf lines must be the
+    _change_data files (told apart from data files by size). Returns file lines."""
     check(status == 200, f"changes {start}..{end} answered {status}: {body[:300]!r}", problems)
     if status != 200:
         return 0
@@ -328,17 +330,17 @@ def check_changes(body: bytes, status: int, headers, p: dict, start: int, end: i
         if kind in ("add", "remove", "cdf"):
             f = x[kind]
             got[f["version"]][kind] += 1
-            ids.add(f["id"])
+            ids.add((kind, f["id"]))  # a file added and later removed keeps its id
             order_ok &= f["version"] >= last_v
             last_v = f["version"]
             n += 1
-            if kind == "cdf" and "_change_data" not in f["url"]:
-                other["cdf url without _change_data"] += 1
+            if f["size"] != sizes["cdf" if kind == "cdf" else "data"]:
+                other[f"{kind} of size {f['size']}"] += 1
         else:
             other[kind] += 1
     check(not other, f"changes {start}..{end}: unexpected lines {dict(other)}", problems)
     check(order_ok, f"changes {start}..{end}: versions not in commit order", problems)
-    check(len(ids) == n, f"changes {start}..{end}: {n} file lines but {len(ids)} distinct ids", problems)
+    check(len(ids) == n, f"changes {start}..{end}: {n} file lines but {len(ids)} distinct (kind, id)", problems)
     bad = [v for v in range(start, end + 1) if {k: got[v][k] for k in ("add", "remove", "cdf")} != p["expected"][v]]
     bad += [v for v in got if not start <= v <= end]
     check(not bad, f"changes {start}..{end}: wrong lines for {len(bad)} versions, e.g. v{bad[0] if bad else ''}: "
@@ -473,24 +475,33 @@ def main() -> int:
         if cdf_p:
             last = cdf_p["last_version"]
             narrow = (last - 99, last)
+            sizes = {"data": cdf_info["file_size"], "cdf": cdf_info["cdc_size"]}
             log(f"\n== 2. Change data feed, versions 0..{last}")
             gw.start()
             res["startup_s"].append(gw.startup_s)
             c = Client(gw.base, token)
             t, status, headers, body = c.call("GET", changes_path(0, last))
-            n = check_changes(body, status, headers, cdf_p, 0, last, problems)
+            n = check_changes(body, status, headers, cdf_p, 0, last, problems, sizes)
             res.update(cdf_cold_s=t, cdf_cold_ttfb_s=c.last_ttfb, cdf_lines=n, cdf_mb=len(body) / 1e6,
                        cdf_kinds=count_kinds(body), cdf_expected=expected_counts(cdf_p, 0, last), rss_after_cdf_cold_mb=gw.rss_mb())
             log(f"  start {len(res['startup_s'])}: ready in {gw.startup_s:.1f} s; cold /changes 0..{last}: {t:.3f} s "
                 f"(first byte {c.last_ttfb:.3f} s), {n:,} file lines {res['cdf_kinds']}, {len(body) / 1e6:.1f} MB")
+            cdc_line = next((x for x in body.split(b"\n") if x.startswith(b'{"cdf"')), None)
+            if cdc_line:  # one cdf URL must serve the _change_data file itself
+                import requests
+
+                r = requests.get(json.loads(cdc_line)["cdf"]["url"], timeout=30)
+                cdc_blob = (cdf_dir.parent / "blobs" / "cdc-blob.parquet").read_bytes()
+                check(r.status_code == 200 and r.content == cdc_blob, f"cdf URL answered {r.status_code}, "
+                      f"{len(r.content)} bytes, not the _change_data file", problems)
             log(f"  warm /changes 0..{last} x{args.repeat} ...")
             w, body, status, headers = sb.measure_warm(c, "GET", changes_path(0, last), None, args.repeat, args.warmup)
-            check_changes(body, status, headers, cdf_p, 0, last, problems)
+            check_changes(body, status, headers, cdf_p, 0, last, problems, sizes)
             res["cdf_warm"] = w
             log(f"  warm median {w['median']:.3f} s, p90 {w['p90']:.3f}, min {w['min']:.3f}; first byte {w['ttfb_median']:.3f} s")
             log(f"  warm /changes {narrow[0]}..{narrow[1]} x{args.repeat} ...")
             w, body, status, headers = sb.measure_warm(c, "GET", changes_path(*narrow), None, args.repeat, args.warmup)
-            n2 = check_changes(body, status, headers, cdf_p, *narrow, problems)
+            n2 = check_changes(body, status, headers, cdf_p, *narrow, problems, sizes)
             res.update(cdf_narrow_warm=w, cdf_narrow_lines=n2, cdf_narrow_kinds=count_kinds(body), cdf_narrow_range=narrow,
                        rss_after_cdf_warm_mb=gw.rss_mb())
             log(f"  warm median {w['median'] * 1000:.1f} ms, {n2:,} lines {res['cdf_narrow_kinds']}")

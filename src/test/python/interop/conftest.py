@@ -11,6 +11,12 @@ Gateway selection:
     ``target/quarkus-app/quarkus-run.jar`` relative to the repository root) on a free
     port with the repository root as working directory, wait until
     ``GET /delta-sharing/shares`` answers 401, and stop it when the session ends.
+    Its catalog (``GOLDGATE_SHARES_DIR``) is a temporary directory holding a copy of every
+    ``shares/*.yaml`` with absolute table locations, plus ``zz-interop-timed.yaml``: share
+    ``timed`` (schema ``delta``, table ``events_cdf``) over a temporary copy of
+    shares/feature-lake/events_cdf whose commit files have known modification times
+    (``TIMED_COMMITS``), granted only to recipient ``interop-timed`` (``TIMED_TOKEN``).
+    The tests of that share are skipped when ``GOLDGATE_URL`` is set.
 
 Run (from the repository root, with the venv of src/test/python/requirements.txt):
     GOLDGATE_URL=http://localhost:18181 python -m pytest src/test/python/interop -q
@@ -19,12 +25,17 @@ Run (from the repository root, with the venv of src/test/python/requirements.txt
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,11 +46,21 @@ INTEROP_DIR = Path(__file__).resolve().parent
 REPO_ROOT = INTEROP_DIR.parents[3]
 SHARES_DIR = REPO_ROOT / "shares"
 LAKE_DIR = SHARES_DIR / "sample-lake"
+FEATURE_LAKE_DIR = SHARES_DIR / "feature-lake"
 PARTNER_PROFILE = SHARES_DIR / "sample.share"
 ANALYST_TOKEN = "goldgate-sample-analyst-token-local-only"
 
 STARTUP_TIMEOUT_S = 90
 SHUTDOWN_TIMEOUT_S = 20
+
+# The "timed" share: a copy of feature-lake/events_cdf whose commit N was "made" at TIMED_COMMITS[N]
+# (the modification time of _delta_log/<N>.json, which is what a Delta reader takes as the commit
+# timestamp when in-commit timestamps are off), one hour apart on whole seconds.
+TIMED_SHARE, TIMED_SCHEMA, TIMED_TABLE = "timed", "delta", "events_cdf"
+TIMED_TOKEN = "goldgate-interop-timed-token-local-only"
+TIMED_COMMITS = tuple(
+    dt.datetime(2024, 5, 1, 8, 0, 0, tzinfo=dt.timezone.utc) + dt.timedelta(hours=v) for v in range(6)
+)
 
 assert (SHARES_DIR / "sample.yaml").is_file(), f"repository root not found (looked at {REPO_ROOT})"
 
@@ -70,8 +91,95 @@ def _startup_failure(config, reason: str, cmd: list[str], log_path: Path, lines:
     pytest.exit(f"{reason} (command and log tail on stderr; full log: {log_path})", 2)
 
 
+@dataclass(frozen=True)
+class TimedTable:
+    """The copy of events_cdf served as timed.delta.events_cdf (only by a self-started gateway)."""
+
+    path: Path  # table root of the copy
+    commits: tuple[dt.datetime, ...]  # commit timestamp (file modification time) of version N
+    token: str
+
+
+@dataclass(frozen=True)
+class ServedCatalog:
+    shares_dir: Path  # GOLDGATE_SHARES_DIR of the self-started gateway
+    timed: TimedTable
+
+
+def _epoch_ns(instant: dt.datetime) -> int:
+    return int(instant.timestamp()) * 1_000_000_000 + instant.microsecond * 1000
+
+
+def _copy_timed_table(dest: Path) -> TimedTable:
+    shutil.copytree(FEATURE_LAKE_DIR / TIMED_TABLE, dest)
+    log = dest / "_delta_log"
+    commits = sorted(log.glob("[0-9]" * 20 + ".json"))
+    assert [int(p.stem) for p in commits] == list(range(len(TIMED_COMMITS))), commits
+    for path, instant in zip(commits, TIMED_COMMITS):
+        os.utime(path, ns=(_epoch_ns(instant), _epoch_ns(instant)))
+    # checkpoints (and _last_checkpoint) are written right after their commit
+    for path in [*log.glob("*.checkpoint*.parquet"), *log.glob("_last_checkpoint")]:
+        version = json.loads(path.read_text())["version"] if path.name == "_last_checkpoint" else int(path.name.split(".")[0])
+        later = TIMED_COMMITS[version] + dt.timedelta(milliseconds=250)
+        os.utime(path, ns=(_epoch_ns(later), _epoch_ns(later)))
+    return TimedTable(path=dest, commits=TIMED_COMMITS, token=TIMED_TOKEN)
+
+
+def _absolute_locations(yaml_text: str, base: Path) -> str:
+    """Rewrite every ``location:`` of a catalog file to an absolute path (resolved against base)."""
+
+    def absolute(m: re.Match) -> str:
+        location = m.group(2).strip().strip("'\"")
+        if location.startswith("file:") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", location):
+            return m.group(0)
+        return m.group(1) + json.dumps(str((base / location).resolve()))
+
+    return re.sub(r"(?m)^(\s*location:\s*)(.+?)\s*$", absolute, yaml_text)
+
+
+def _build_catalog(root: Path) -> ServedCatalog:
+    """shares/*.yaml with absolute locations + the timed share, in root/shares."""
+    shares = root / "shares"
+    shares.mkdir()
+    copied = 0
+    for catalog in sorted([*SHARES_DIR.glob("*.yaml"), *SHARES_DIR.glob("*.yml")]):
+        (shares / catalog.name).write_text(_absolute_locations(catalog.read_text(), SHARES_DIR))
+        copied += 1
+    assert copied, f"no catalog file in {SHARES_DIR}"
+    timed = _copy_timed_table(root / "timed-lake" / TIMED_TABLE)
+    token_hash = hashlib.sha256(TIMED_TOKEN.encode()).hexdigest()
+    (shares / "zz-interop-timed.yaml").write_text(
+        f"""# written by src/test/python/interop/conftest.py
+shares:
+  - name: {TIMED_SHARE}
+    comment: events_cdf with commit timestamps set by the interop suite
+    schemas:
+      - name: {TIMED_SCHEMA}
+        tables:
+          - name: {TIMED_TABLE}
+            location: {json.dumps(str(timed.path))}
+            historyShared: true
+recipients:
+  - name: interop-timed
+    comment: recipient of the interop suite's timed share
+    tokens:
+      - hash: sha256:{token_hash}
+    shares: [{TIMED_SHARE}]
+"""
+    )
+    return ServedCatalog(shares_dir=shares, timed=timed)
+
+
 @pytest.fixture(scope="session")
-def gateway_url(request, tmp_path_factory):
+def served_catalog(tmp_path_factory) -> ServedCatalog | None:
+    """The catalog a self-started gateway serves; None when GOLDGATE_URL names a running one."""
+    if os.environ.get("GOLDGATE_URL"):
+        return None
+    return _build_catalog(tmp_path_factory.mktemp("catalog"))
+
+
+@pytest.fixture(scope="session")
+def gateway_url(request, tmp_path_factory, served_catalog):
     """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181)."""
     url = os.environ.get("GOLDGATE_URL")
     if url:
@@ -97,8 +205,11 @@ def gateway_url(request, tmp_path_factory):
         "-jar",
         str(app),
     ]
+    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir))
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _answers_401(url):
@@ -146,3 +257,23 @@ def analyst_profile(tmp_path_factory, gateway_url) -> str:
 def api(gateway_url) -> str:
     """Base URL of the Delta Sharing REST API (no trailing slash)."""
     return f"{gateway_url}/delta-sharing"
+
+
+@pytest.fixture(scope="session")
+def timed_table(served_catalog, gateway_url) -> TimedTable:
+    """timed.delta.events_cdf; skips the test when the gateway was not started by this suite."""
+    if served_catalog is None:
+        pytest.skip("GOLDGATE_URL is set: the timed share exists only in the catalog of a self-started gateway")
+    return served_catalog.timed
+
+
+@pytest.fixture(scope="session")
+def timed_profile(tmp_path_factory, gateway_url, timed_table) -> str:
+    """Profile of recipient interop-timed (share timed only)."""
+    return str(_write_profile(tmp_path_factory.mktemp("profiles") / "interop-timed.share", gateway_url, timed_table.token))
+
+
+@pytest.fixture(scope="session")
+def timed_url(timed_profile) -> str:
+    """Client URL of timed.delta.events_cdf."""
+    return f"{timed_profile}#{TIMED_SHARE}.{TIMED_SCHEMA}.{TIMED_TABLE}"

@@ -34,6 +34,9 @@ from deltalake import DeltaTable, QueryBuilder
 SHARE, SCHEMA = "retail", "gold"
 TABLES = ["sales_daily", "customer_features", "inventory_levels"]
 HISTORY_SHARED = ["sales_daily", "customer_features"]
+# share labs (shares/feature-lake, written by Delta Spark): covered by test_delta_format_and_cdf.py
+LABS_SHARE, LABS_SCHEMA = "labs", "delta"
+LABS_TABLES = ["orders_dv", "customers_cm", "events_cdf", "readings_ntz", "plain_cdf_off"]
 UTC = dt.timezone.utc
 # src/test/python/interop -> repository root -> shares/sample-lake
 LAKE_DIR = Path(__file__).resolve().parents[4] / "shares" / "sample-lake"
@@ -236,24 +239,29 @@ def predicate(op: str, column: str, value_type: str, value: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def test_partner_lists_only_the_retail_share(partner_profile):
+def test_partner_lists_exactly_the_retail_and_labs_shares(partner_profile):
     client = delta_sharing.SharingClient(partner_profile)
-    assert [s.name for s in client.list_shares()] == ["retail"]
-    share = client.list_shares()[0]
-    assert [s.name for s in client.list_schemas(share)] == ["gold"]
+    shares = {s.name: s for s in client.list_shares()}
+    assert sorted(s.name for s in client.list_shares()) == ["labs", "retail"]
+    assert [s.name for s in client.list_schemas(shares["retail"])] == ["gold"]
+    assert [s.name for s in client.list_schemas(shares["labs"])] == [LABS_SCHEMA]
 
 
-def test_partner_sees_exactly_the_three_retail_tables(partner_profile):
+def test_partner_sees_exactly_the_retail_and_labs_tables(partner_profile):
     tables = delta_sharing.SharingClient(partner_profile).list_all_tables()
-    assert sorted((t.share, t.schema, t.name) for t in tables) == sorted((SHARE, SCHEMA, t) for t in TABLES)
+    assert sorted((t.share, t.schema, t.name) for t in tables) == sorted(
+        [(SHARE, SCHEMA, t) for t in TABLES] + [(LABS_SHARE, LABS_SCHEMA, t) for t in LABS_TABLES]
+    )
 
 
 def test_analyst_also_sees_finance_customer_ltv(analyst_profile):
     client = delta_sharing.SharingClient(analyst_profile)
-    assert sorted(s.name for s in client.list_shares()) == ["finance", "retail"]
+    assert sorted(s.name for s in client.list_shares()) == ["finance", "labs", "retail"]
     tables = client.list_all_tables()
     assert sorted((t.share, t.schema, t.name) for t in tables) == sorted(
-        [(SHARE, SCHEMA, t) for t in TABLES] + [("finance", "gold", "customer_ltv")]
+        [(SHARE, SCHEMA, t) for t in TABLES]
+        + [(LABS_SHARE, LABS_SCHEMA, t) for t in LABS_TABLES]
+        + [("finance", "gold", "customer_ltv")]
     )
 
 

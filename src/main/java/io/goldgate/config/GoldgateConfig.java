@@ -95,5 +95,12 @@ public interface GoldgateConfig {
     /** How many table snapshots (with their file lists) stay cached, across all tables. */
     @WithDefault("64")
     int snapshotCacheSize();
+
+    /**
+     * How many parsed commits (table versions) stay cached for change data feed and streaming
+     * queries, across all tables. A commit of n files costs about n * 500 bytes.
+     */
+    @WithDefault("2000")
+    int changeCacheVersions();
   }
 }

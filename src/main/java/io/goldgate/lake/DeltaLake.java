@@ -50,6 +50,8 @@ public class DeltaLake {
   private final Engine engine;
   private final Map<String, Long> lastKnownVersion = new ConcurrentHashMap<>();
   private final Map<SnapshotKey, TableSnapshot> cache;
+  /** Parsed commits by table and version, for change queries. */
+  private final Map<SnapshotKey, List<LogChange>> changeCache;
 
   private record SnapshotKey(String location, long version) {}
 
@@ -57,14 +59,18 @@ public class DeltaLake {
     this.storage = storage;
     this.engine = new LakeEngine(storage.fileIO());
     int cacheSize = config.lake().snapshotCacheSize();
-    this.cache =
-        Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-              @Override
-              protected boolean removeEldestEntry(Map.Entry<SnapshotKey, TableSnapshot> eldest) {
-                return size() > cacheSize;
-              }
-            });
+    this.changeCache = lruMap(config.lake().changeCacheVersions());
+    this.cache = lruMap(cacheSize);
+  }
+
+  private static <K, V> Map<K, V> lruMap(int maxEntries) {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > maxEntries;
+          }
+        });
   }
 
   /**
@@ -165,7 +171,34 @@ public class DeltaLake {
    * (inclusive), in commit order.
    */
   public List<LogChange> changes(TableRef table, long start, long end) {
-    return kernelCall(table, "read versions " + start + " to " + end, () -> readChanges(table, start, end));
+    // Commits never change once written, so each version is parsed once and then served from the
+    // cache; only the versions not seen yet are read, in contiguous runs.
+    List<LogChange> all = new ArrayList<>();
+    long v = start;
+    while (v <= end) {
+      List<LogChange> cached = changeCache.get(new SnapshotKey(table.location().uri(), v));
+      if (cached != null) {
+        all.addAll(cached);
+        v++;
+        continue;
+      }
+      long runEnd = v;
+      while (runEnd < end && !changeCache.containsKey(new SnapshotKey(table.location().uri(), runEnd + 1))) {
+        runEnd++;
+      }
+      long from = v;
+      long to = runEnd;
+      List<LogChange> read = kernelCall(table, "read versions " + from + " to " + to, () -> readChanges(table, from, to));
+      Map<Long, List<LogChange>> byVersion = new HashMap<>();
+      for (long x = from; x <= to; x++) {
+        byVersion.put(x, new ArrayList<>());
+      }
+      read.forEach(c -> byVersion.get(c.version()).add(c));
+      byVersion.forEach((version, changes) -> changeCache.put(new SnapshotKey(table.location().uri(), version), List.copyOf(changes)));
+      all.addAll(read);
+      v = to + 1;
+    }
+    return all;
   }
 
   private List<LogChange> readChanges(TableRef table, long start, long end) {

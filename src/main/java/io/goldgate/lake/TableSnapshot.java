@@ -37,6 +37,7 @@ public final class TableSnapshot {
   private final Snapshot kernelSnapshot;
   private final Supplier<List<DataFile>> fileLoader;
   private volatile List<DataFile> files;
+  private volatile long sizeInBytes = -1;
 
   TableSnapshot(
       long version,
@@ -138,8 +139,13 @@ public final class TableSnapshot {
         });
   }
 
-  /** Total bytes of the active files. */
+  /** Total bytes of the active files; summed once, since every page of a query reports it. */
   public long sizeInBytes() {
-    return files().stream().mapToLong(DataFile::size).sum();
+    long size = sizeInBytes;
+    if (size < 0) {
+      size = files().stream().mapToLong(DataFile::size).sum();
+      sizeInBytes = size;
+    }
+    return size;
   }
 }

@@ -36,6 +36,11 @@ public record Capabilities(Map<String, List<String>> values) {
     return get("includeendstreamaction").contains("true");
   }
 
+  /** Whether the client can run the query asynchronously and poll for it. */
+  public boolean asyncQuery() {
+    return get("asyncquery").contains("true");
+  }
+
   /** The response formats the client accepts; none named means parquet, the protocol default. */
   public List<String> responseFormats() {
     List<String> formats = get("responseformat");

@@ -57,7 +57,9 @@ public class FileUrls {
     String relative = relativePath(table, logPath);
     if (table.location().isS3()) {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
-      return storage.presign(table.location(), relative, Duration.ofMillis(Math.max(1000, expiresAt - clock.millis())));
+      // S3 counts signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
+      long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
+      return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
     }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));

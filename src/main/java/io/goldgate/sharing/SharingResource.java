@@ -41,16 +41,23 @@ public class SharingResource {
   private final ShareDirectory directory;
   private final TableQueries queries;
   private final ChangeFeedQueries changeFeed;
+  private final AsyncQueries async;
   private final CurrentRecipient recipient;
   private final ObjectMapper json;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
 
   public SharingResource(
-      ShareDirectory directory, TableQueries queries, ChangeFeedQueries changeFeed, CurrentRecipient recipient, ObjectMapper json) {
+      ShareDirectory directory,
+      TableQueries queries,
+      ChangeFeedQueries changeFeed,
+      AsyncQueries async,
+      CurrentRecipient recipient,
+      ObjectMapper json) {
     this.directory = directory;
     this.queries = queries;
     this.changeFeed = changeFeed;
+    this.async = async;
     this.recipient = recipient;
     this.json = json;
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
@@ -139,7 +146,30 @@ public class SharingResource {
       @Context UriInfo uri,
       String body) {
     QueryRequest request = parseQuery(body);
-    return ndjson(queries.query(recipient.get(), share, schema, table, request, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
+    Capabilities caps = Capabilities.parse(capabilities);
+    if (caps.asyncQuery() && request.startingVersion() == null) {
+      return ndjson(async.submit(recipient.get(), share, schema, table, request, caps));
+    }
+    return ndjson(queries.query(recipient.get(), share, schema, table, request, caps, fileIdHash, uri.getBaseUri()));
+  }
+
+  /** Polls an asynchronous query (Get Query Info). */
+  @POST
+  @Path("/shares/{share}/schemas/{schema}/tables/{table}/queries/{queryId}")
+  @Produces(NDJSON)
+  public Response queryInfo(
+      @PathParam("share") String share,
+      @PathParam("schema") String schema,
+      @PathParam("table") String table,
+      @PathParam("queryId") String queryId,
+      @HeaderParam(Capabilities.HEADER) String capabilities,
+      @HeaderParam(FILE_ID_HASH) String fileIdHash,
+      @Context UriInfo uri,
+      String body) {
+    QueryRequest page = parseQuery(body);
+    return ndjson(
+        async.poll(
+            recipient.get(), share, schema, table, queryId, page.maxFiles(), page.pageToken(), Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
   }
 
   @GET
@@ -199,6 +229,10 @@ public class SharingResource {
           }
           generator.flush();
         };
+    if (response.responseFormat() == null) {
+      // An async query's status line: no version or format is known yet.
+      return Response.ok(out, NDJSON).header(Capabilities.HEADER, "asyncquery=true").build();
+    }
     String capabilities = "responseformat=" + response.responseFormat() + (response.endStreamAction() ? ";includeendstreamaction=true" : "");
     Response.ResponseBuilder builder =
         Response.ok(out, NDJSON).header(TABLE_VERSION, response.tableVersion()).header(Capabilities.HEADER, capabilities);

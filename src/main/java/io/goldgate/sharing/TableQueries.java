@@ -87,6 +87,23 @@ public class TableQueries {
       Capabilities capabilities,
       String fileIdHash,
       URI requestBase) {
+    return query(recipient, share, schema, table, request, capabilities, fileIdHash, requestBase, false);
+  }
+
+  /**
+   * @param pinned the request's {@code version} was pinned by the server (an async query), so it
+   *     is honoured even on a table shared without history
+   */
+  TableResponse query(
+      Recipient recipient,
+      String share,
+      String schema,
+      String table,
+      QueryRequest request,
+      Capabilities capabilities,
+      String fileIdHash,
+      URI requestBase,
+      boolean pinned) {
     SharedTable t = directory.table(recipient, share, schema, table);
     request.validate();
     if (request.startingVersion() != null) {
@@ -101,14 +118,10 @@ public class TableQueries {
       offset = position.offset();
     } else if (request.refreshToken() != null && !request.refreshToken().isEmpty()) {
       snapshot = lake.at(ref(t), tokens.readRefreshToken(t.id(), request, request.refreshToken()).version());
-    } else if (request.version() != null) {
-      requireHistory(t, "version");
+    } else if (pinned) {
       snapshot = lake.at(ref(t), request.version());
-    } else if (request.timestamp() != null) {
-      requireHistory(t, "timestamp");
-      snapshot = lake.asOf(ref(t), request.parsedTimestamp());
     } else {
-      snapshot = lake.latest(ref(t));
+      snapshot = lake.at(ref(t), pinnedVersion(t, request));
     }
     String format = chooseFormat(t, snapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
@@ -121,7 +134,7 @@ public class TableQueries {
     String nextPageToken = end < matching.size() ? tokens.pageToken(t.id(), request, snapshot.version(), end) : null;
     String refreshToken = Boolean.TRUE.equals(request.includeRefreshToken()) ? tokens.refreshToken(t.id(), request, snapshot.version()) : null;
     boolean endStream = capabilities.includeEndStreamAction() || request.maxFiles() != null || refreshToken != null;
-    boolean timeTravel = request.isTimeTravel();
+    boolean timeTravel = request.isTimeTravel() && !pinned;
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
     ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
@@ -141,6 +154,19 @@ public class TableQueries {
             sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(refreshToken, nextPageToken, page.isEmpty() ? null : lines.expiresAt(), null)));
           }
         });
+  }
+
+  /** The version a snapshot query reads: the one asked for (history tables only), else the latest. */
+  long pinnedVersion(SharedTable t, QueryRequest request) {
+    if (request.version() != null) {
+      requireHistory(t, "version");
+      return request.version();
+    }
+    if (request.timestamp() != null) {
+      requireHistory(t, "timestamp");
+      return lake.versionAsOf(ref(t), request.parsedTimestamp());
+    }
+    return lake.latestVersion(ref(t));
   }
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */

@@ -99,9 +99,13 @@ final class S3FileIO implements FileIO {
     return !s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(1).build()).contents().isEmpty();
   }
 
+  /**
+   * A key sorting before {@code key} and after the keys that precede it closely enough to matter;
+   * what lies between is filtered out by the caller. Stays plain ASCII: stores echo it in XML.
+   */
   private static String justBefore(String key) {
     char last = key.charAt(key.length() - 1);
-    return key.substring(0, key.length() - 1) + (char) (last - 1) + "\uffff";
+    return key.substring(0, key.length() - 1) + (char) (last - 1);
   }
 
   @Override

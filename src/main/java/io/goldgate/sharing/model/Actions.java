@@ -36,6 +36,12 @@ public final class Actions {
 
   public record EndStreamLine(EndStreamAction endStreamAction) {}
 
+  public record QueryStatusLine(QueryStatus queryStatus) {}
+
+  /** State of an asynchronous query: {@code pending} or {@code failed} (with {@code errorMessage}). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record QueryStatus(String queryId, String status, String errorMessage) {}
+
   /** Last line of a response when the client or the request asks for it (paging, refresh). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record EndStreamAction(String refreshToken, String nextPageToken, Long minUrlExpirationTimestamp, String errorMessage) {}
