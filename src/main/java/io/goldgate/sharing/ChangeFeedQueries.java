@@ -56,8 +56,7 @@ public class ChangeFeedQueries {
     }
     TableSnapshot first = lake.at(ref, start);
     requireChangeFeed(t, first.metadata(), start);
-    TableSnapshot last = lake.at(ref, end);
-    String format = tables.chooseFormat(t, last, capabilities);
+    String format = tables.chooseFormat(t, lake.at(ref, end), capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
     List<LogChange> changes = lake.changes(ref, start, end);
     Set<Long> versionsWithChangeData = new HashSet<>();
@@ -76,8 +75,10 @@ public class ChangeFeedQueries {
         endStream,
         fileIdHash == null ? null : idScheme,
         sink -> {
-          sink.line(lines.protocol(last.protocol()));
-          sink.line(lines.metadata(last.metadata(), null, null, null));
+          // The starting version's protocol and metadata, with that version: clients rebuild a log
+          // from it, then apply each later metadata line (includeHistoricalMetadata).
+          sink.line(lines.protocol(first.protocol()));
+          sink.line(lines.metadata(first.metadata(), start, null, null));
           for (LogChange change : changes) {
             // A version with _change_data files is described by them alone: its add and remove
             // actions are a rewrite, not the row changes.

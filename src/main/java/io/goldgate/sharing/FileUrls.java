@@ -63,7 +63,9 @@ public class FileUrls {
     }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
-    return base + PATH + table.id() + "/" + encoded + "?expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
+    // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
+    // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
+    return base + PATH + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
   }
 
   static String payload(String tableId, String relativePath, long expiresAt) {

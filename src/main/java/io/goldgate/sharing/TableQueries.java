@@ -22,10 +22,11 @@ import java.util.Set;
 @ApplicationScoped
 public class TableQueries {
 
-  /** Reader features a parquet-format client cannot apply itself. */
-  private static final Set<String> DELTA_ONLY_FEATURES = Set.of("deletionVectors", "columnMapping");
-
-  /** Reader features that change how data files are read, so a delta client must know them. */
+  /**
+   * Reader features that change how data files are read: a parquet-format client cannot apply them
+   * itself, and a delta-format client must declare them. Log-level features (v2 checkpoints, ...)
+   * are the server's business and force nothing on the client.
+   */
   private static final Set<String> DATA_READER_FEATURES =
       Set.of("deletionVectors", "columnMapping", "timestampNtz", "typeWidening", "typeWidening-preview", "variantType", "variantType-preview");
 
@@ -228,7 +229,7 @@ public class TableQueries {
     List<String> accepted = capabilities.responseFormats();
     Set<String> features = snapshot.protocol().readerFeatures();
     Optional<String> needsDelta =
-        snapshot.protocol().minReaderVersion() == 2 ? Optional.of("columnMapping") : features.stream().filter(DELTA_ONLY_FEATURES::contains).sorted().findFirst();
+        snapshot.protocol().minReaderVersion() == 2 ? Optional.of("columnMapping") : features.stream().filter(DATA_READER_FEATURES::contains).sorted().findFirst();
     if (accepted.contains(ActionLines.DELTA) && (needsDelta.isPresent() || !accepted.contains(ActionLines.PARQUET))) {
       Set<String> declared = Set.copyOf(capabilities.get("readerfeatures"));
       for (String feature : features) {

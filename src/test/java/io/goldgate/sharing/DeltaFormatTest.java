@@ -69,6 +69,9 @@ class DeltaFormatTest extends SharingApiTestBase {
   void aClientAcceptingBothGetsDeltaForATableThatNeedsIt() {
     asPartner().header("delta-sharing-capabilities", "responseformat=delta,parquet;readerfeatures=deletionvectors").get(DELTA + "orders_dv/metadata")
         .then().statusCode(200).header("delta-sharing-capabilities", "responseformat=delta");
+    asPartner().header("delta-sharing-capabilities", "responseformat=delta,parquet;readerfeatures=timestampntz").get(DELTA + "readings_ntz/metadata")
+        .then().statusCode(200).header("delta-sharing-capabilities", "responseformat=delta");
+    asPartner().get(DELTA + "readings_ntz/metadata").then().statusCode(400).body("message", containsString("timestampNtz"));
   }
 
   @Test
@@ -148,5 +151,7 @@ class DeltaFormatTest extends SharingApiTestBase {
     assertEquals(3, files.stream().filter(f -> f.get("deltaSingleAction").has("add")).count());
     JsonNode cdc = files.stream().filter(f -> f.get("deltaSingleAction").has("cdc")).findFirst().orElseThrow().get("deltaSingleAction").get("cdc");
     assertTrue(cdc.get("path").asText().contains("/delta-sharing/files/"));
+    JsonNode metadata = Ndjson.lines(r.asString()).get(1).get("metaData");
+    assertEquals(1, metadata.get("version").asLong(), "the feed starts from the starting version's metadata");
   }
 }

@@ -30,13 +30,17 @@ class FileAccessTest extends SharingApiTestBase {
     static Issued parse(String url) {
       URI uri = URI.create(url);
       String[] parts = uri.getPath().substring(FileUrls.PATH.length()).split("/");
-      String[] query = uri.getQuery().split("&");
+      java.util.Map<String, String> query = new java.util.HashMap<>();
+      for (String pair : uri.getQuery().split("&")) {
+        query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+      }
+      assertEquals("r", query.get("sp"), "marks the URL as pre-signed for Delta kernels");
       return new Issued(
           parts[0],
           parts[1],
           new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8),
-          Long.parseLong(query[0].substring("expires=".length())),
-          query[1].substring("sig=".length()));
+          Long.parseLong(query.get("expires")),
+          query.get("sig"));
     }
 
     String path() {
