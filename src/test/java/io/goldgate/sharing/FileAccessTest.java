@@ -152,6 +152,24 @@ class FileAccessTest extends SharingApiTestBase {
   }
 
   @Test
+  void aDataFileMissingFromDiskIsAClear404AndTheRestStillDownload() {
+    List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(PREFIX + "/shares/retail/schemas/history/tables/missing_file_customers", "{}"));
+    assertEquals(3, files.size(), "the log still lists the file");
+    int missing = 0;
+    for (JsonNode file : files) {
+      var response = given().urlEncodingEnabled(false).get(file.get("url").asText());
+      if (response.statusCode() == 404) {
+        missing++;
+        response.then().body("errorCode", equalTo("RESOURCE_DOES_NOT_EXIST"))
+            .body("message", org.hamcrest.Matchers.containsString("retail.history.missing_file_customers"));
+      } else {
+        response.then().statusCode(200);
+      }
+    }
+    assertEquals(1, missing);
+  }
+
+  @Test
   void aSignedUrlForAMissingFileIs404() {
     Issued issued = anyFileOf(SALES);
     long expires = System.currentTimeMillis() + 60_000;

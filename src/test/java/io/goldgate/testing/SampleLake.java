@@ -55,6 +55,14 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
         Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
       }
       Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", 5)), FileTime.from(Instant.parse("2026-01-10T00:00:00Z")));
+      Path missing = copy(SAMPLE_LAKE.resolve("customer_features"), dir.resolve("missing_file_customers"));
+      // Delete the file the last commit (v3, an append) added, so the log references a lost file.
+      String lastCommit = Files.readString(missing.resolve(String.format("_delta_log/%020d.json", 3)));
+      java.util.regex.Matcher added = java.util.regex.Pattern.compile("\"add\":\\{\"path\":\"([^\"]+)\"").matcher(lastCommit);
+      if (!added.find()) {
+        throw new IllegalStateException("customer_features v3 adds no file");
+      }
+      Files.delete(missing.resolve(java.net.URLDecoder.decode(added.group(1), StandardCharsets.UTF_8)));
       Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
@@ -89,6 +97,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     location: corrupt_inventory
                   - name: growing_sales
                     location: growing_sales
+                  - name: missing_file_customers
+                    location: missing_file_customers
           - name: features
             schemas:
               - name: delta
