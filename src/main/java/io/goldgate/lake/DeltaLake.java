@@ -16,6 +16,7 @@ import io.delta.kernel.internal.SnapshotImpl;
 import io.delta.kernel.internal.TableImpl;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
+import io.goldgate.BoundedCache;
 import io.goldgate.GoldgateException;
 import io.goldgate.GoldgateException.Kind;
 import io.goldgate.config.GoldgateConfig;
@@ -29,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,18 +59,8 @@ public class DeltaLake {
     this.storage = storage;
     this.engine = new LakeEngine(storage.fileIO());
     int cacheSize = config.lake().snapshotCacheSize();
-    this.changeCache = lruMap(config.lake().changeCacheVersions());
-    this.cache = lruMap(cacheSize);
-  }
-
-  private static <K, V> Map<K, V> lruMap(int maxEntries) {
-    return Collections.synchronizedMap(
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-            return size() > maxEntries;
-          }
-        });
+    this.changeCache = BoundedCache.lru(config.lake().changeCacheVersions());
+    this.cache = BoundedCache.lru(cacheSize);
   }
 
   /**

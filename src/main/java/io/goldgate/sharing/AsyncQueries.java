@@ -3,6 +3,7 @@ package io.goldgate.sharing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.goldgate.BoundedCache;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.Signer;
@@ -18,8 +19,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -50,9 +49,9 @@ public class AsyncQueries {
     return t;
   });
   /** Snapshot loads started by submissions, by query id. */
-  private final Map<String, CompletableFuture<?>> loading = Collections.synchronizedMap(boundedMap());
+  private final Map<String, CompletableFuture<?>> loading = BoundedCache.lru(MAX_REMEMBERED_KEYS);
   /** Query ids by idempotency key, so a retried submission gets the same id. */
-  private final Map<String, String> byIdempotencyKey = Collections.synchronizedMap(boundedMap());
+  private final Map<String, String> byIdempotencyKey = BoundedCache.lru(MAX_REMEMBERED_KEYS);
 
   public AsyncQueries(ShareDirectory directory, TableQueries queries, DeltaLake lake, Signer signer, GoldgateConfig config) {
     this.directory = directory;
@@ -60,15 +59,6 @@ public class AsyncQueries {
     this.lake = lake;
     this.signer = signer;
     this.config = config;
-  }
-
-  private static <K, V> LinkedHashMap<K, V> boundedMap() {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > MAX_REMEMBERED_KEYS;
-      }
-    };
   }
 
   /** Pins the version, starts loading it, and answers with the query id. */

@@ -185,7 +185,7 @@ public class TableQueries {
     boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
-    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+    ActionLines lines = lines(format, idScheme, t, requestBase);
     return new TableResponse(
         start,
         format,

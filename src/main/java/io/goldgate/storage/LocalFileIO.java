@@ -1,8 +1,6 @@
 package io.goldgate.storage;
 
-import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.delta.kernel.defaults.engine.fileio.InputFile;
-import io.delta.kernel.defaults.engine.fileio.OutputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -19,15 +17,13 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Read-only local file system access for Delta Kernel through plain {@code java.nio}, so reading a
  * local lake never goes through Hadoop's FileSystem layer. The gateway never writes to a lake.
  */
-public final class LocalFileIO implements FileIO {
+public final class LocalFileIO extends ReadOnlyFileIO {
 
   public static Path toPath(String pathOrUri) {
     if (pathOrUri.startsWith("file:")) {
@@ -63,21 +59,7 @@ public final class LocalFileIO implements FileIO {
       }
     }
     found.sort(Comparator.comparing(FileStatus::getPath));
-    Iterator<FileStatus> it = found.iterator();
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public FileStatus next() {
-        return it.next();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return iterator(found);
   }
 
   @Override
@@ -96,10 +78,6 @@ public final class LocalFileIO implements FileIO {
     return toUri(toPath(path).toAbsolutePath().normalize());
   }
 
-  @Override
-  public boolean mkdirs(String path) {
-    throw readOnly();
-  }
 
   @Override
   public InputFile newInputFile(String path, long fileSize) {
@@ -122,29 +100,10 @@ public final class LocalFileIO implements FileIO {
     };
   }
 
-  @Override
-  public OutputFile newOutputFile(String path) {
-    throw readOnly();
-  }
 
-  @Override
-  public boolean delete(String path) {
-    throw readOnly();
-  }
 
-  @Override
-  public Optional<String> getConf(String confKey) {
-    return Optional.empty();
-  }
 
-  @Override
-  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite) {
-    throw readOnly();
-  }
 
-  private static UnsupportedOperationException readOnly() {
-    return new UnsupportedOperationException("Goldgate reads lakes and never writes to them");
-  }
 
   private static final class ChannelInputStream extends SeekableInputStream {
     private final FileChannel channel;

@@ -1,8 +1,6 @@
 package io.goldgate.storage;
 
-import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.delta.kernel.defaults.engine.fileio.InputFile;
-import io.delta.kernel.defaults.engine.fileio.OutputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -12,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -27,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Read-only Delta Kernel file access to S3 and S3-compatible stores through the AWS SDK. */
-final class S3FileIO implements FileIO {
+final class S3FileIO extends ReadOnlyFileIO {
 
   private final S3Client s3;
 
@@ -78,21 +74,7 @@ final class S3FileIO implements FileIO {
     if (found.isEmpty() && !prefixExists(from.bucket(), prefix)) {
       throw new FileNotFoundException("No such directory: " + filePath);
     }
-    Iterator<FileStatus> it = found.iterator();
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public FileStatus next() {
-        return it.next();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return iterator(found);
   }
 
   private boolean prefixExists(String bucket, String prefix) {
@@ -129,10 +111,6 @@ final class S3FileIO implements FileIO {
     return path;
   }
 
-  @Override
-  public boolean mkdirs(String path) {
-    throw readOnly();
-  }
 
   @Override
   public InputFile newInputFile(String path, long fileSize) {
@@ -154,29 +132,10 @@ final class S3FileIO implements FileIO {
     };
   }
 
-  @Override
-  public OutputFile newOutputFile(String path) {
-    throw readOnly();
-  }
 
-  @Override
-  public boolean delete(String path) {
-    throw readOnly();
-  }
 
-  @Override
-  public Optional<String> getConf(String confKey) {
-    return Optional.empty();
-  }
 
-  @Override
-  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite) {
-    throw readOnly();
-  }
 
-  private static UnsupportedOperationException readOnly() {
-    return new UnsupportedOperationException("Goldgate reads lakes and never writes to them");
-  }
 
   /** Reads an object sequentially; a seek reopens it at the new position with a range request. */
   private final class RangeInputStream extends SeekableInputStream {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -64,14 +65,7 @@ public class Storage {
     if (client == null) {
       synchronized (this) {
         if (s3 == null) {
-          var builder =
-              S3Client.builder()
-                  .httpClientBuilder(UrlConnectionHttpClient.builder())
-                  .region(Region.of(config.region()))
-                  .credentialsProvider(credentials())
-                  .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build());
-          config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
-          s3 = builder.build();
+          s3 = configure(S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())).build();
         }
         client = s3;
       }
@@ -88,7 +82,7 @@ public class Storage {
               S3Presigner.builder()
                   .region(Region.of(config.region()))
                   .credentialsProvider(credentials())
-                  .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build());
+                  .serviceConfiguration(serviceConfiguration());
           config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
           presigner = builder.build();
         }
@@ -96,6 +90,16 @@ public class Storage {
       }
     }
     return p;
+  }
+
+  private S3ClientBuilder configure(S3ClientBuilder builder) {
+    builder.region(Region.of(config.region())).credentialsProvider(credentials()).serviceConfiguration(serviceConfiguration());
+    config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
+    return builder;
+  }
+
+  private S3Configuration serviceConfiguration() {
+    return S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build();
   }
 
   private AwsCredentialsProvider credentials() {
