@@ -25,6 +25,41 @@ public interface GoldgateConfig {
   /** How object-store table locations are reached. */
   Storage storage();
 
+  /** The Arrow Flight endpoint for bulk reads. */
+  Flight flight();
+
+  interface Flight {
+    /** Whether the Flight server runs at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Interface the Flight server binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Port of the Flight server (0 picks a free one, for tests). */
+    @WithDefault("8815")
+    int port();
+
+    /** PEM certificate chain; with {@link #tlsKey()} the server speaks TLS (grpc+tls). */
+    Optional<java.nio.file.Path> tlsCertificate();
+
+    /** PEM private key of {@link #tlsCertificate()}. */
+    Optional<java.nio.file.Path> tlsKey();
+
+    /** How many endpoints (parallel streams) a table read is split into at most. */
+    @WithDefault("4")
+    int maxEndpoints();
+
+    /** Rows per record batch sent to clients. */
+    @WithDefault("65536")
+    int batchRows();
+
+    /** Arrow memory one stream may hold at once; a stream needing more fails instead of the server. */
+    @WithDefault("512M")
+    io.quarkus.runtime.configuration.MemorySize streamMemoryLimit();
+  }
+
   interface Storage {
     /** S3 and S3-compatible stores, for {@code s3://bucket/prefix} table locations. */
     S3 s3();

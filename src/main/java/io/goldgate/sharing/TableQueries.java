@@ -158,7 +158,7 @@ public class TableQueries {
   }
 
   /** The version a snapshot query reads: the one asked for (history tables only), else the latest. */
-  long pinnedVersion(SharedTable t, QueryRequest request) {
+  public long pinnedVersion(SharedTable t, QueryRequest request) {
     if (request.version() != null) {
       requireHistory(t, "version");
       return request.version();

@@ -1,0 +1,101 @@
+package io.goldgate.flight;
+
+import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.lake.DeltaLake;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.jboss.logging.Logger;
+
+/** Runs the Arrow Flight server inside the gateway, started and stopped with it. */
+@ApplicationScoped
+public class FlightService {
+
+  private static final Logger LOG = Logger.getLogger(FlightService.class);
+
+  private final GoldgateConfig config;
+  private final CatalogHolder catalog;
+  private final ReadPlanner planner;
+  private final FlightTickets tickets;
+  private final DeltaLake lake;
+  private final BearerAuthenticator authenticator;
+  private BufferAllocator allocator;
+  private ExecutorService streams;
+  private FlightServer server;
+
+  public FlightService(
+      GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator) {
+    this.config = config;
+    this.catalog = catalog;
+    this.planner = planner;
+    this.tickets = tickets;
+    this.lake = lake;
+    this.authenticator = authenticator;
+  }
+
+  void start(@Observes StartupEvent event) throws IOException {
+    GoldgateConfig.Flight flight = config.flight();
+    if (!flight.enabled()) {
+      LOG.info("Arrow Flight is disabled (goldgate.flight.enabled=false)");
+      return;
+    }
+    allocator = new RootAllocator();
+    streams = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "goldgate-flight-stream");
+      t.setDaemon(true);
+      return t;
+    });
+    boolean tls = flight.tlsCertificate().isPresent() && flight.tlsKey().isPresent();
+    Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
+    var producer = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
+    var builder = FlightServer.builder(allocator, location, producer).middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator));
+    if (tls) {
+      try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
+          InputStream key = Files.newInputStream(flight.tlsKey().get())) {
+        builder.useTls(cert, key);
+        server = builder.build().start();
+      }
+    } else {
+      server = builder.build().start();
+    }
+    LOG.infof("Arrow Flight endpoint: %s://localhost:%d", tls ? "grpc+tls" : "grpc", server.getPort());
+  }
+
+  /** The port the server listens on (useful when configured as 0). */
+  public int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  /** Arrow memory currently held by streams; zero when every stream has been closed. */
+  public long allocatedBytes() {
+    return allocator == null ? 0 : allocator.getAllocatedMemory();
+  }
+
+  void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    if (server != null) {
+      server.shutdown();
+      server.awaitTermination(10, TimeUnit.SECONDS);
+      server = null;
+    }
+    if (streams != null) {
+      streams.shutdownNow();
+      streams.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (allocator != null) {
+      allocator.close();
+    }
+  }
+}

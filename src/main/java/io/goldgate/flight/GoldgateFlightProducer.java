@@ -1,0 +1,212 @@
+package io.goldgate.flight;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Recipient;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.Share;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.lake.DataFile;
+import io.goldgate.lake.DeltaLake;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.flight.BackpressureStrategy;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.jboss.logging.Logger;
+
+/** The Flight service: catalog, planning and streaming of shared tables. */
+final class GoldgateFlightProducer extends NoOpFlightProducer {
+
+  private static final Logger LOG = Logger.getLogger(GoldgateFlightProducer.class);
+  /** How long a stream waits for a slow client before giving up. */
+  private static final long CLIENT_WAIT_MS = 300_000;
+
+  private final CatalogHolder catalog;
+  private final ReadPlanner planner;
+  private final FlightTickets tickets;
+  private final DeltaLake lake;
+  private final BufferAllocator root;
+  private final ExecutorService streams;
+  private final GoldgateConfig.Flight config;
+
+  GoldgateFlightProducer(
+      CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BufferAllocator root, ExecutorService streams, GoldgateConfig.Flight config) {
+    this.catalog = catalog;
+    this.planner = planner;
+    this.tickets = tickets;
+    this.lake = lake;
+    this.root = root;
+    this.streams = streams;
+    this.config = config;
+  }
+
+  private static Recipient recipient(CallContext context) {
+    return context.getMiddleware(BearerMiddleware.KEY).recipient();
+  }
+
+  @Override
+  public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+    Recipient recipient = recipient(context);
+    try {
+      for (Share share : catalog.catalog().shares()) {
+        if (!recipient.mayRead(share.name())) continue;
+        for (SharedTable table : share.allTables()) {
+          try {
+            listener.onNext(info(recipient, new FlightCommand(table.qualifiedName(), null, null, null, null, null), false));
+          } catch (GoldgateException e) {
+            // One unreadable table must not hide the others.
+            LOG.warnf("Flight listing skips %s: %s", table.qualifiedName(), e.getMessage());
+          }
+        }
+      }
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(status(e));
+    }
+  }
+
+  @Override
+  public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    try {
+      return info(recipient(context), FlightCommand.of(descriptor), true);
+    } catch (RuntimeException e) {
+      throw status(e);
+    }
+  }
+
+  @Override
+  public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    try {
+      return new SchemaResult(ArrowSchemas.schema(planner.plan(recipient(context), FlightCommand.of(descriptor)).columns()));
+    } catch (RuntimeException e) {
+      throw status(e);
+    }
+  }
+
+  private FlightInfo info(Recipient recipient, FlightCommand command, boolean withEndpoints) {
+    ReadPlanner.Plan plan = planner.plan(recipient, command);
+    Schema schema = ArrowSchemas.schema(plan.columns());
+    List<FlightEndpoint> endpoints = new ArrayList<>();
+    long records = 0;
+    long bytes = 0;
+    for (int s = 0; s < plan.splits().size(); s++) {
+      for (DataFile file : plan.splits().get(s)) {
+        long n = file.numRecords();
+        records = records < 0 || n < 0 ? -1 : records + n - (file.hasDeletionVector() ? file.deletionVector().cardinality() : 0);
+        bytes += file.size();
+      }
+      if (withEndpoints) {
+        var grant =
+            new FlightTickets.Grant(
+                plan.table().id(), recipient.name(), plan.snapshot().version(), s, plan.splits().size(),
+                plan.columns().stream().map(c -> c.field().getName()).toList(), plan.predicate(), plan.limit());
+        // No location: clients read from the server they asked, which keeps TLS and proxies intact.
+        endpoints.add(new FlightEndpoint(new Ticket(tickets.issue(grant))));
+      }
+    }
+    if (plan.limit() != null && records >= 0) {
+      records = Math.min(records, plan.limit());
+    }
+    FlightDescriptor descriptor = FlightDescriptor.path(plan.table().share(), plan.table().schema(), plan.table().name());
+    return new FlightInfo(schema, descriptor, endpoints, bytes, records);
+  }
+
+  @Override
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    FlightTickets.Grant grant;
+    ReadPlanner.Plan plan;
+    try {
+      grant = tickets.read(ticket.getBytes());
+      Recipient recipient = recipient(context);
+      if (!recipient.name().equals(grant.recipient())) {
+        throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This ticket was issued to another recipient");
+      }
+      SharedTable table =
+          catalog.catalog().tableById(grant.tableId()).filter(t -> recipient.mayRead(t.share()))
+              .orElseThrow(() -> GoldgateException.notFound("The table of this ticket is no longer shared with you"));
+      plan = planner.plan(table, grant.version(), grant.columns(), grant.predicate(), grant.limit());
+      if (plan.splits().size() != grant.splits() || grant.split() >= grant.splits()) {
+        throw GoldgateException.invalid("This ticket no longer matches the table's plan; call GetFlightInfo again");
+      }
+    } catch (RuntimeException e) {
+      listener.error(status(e));
+      return;
+    }
+    // Produce on a worker thread: waiting for readiness on this gRPC thread would never see it.
+    var backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+    backpressure.register(listener);
+    AtomicBoolean cancelled = new AtomicBoolean();
+    listener.setOnCancelHandler(() -> cancelled.set(true));
+    ReadPlanner.Plan readPlan = plan;
+    int split = grant.split();
+    streams.execute(() -> stream(readPlan, split, listener, backpressure, cancelled));
+  }
+
+  private void stream(
+      ReadPlanner.Plan plan, int split, ServerStreamListener listener, BackpressureStrategy backpressure, AtomicBoolean cancelled) {
+    Schema schema = ArrowSchemas.schema(plan.columns());
+    try (BufferAllocator allocator = root.newChildAllocator("stream", 0, config.streamMemoryLimit().asLongValue());
+        VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+      VectorLoader loader = new VectorLoader(out);
+      listener.start(out);
+      SplitReader reader = new SplitReader(allocator, lake.engine(), config.batchRows());
+      reader.read(
+          plan.table().location(), plan.splits().get(split), plan.columns(), plan.limit(), () -> cancelled.get() || listener.isCancelled(),
+          batch -> {
+            try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
+              loader.load(record);
+            }
+            BackpressureStrategy.WaitResult ready = backpressure.waitForListener(CLIENT_WAIT_MS);
+            if (ready == BackpressureStrategy.WaitResult.READY) {
+              listener.putNext();
+            } else {
+              cancelled.set(true);
+            }
+          });
+      if (!cancelled.get()) {
+        listener.completed();
+      }
+    } catch (Exception e) {
+      if (!cancelled.get()) {
+        LOG.warnf(e, "Flight stream of %s failed", plan.table().qualifiedName());
+        listener.error(status(e));
+      }
+    }
+  }
+
+  static FlightRuntimeException status(Throwable e) {
+    if (e instanceof FlightRuntimeException flight) {
+      return flight;
+    }
+    if (e instanceof GoldgateException g) {
+      CallStatus status =
+          switch (g.kind()) {
+            case NOT_FOUND -> CallStatus.NOT_FOUND;
+            case INVALID_ARGUMENT, MALFORMED -> CallStatus.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> CallStatus.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
+            case UNSUPPORTED -> CallStatus.UNIMPLEMENTED;
+            case DATA_ERROR -> CallStatus.INTERNAL;
+          };
+      return status.withDescription(g.getMessage()).toRuntimeException();
+    }
+    LOG.error("Unexpected Flight failure", e);
+    return CallStatus.INTERNAL.withDescription("Internal error").toRuntimeException();
+  }
+}

@@ -1,0 +1,109 @@
+package io.goldgate.flight;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Recipient;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.lake.DataFile;
+import io.goldgate.lake.DeltaLake;
+import io.goldgate.lake.TableRef;
+import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.predicate.Filter;
+import io.goldgate.sharing.JsonPredicates;
+import io.goldgate.sharing.ShareDirectory;
+import io.goldgate.sharing.TableQueries;
+import io.goldgate.sharing.model.QueryRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a read command into a plan: the table and version, the columns, the files that may hold
+ * matching rows, and those files dealt into size-balanced splits. Planning is deterministic, so a
+ * DoGet can re-plan from its ticket alone.
+ */
+@ApplicationScoped
+public class ReadPlanner {
+
+  /** A planned read. {@code splits} holds the files of each endpoint. */
+  public record Plan(
+      SharedTable table, TableSnapshot snapshot, List<ArrowSchemas.Column> columns, Filter filter, String predicate, Long limit, List<List<DataFile>> splits) {}
+
+  private final ShareDirectory directory;
+  private final TableQueries queries;
+  private final DeltaLake lake;
+  private final int maxEndpoints;
+
+  public ReadPlanner(ShareDirectory directory, TableQueries queries, DeltaLake lake, GoldgateConfig config) {
+    this.directory = directory;
+    this.queries = queries;
+    this.lake = lake;
+    this.maxEndpoints = config.flight().maxEndpoints();
+  }
+
+  public Plan plan(Recipient recipient, FlightCommand command) {
+    SharedTable table = directory.table(recipient, command.share(), command.schema(), command.tableName());
+    QueryRequest asQuery = new QueryRequest(null, null, null, command.version(), command.timestamp(), null, null, null, null, null, null, null).validate();
+    long version = queries.pinnedVersion(table, asQuery);
+    String predicate = command.predicate() == null || command.predicate().isNull() ? null : command.predicate().toString();
+    return plan(table, version, command.columns(), predicate, command.limit());
+  }
+
+  /** Re-plans a read for a ticket: same inputs, same splits. */
+  public Plan plan(SharedTable table, long version, List<String> columns, String predicate, Long limit) {
+    TableSnapshot snapshot = lake.at(new TableRef(table.location(), table.qualifiedName()), version);
+    List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
+    List<ArrowSchemas.Column> selected = select(all, columns);
+    Filter filter = predicate == null ? null : parsePredicate(predicate);
+    List<DataFile> files = snapshot.files(filter, limit);
+    // One endpoint when a limit is set: the limit can then be applied exactly.
+    int n = limit != null ? 1 : Math.max(1, Math.min(maxEndpoints, files.size()));
+    return new Plan(table, snapshot, selected, filter, predicate, limit, balance(files, n));
+  }
+
+  private static Filter parsePredicate(String predicate) {
+    try {
+      return JsonPredicates.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(predicate));
+    } catch (Exception e) {
+      throw GoldgateException.invalid("The predicate is not a valid Delta Sharing JSON predicate: " + e.getMessage());
+    }
+  }
+
+  private static List<ArrowSchemas.Column> select(List<ArrowSchemas.Column> all, List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return all;
+    }
+    List<ArrowSchemas.Column> selected = new ArrayList<>();
+    for (String name : names) {
+      ArrowSchemas.Column column =
+          all.stream().filter(c -> c.field().getName().equals(name)).findFirst()
+              .or(() -> all.stream().filter(c -> c.field().getName().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))).findFirst())
+              .orElseThrow(() -> GoldgateException.invalid("Unknown column '" + name + "'; the table has " + all.stream().map(c -> c.field().getName()).toList()));
+      selected.add(column);
+    }
+    return selected;
+  }
+
+  /** Largest files first, each to the lightest split; each split then in path order. */
+  static List<List<DataFile>> balance(List<DataFile> files, int n) {
+    List<List<DataFile>> splits = new ArrayList<>();
+    long[] load = new long[n];
+    for (int i = 0; i < n; i++) {
+      splits.add(new ArrayList<>());
+    }
+    List<DataFile> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(DataFile::size).reversed().thenComparing(DataFile::path));
+    for (DataFile file : bySize) {
+      int lightest = 0;
+      for (int i = 1; i < n; i++) {
+        if (load[i] < load[lightest]) lightest = i;
+      }
+      splits.get(lightest).add(file);
+      load[lightest] += file.size();
+    }
+    splits.forEach(s -> s.sort(Comparator.comparing(DataFile::path)));
+    return splits;
+  }
+}

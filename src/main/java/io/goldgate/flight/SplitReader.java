@@ -1,0 +1,259 @@
+package io.goldgate.flight;
+
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
+import io.delta.kernel.internal.deletionvectors.DeletionVectorUtils;
+import io.delta.kernel.internal.deletionvectors.RoaringBitmapArray;
+import io.goldgate.GoldgateException;
+import io.goldgate.lake.DataFile;
+import io.goldgate.lake.DeletionVector;
+import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.predicate.TypedValues;
+import io.goldgate.storage.TableLocation;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.arrow.dataset.file.FileFormat;
+import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
+import org.apache.arrow.dataset.jni.NativeMemoryPool;
+import org.apache.arrow.dataset.scanner.ScanOptions;
+import org.apache.arrow.dataset.scanner.Scanner;
+import org.apache.arrow.dataset.source.Dataset;
+import org.apache.arrow.dataset.source.DatasetFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * Reads the files of one split with arrow-dataset (Arrow C++ over JNI) and hands out batches in
+ * the table's logical schema: requested columns only, column-mapped names resolved, partition
+ * values as constant columns, timestamps as microseconds, rows under a deletion vector removed.
+ */
+final class SplitReader {
+
+  /** Receives each batch; the batch is closed after the call returns. */
+  interface Sink {
+    void batch(VectorSchemaRoot batch) throws Exception;
+  }
+
+  private final BufferAllocator allocator;
+  private final Engine engine;
+  private final int batchRows;
+
+  SplitReader(BufferAllocator allocator, Engine engine, int batchRows) {
+    this.allocator = allocator;
+    this.engine = engine;
+    this.batchRows = batchRows;
+  }
+
+  /** @return rows produced */
+  long read(TableLocation location, List<DataFile> files, List<ArrowSchemas.Column> columns, Long limit, BooleanSupplier cancelled, Sink sink)
+      throws Exception {
+    if (!location.isLocal()) {
+      throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Flight reads tables on local storage only for now; read this table through Delta Sharing");
+    }
+    Schema schema = ArrowSchemas.schema(columns);
+    List<String> physical = new ArrayList<>();
+    for (ArrowSchemas.Column c : columns) {
+      if (!c.partition()) physical.add(c.physicalName());
+    }
+    long produced = 0;
+    for (DataFile file : files) {
+      if (cancelled.getAsBoolean() || (limit != null && produced >= limit)) {
+        break;
+      }
+      RoaringBitmapArray deleted = deletedRows(location, file.deletionVector());
+      String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
+      String uri = location.localRoot().resolve(relative).toUri().toString();
+      try (DatasetFactory factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
+          Dataset dataset = factory.finish();
+          Scanner scanner = dataset.newScan(new ScanOptions(batchRows, Optional.of(present(factory, physical))));
+          ArrowReader reader = scanner.scanBatches()) {
+        long rowIndex = 0;
+        while (reader.loadNextBatch()) {
+          if (cancelled.getAsBoolean() || (limit != null && produced >= limit)) {
+            break;
+          }
+          VectorSchemaRoot in = reader.getVectorSchemaRoot();
+          int n = in.getRowCount();
+          int[] keep = keptRows(deleted, rowIndex, n, limit == null ? Long.MAX_VALUE : limit - produced);
+          rowIndex += n;
+          try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+            fill(out, in, columns, file, keep, n);
+            produced += out.getRowCount();
+            sink.batch(out);
+          }
+        }
+      }
+    }
+    return produced;
+  }
+
+  /**
+   * The requested physical columns this file has: files written before a column was added lack it,
+   * and it reads as nulls.
+   */
+  private static String[] present(DatasetFactory factory, List<String> physical) {
+    java.util.Set<String> inFile = new java.util.HashSet<>();
+    factory.inspect().getFields().forEach(f -> inFile.add(f.getName()));
+    return physical.stream().filter(inFile::contains).toArray(String[]::new);
+  }
+
+  private RoaringBitmapArray deletedRows(TableLocation location, DeletionVector dv) {
+    if (dv == null) {
+      return null;
+    }
+    var descriptor = new DeletionVectorDescriptor(dv.storageType(), dv.pathOrInlineDv(), Optional.ofNullable(dv.offset()), dv.sizeInBytes(), dv.cardinality());
+    return DeletionVectorUtils.loadNewDvAndBitmap(engine, location.uri(), descriptor)._2;
+  }
+
+  /** Row positions to keep in this batch, or null for all of them. */
+  private static int[] keptRows(RoaringBitmapArray deleted, long firstRow, int n, long remaining) {
+    if (deleted == null && remaining >= n) {
+      return null;
+    }
+    int[] keep = new int[n];
+    int k = 0;
+    for (int i = 0; i < n && k < remaining; i++) {
+      if (deleted == null || !deleted.contains(firstRow + i)) {
+        keep[k++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(keep, k);
+  }
+
+  private void fill(VectorSchemaRoot out, VectorSchemaRoot in, List<ArrowSchemas.Column> columns, DataFile file, int[] keep, int n) {
+    int rows = keep == null ? n : keep.length;
+    for (int c = 0; c < columns.size(); c++) {
+      ArrowSchemas.Column column = columns.get(c);
+      FieldVector target = out.getVector(c);
+      if (column.partition()) {
+        constant(target, column, file.partitionValues().get(column.physicalName()), rows);
+        continue;
+      }
+      FieldVector source = in.getVector(column.physicalName());
+      if (source == null) {
+        // A column added to the table after this file was written: all nulls.
+        target.setInitialCapacity(rows);
+        target.allocateNew();
+        target.setValueCount(rows);
+        continue;
+      }
+      copy(source, target, keep, n, column);
+    }
+    out.setRowCount(rows);
+  }
+
+  private static void copy(FieldVector source, FieldVector target, int[] keep, int n, ArrowSchemas.Column column) {
+    ArrowType from = source.getField().getType();
+    ArrowType to = target.getField().getType();
+    if (from.equals(to)) {
+      TransferPair pair = source.makeTransferPair(target);
+      if (keep == null) {
+        pair.transfer();
+      } else {
+        target.setInitialCapacity(keep.length);
+        target.allocateNew();
+        for (int i = 0; i < keep.length; i++) {
+          pair.copyValueSafe(keep[i], i);
+        }
+        target.setValueCount(keep.length);
+      }
+      return;
+    }
+    if (source instanceof TimeStampVector ts && target instanceof TimeStampVector out) {
+      long scale = microsPer(((ArrowType.Timestamp) from).getUnit());
+      int rows = keep == null ? n : keep.length;
+      out.allocateNew(rows);
+      for (int i = 0; i < rows; i++) {
+        int at = keep == null ? i : keep[i];
+        if (ts.isNull(at)) {
+          out.setNull(i);
+        } else {
+          long v = ts.get(at);
+          out.set(i, scale > 0 ? v * scale : v / -scale);
+        }
+      }
+      out.setValueCount(rows);
+      return;
+    }
+    throw new GoldgateException(
+        GoldgateException.Kind.DATA_ERROR, "Column " + column.field().getName() + " is stored as " + from + " but the table declares " + to);
+  }
+
+  /** Positive: multiply to get microseconds; negative: divide by its absolute value. */
+  private static long microsPer(TimeUnit unit) {
+    return switch (unit) {
+      case SECOND -> 1_000_000;
+      case MILLISECOND -> 1_000;
+      case MICROSECOND -> 1;
+      case NANOSECOND -> -1_000;
+    };
+  }
+
+  private static void constant(FieldVector target, ArrowSchemas.Column column, String text, int rows) {
+    target.setInitialCapacity(rows);
+    target.allocateNew();
+    ArrowType type = target.getField().getType();
+    Object value = text == null || (text.isEmpty() && !(type instanceof ArrowType.Utf8)) ? null : parse(text, type);
+    for (int i = 0; i < rows; i++) {
+      if (value == null) {
+        target.setNull(i);
+        continue;
+      }
+      switch (target) {
+        case TinyIntVector v -> v.setSafe(i, ((Long) value).byteValue());
+        case SmallIntVector v -> v.setSafe(i, ((Long) value).shortValue());
+        case IntVector v -> v.setSafe(i, ((Long) value).intValue());
+        case BigIntVector v -> v.setSafe(i, (Long) value);
+        case Float4Vector v -> v.setSafe(i, ((Double) value).floatValue());
+        case Float8Vector v -> v.setSafe(i, (Double) value);
+        case BitVector v -> v.setSafe(i, ((Boolean) value) ? 1 : 0);
+        case DateDayVector v -> v.setSafe(i, (int) ((LocalDate) value).toEpochDay());
+        case TimeStampVector v -> v.setSafe(i, ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value));
+        case DecimalVector v -> v.setSafe(i, ((BigDecimal) value).setScale(v.getScale()));
+        case VarCharVector v -> v.setSafe(i, ((String) value).getBytes(StandardCharsets.UTF_8));
+        case VarBinaryVector v -> v.setSafe(i, ((String) value).getBytes(StandardCharsets.UTF_8));
+        default ->
+            throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Partition column " + column.field().getName() + " has a type Flight cannot fill: " + type);
+      }
+    }
+    target.setValueCount(rows);
+  }
+
+  private static Object parse(String text, ArrowType type) {
+    return switch (type) {
+      case ArrowType.Int i -> TypedValues.parseLiteral(text, Filter.ValueType.LONG);
+      case ArrowType.FloatingPoint f -> TypedValues.parseLiteral(text, Filter.ValueType.DOUBLE);
+      case ArrowType.Bool b -> TypedValues.parseLiteral(text, Filter.ValueType.BOOL);
+      case ArrowType.Date d -> TypedValues.parseLiteral(text, Filter.ValueType.DATE);
+      case ArrowType.Timestamp t -> TypedValues.parseLiteral(text, Filter.ValueType.TIMESTAMP);
+      case ArrowType.Decimal d -> TypedValues.parseLiteral(text, Filter.ValueType.DECIMAL);
+      default -> text;
+    };
+  }
+}
