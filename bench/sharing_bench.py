@@ -289,8 +289,10 @@ def free_port() -> int:
 
 
 class Gateway:
-    def __init__(self, java: str, app: Path, shares_dir: Path, token: str, log_path: Path, heap: str):
+    def __init__(self, java: str, app: Path, shares_dir: Path, token: str, log_path: Path, heap: str,
+                 extra_args: list[str] | tuple[str, ...] = ()):
         self.java, self.app, self.shares_dir, self.token = java, app, shares_dir, token
+        self.extra_args = list(extra_args)  # more JVM options (e.g. -Dgoldgate.flight.port=...), before -jar
         self.log_path, self.heap = log_path, heap
         self.proc: subprocess.Popen | None = None
         self.port = 0
@@ -306,7 +308,7 @@ class Gateway:
         self.port = free_port()
         env = dict(os.environ, GOLDGATE_SHARES_DIR=str(self.shares_dir))
         cmd = [self.java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Xmx{self.heap}",
-               f"-Dquarkus.http.port={self.port}", "-jar", str(self.app)]
+               f"-Dquarkus.http.port={self.port}", *self.extra_args, "-jar", str(self.app)]
         self._log = open(self.log_path, "ab")
         self._log.write(f"\n==== {' '.join(cmd)}\n".encode())
         self._log.flush()

@@ -179,6 +179,17 @@ def served_catalog(tmp_path_factory) -> ServedCatalog | None:
 
 
 @pytest.fixture(scope="session")
+def flight_location() -> str:
+    """Where the gateway under test serves Arrow Flight (GOLDGATE_FLIGHT with GOLDGATE_URL)."""
+    if os.environ.get("GOLDGATE_URL"):
+        return os.environ.get("GOLDGATE_FLIGHT", "grpc://localhost:8815")
+    return f"grpc://localhost:{_FLIGHT_PORT}"
+
+
+_FLIGHT_PORT = _free_port()
+
+
+@pytest.fixture(scope="session")
 def gateway_url(request, tmp_path_factory, served_catalog):
     """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181)."""
     url = os.environ.get("GOLDGATE_URL")
@@ -202,6 +213,7 @@ def gateway_url(request, tmp_path_factory, served_catalog):
         java,
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         f"-Dquarkus.http.port={port}",
+        f"-Dgoldgate.flight.port={_FLIGHT_PORT}",
         "-jar",
         str(app),
     ]
