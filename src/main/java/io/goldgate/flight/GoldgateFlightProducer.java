@@ -167,7 +167,8 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       listener.start(out);
       SplitReader reader = new SplitReader(allocator, lake.engine(), config.batchRows());
       reader.read(
-          plan.table().location(), plan.splits().get(split), plan.columns(), plan.limit(), () -> cancelled.get() || listener.isCancelled(),
+          plan.table().location(), plan.splits().get(split), plan.columns(), plan.allColumns(), plan.filter(), plan.limit(),
+          () -> cancelled.get() || listener.isCancelled(),
           batch -> {
             try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
               loader.load(record);

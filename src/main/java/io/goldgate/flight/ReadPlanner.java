@@ -29,7 +29,14 @@ public class ReadPlanner {
 
   /** A planned read. {@code splits} holds the files of each endpoint. */
   public record Plan(
-      SharedTable table, TableSnapshot snapshot, List<ArrowSchemas.Column> columns, Filter filter, String predicate, Long limit, List<List<DataFile>> splits) {}
+      SharedTable table,
+      TableSnapshot snapshot,
+      List<ArrowSchemas.Column> columns,
+      List<ArrowSchemas.Column> allColumns,
+      Filter filter,
+      String predicate,
+      Long limit,
+      List<List<DataFile>> splits) {}
 
   private final ShareDirectory directory;
   private final TableQueries queries;
@@ -57,10 +64,14 @@ public class ReadPlanner {
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     List<ArrowSchemas.Column> selected = select(all, columns);
     Filter filter = predicate == null ? null : parsePredicate(predicate);
-    List<DataFile> files = snapshot.files(filter, limit);
+    if (filter != null) {
+      RowFilter.compile(filter, all);
+    }
+    // With a row filter the stats-based limit cut is unsafe: filtered files may hold fewer rows.
+    List<DataFile> files = snapshot.files(filter, filter == null ? limit : null);
     // One endpoint when a limit is set: the limit can then be applied exactly.
     int n = limit != null ? 1 : Math.max(1, Math.min(maxEndpoints, files.size()));
-    return new Plan(table, snapshot, selected, filter, predicate, limit, balance(files, n));
+    return new Plan(table, snapshot, selected, all, filter, predicate, limit, balance(files, n));
   }
 
   private static Filter parsePredicate(String predicate) {

@@ -71,14 +71,35 @@ final class SplitReader {
   }
 
   /** @return rows produced */
-  long read(TableLocation location, List<DataFile> files, List<ArrowSchemas.Column> columns, Long limit, BooleanSupplier cancelled, Sink sink)
+  long read(
+      TableLocation location,
+      List<DataFile> files,
+      List<ArrowSchemas.Column> columns,
+      List<ArrowSchemas.Column> allColumns,
+      Filter filter,
+      Long limit,
+      BooleanSupplier cancelled,
+      Sink sink)
       throws Exception {
     if (!location.isLocal()) {
       throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Flight reads tables on local storage only for now; read this table through Delta Sharing");
     }
     Schema schema = ArrowSchemas.schema(columns);
+    // The predicate may need columns the caller did not ask for: read them too, drop them after.
+    List<ArrowSchemas.Column> read = new ArrayList<>(columns);
+    RowFilter rowFilter = null;
+    if (filter != null) {
+      for (String name : RowFilter.columnsOf(filter)) {
+        allColumns.stream()
+            .filter(c -> c.field().getName().equalsIgnoreCase(name) && read.stream().noneMatch(r -> r.field().getName().equals(c.field().getName())))
+            .findFirst()
+            .ifPresent(read::add);
+      }
+      rowFilter = RowFilter.compile(filter, read);
+    }
+    Schema readSchema = ArrowSchemas.schema(read);
     List<String> physical = new ArrayList<>();
-    for (ArrowSchemas.Column c : columns) {
+    for (ArrowSchemas.Column c : read) {
       if (!c.partition()) physical.add(c.physicalName());
     }
     long produced = 0;
@@ -100,12 +121,29 @@ final class SplitReader {
           }
           VectorSchemaRoot in = reader.getVectorSchemaRoot();
           int n = in.getRowCount();
-          int[] keep = keptRows(deleted, rowIndex, n, limit == null ? Long.MAX_VALUE : limit - produced);
+          long remaining = limit == null ? Long.MAX_VALUE : limit - produced;
+          int[] keep = keptRows(deleted, rowIndex, n, rowFilter == null ? remaining : Long.MAX_VALUE);
           rowIndex += n;
-          try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
-            fill(out, in, columns, file, keep, n);
-            produced += out.getRowCount();
-            sink.batch(out);
+          if (rowFilter == null) {
+            try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+              fill(out, in, columns, file, keep, n);
+              produced += out.getRowCount();
+              sink.batch(out);
+            }
+            continue;
+          }
+          try (VectorSchemaRoot wide = VectorSchemaRoot.create(readSchema, allocator);
+              VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+            fill(wide, in, read, file, keep, n);
+            int[] matching = rowFilter.select(wide, remaining);
+            for (int c = 0; c < columns.size(); c++) {
+              copy(wide.getVector(c), out.getVector(c), matching.length == wide.getRowCount() ? null : matching, wide.getRowCount(), columns.get(c));
+            }
+            out.setRowCount(matching.length);
+            produced += matching.length;
+            if (matching.length > 0) {
+              sink.batch(out);
+            }
           }
         }
       }

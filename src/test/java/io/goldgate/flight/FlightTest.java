@@ -153,6 +153,24 @@ class FlightTest {
   }
 
   @Test
+  void predicatesOnDataColumnsAreExactEvenWhenTheColumnIsNotProjected() throws Exception {
+    String atMost60 = "{\"op\":\"lessThanOrEqual\",\"children\":[{\"op\":\"column\",\"name\":\"customer_id\",\"valueType\":\"long\"},{\"op\":\"literal\",\"value\":\"60\",\"valueType\":\"long\"}]}";
+    FlightInfo info = client.getInfo(command("{\"table\":\"retail.gold.customer_features\",\"columns\":[\"segment\"],\"predicate\":" + atMost60 + "}"), PARTNER);
+    assertEquals(List.of("segment"), info.getSchema().getFields().stream().map(f -> f.getName()).toList());
+    assertEquals(60, readAll(info, PARTNER, r -> {}), "customers 1-60 exactly, though the file holds 1-75");
+    String either = "{\"op\":\"or\",\"children\":[" + atMost60 + ",{\"op\":\"greaterThan\",\"children\":[{\"op\":\"column\",\"name\":\"customer_id\",\"valueType\":\"long\"},{\"op\":\"literal\",\"value\":\"165\",\"valueType\":\"long\"}]}]}";
+    assertEquals(65, readAll(client.getInfo(command("{\"table\":\"retail.gold.customer_features\",\"predicate\":" + either + "}"), PARTNER), PARTNER, r -> {}));
+    String notNull = "{\"op\":\"not\",\"children\":[{\"op\":\"isNull\",\"children\":[{\"op\":\"column\",\"name\":\"discount_code\",\"valueType\":\"string\"}]}]}";
+    long withCode = readAll(client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + notNull + "}"), PARTNER), PARTNER, r -> {});
+    String isNull = "{\"op\":\"isNull\",\"children\":[{\"op\":\"column\",\"name\":\"discount_code\",\"valueType\":\"string\"}]}";
+    long withoutCode = readAll(client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + isNull + "}"), PARTNER), PARTNER, r -> {});
+    assertEquals(91, withCode + withoutCode);
+    assertTrue(withCode > 0 && withoutCode > 0);
+    String limit5 = "{\"table\":\"retail.gold.customer_features\",\"predicate\":" + atMost60 + ",\"limit\":5}";
+    assertEquals(5, readAll(client.getInfo(command(limit5), PARTNER), PARTNER, r -> {}));
+  }
+
+  @Test
   void callsWithoutAValidTokenAreUnauthenticated() {
     FlightDescriptor sales = FlightDescriptor.path("retail", "gold", "sales_daily");
     assertEquals(FlightStatusCode.UNAUTHENTICATED, statusOf(() -> client.getInfo(sales)));
@@ -176,6 +194,8 @@ class FlightTest {
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":{\"op\":\"like\"}}"), PARTNER)));
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(command("{\"table\":\"retail.gold.inventory_levels\",\"version\":1}"), PARTNER)));
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(FlightDescriptor.path("retail", "gold"), PARTNER)));
+    String unknownColumn = "{\"op\":\"isNull\",\"children\":[{\"op\":\"column\",\"name\":\"ghost\",\"valueType\":\"string\"}]}";
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + unknownColumn + "}"), PARTNER)));
   }
 
   @Test
