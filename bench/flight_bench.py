@@ -226,20 +226,36 @@ class FlightReader:
             c.close()
 
 
-def series(reader: FlightReader, columns, repeat: int, warmup: int, expect: dict, problems: list[str], label: str) -> dict:
+def proc_cpu_s(pid: int | None) -> float:
+    """user + system CPU seconds of a process (all threads); 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def series(reader: FlightReader, columns, repeat: int, warmup: int, expect: dict, problems: list[str], label: str,
+           server_pid: int | None = None) -> dict:
     for _ in range(warmup):
         verify(reader.read(columns), expect, problems, f"{label} warm-up")
     runs = []
+    s0, c0 = proc_cpu_s(server_pid), proc_cpu_s(os.getpid())
     for _ in range(repeat):
         r = reader.read(columns)
         verify(r, expect, problems, label)
         runs.append(r)
+    server_cpu = (proc_cpu_s(server_pid) - s0) / repeat
+    client_cpu = (proc_cpu_s(os.getpid()) - c0) / repeat
     st = stats([r["s"] for r in runs])
     med = sorted(runs, key=lambda r: r["s"])[len(runs) // 2]
     return {**st, "rows": med["rows"], "nbytes": med["nbytes"], "batches": med["batches"], "endpoints": med["endpoints"],
             "info_s_median": statistics.median(r["info_s"] for r in runs),
             "first_batch_s_median": statistics.median(r["first_batch_s"] for r in runs),
-            "per_endpoint_s": med["per_endpoint_s"], "per_endpoint_rows": med["per_endpoint_rows"]}
+            "per_endpoint_s": med["per_endpoint_s"], "per_endpoint_rows": med["per_endpoint_rows"],
+            "server_cpu_s": server_cpu, "client_cpu_s": client_cpu, "mean_s": statistics.mean(r["s"] for r in runs)}
 
 
 def verify(r: dict, expect: dict, problems: list[str], label: str) -> None:
@@ -254,7 +270,7 @@ def verify(r: dict, expect: dict, problems: list[str], label: str) -> None:
 # jstack sampling of the gateway during a read
 # ----------------------------------------------------------------------------------------------
 
-def jstack_profile(jstack: str, pid: int, reader: FlightReader, samples_wanted: int = 12) -> dict:
+def jstack_profile(jstack: str, pid: int, reader: FlightReader, columns=None, samples_wanted: int = 12) -> dict:
     """Runs one read while taking jstack snapshots; counts the top frames of RUNNABLE threads."""
     frames: collections.Counter = collections.Counter()
     by_thread: collections.Counter = collections.Counter()
@@ -265,7 +281,7 @@ def jstack_profile(jstack: str, pid: int, reader: FlightReader, samples_wanted: 
     def read_loop():
         try:
             while not done.is_set():  # keep the gateway busy while sampling
-                result.update(reader.read(None))
+                result.update(reader.read(columns))
         except Exception as e:  # noqa: BLE001
             result["error"] = repr(e)
 
@@ -304,13 +320,15 @@ def jstack_profile(jstack: str, pid: int, reader: FlightReader, samples_wanted: 
 def direct_read(files: list[str], columns, repeat: int) -> dict:
     import pyarrow.dataset as ds
 
-    ts, t = [], None
+    ts, t, c0 = [], None, 0.0
     for i in range(repeat + 1):  # first one is the warm-up
+        if i == 1:
+            c0 = proc_cpu_s(os.getpid())
         t0 = time.perf_counter()
         t = ds.dataset(files, format="parquet").to_table(columns=columns, use_threads=True)
         if i:
             ts.append(time.perf_counter() - t0)
-    return {**stats(ts), "rows": t.num_rows, "nbytes": t.nbytes}
+    return {**stats(ts), "rows": t.num_rows, "nbytes": t.nbytes, "client_cpu_s": (proc_cpu_s(os.getpid()) - c0) / repeat}
 
 
 def tcp_send(port: int, total: int) -> None:
@@ -398,6 +416,10 @@ def pa_table_batches(t, rows):
 # main
 # ----------------------------------------------------------------------------------------------
 
+def cpu(st: dict) -> str:
+    return f"CPU/read server {st['server_cpu_s']:.2f} s client {st['client_cpu_s']:.2f} s, mean {st['mean_s']:.2f} s"
+
+
 def fmt_row(label: str, rows: int, nbytes: int, st: dict | float, extra: str = "") -> str:
     s = st if isinstance(st, float) else st["median"]
     return (f"{label:<44}{s:8.3f}{rows / s / 1e6:10.1f}{nbytes / s / 1e9:9.2f}"
@@ -409,6 +431,8 @@ def main() -> int:
     ap.add_argument("--app", default="target/quarkus-app/quarkus-run.jar", help="gateway jar (quarkus-run.jar)")
     ap.add_argument("--java", default=DEFAULT_JAVA, help=f"java binary (default {DEFAULT_JAVA})")
     ap.add_argument("--heap", default="2g", help="-Xmx for the gateway (default 2g)")
+    ap.add_argument("--jvm-arg", action="append", default=[], help="extra JVM option for the gateway (repeatable), "
+                    "e.g. --jvm-arg=-Darrow.flight.enable_zero_copy_write=true")
     ap.add_argument("--endpoints", default="2,4", help="comma list of goldgate.flight.max-endpoints, one gateway start each (default 2,4)")
     ap.add_argument("--rows", type=int, default=24_000_000, help="table rows (default 24,000,000)")
     ap.add_argument("--files", type=int, default=24, help="Parquet files, one delta-rs append each (default 24)")
@@ -463,7 +487,7 @@ def main() -> int:
         for n in endpoint_counts:
             fport = free_port()
             gw = Gateway(args.java, app, shares_dir, token, tmp / "gateway.log", args.heap,
-                         extra_args=[f"-Dgoldgate.flight.port={fport}", f"-Dgoldgate.flight.max-endpoints={n}"])
+                         extra_args=[f"-Dgoldgate.flight.port={fport}", f"-Dgoldgate.flight.max-endpoints={n}", *args.jvm_arg])
             reader = None
             try:
                 gw.start()
@@ -476,19 +500,20 @@ def main() -> int:
                 r["cold"] = cold
                 log(f"    cold full read: {cold['s']:.2f} s ({cold['endpoints']} endpoints, GetFlightInfo "
                     f"{cold['info_s'] * 1000:.0f} ms, per endpoint {cold['per_endpoint_s']} s)")
-                r["full"] = series(reader, None, args.repeat, 1, expect, problems, f"n={n} full")
+                r["full"] = series(reader, None, args.repeat, 1, expect, problems, f"n={n} full", gw.proc.pid)
                 log(f"    warm full read: median {r['full']['median']:.2f} s, min {r['full']['min']:.2f} s, "
                     f"per endpoint {r['full']['per_endpoint_s']} s, rows {r['full']['per_endpoint_rows']}")
                 cold_p = reader.read(PROJECTION)
                 verify(cold_p, expect, problems, f"n={n} projection cold")
                 r["proj_cold"] = cold_p
-                r["proj"] = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"n={n} projection")
+                r["proj"] = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"n={n} projection", gw.proc.pid)
                 log(f"    projection {PROJECTION}: first {cold_p['s']:.2f} s, warm median {r['proj']['median']:.2f} s")
                 r["rss_mb"] = gw.rss_mb()
                 if args.jstack and n == endpoint_counts[-1]:
                     jstack = str(Path(args.java).with_name("jstack"))
                     log(f"    jstack sampling of pid {gw.proc.pid} during warm reads ...")
                     r["jstack"] = jstack_profile(jstack, gw.proc.pid, reader)
+                    r["jstack_proj"] = jstack_profile(jstack, gw.proc.pid, reader, PROJECTION)
                 res["flight"][n] = r
             finally:
                 if reader:
@@ -512,8 +537,8 @@ def main() -> int:
                 reader = FlightReader(f"grpc://127.0.0.1:{port}", None, max(16, n))
                 try:
                     reader.wait_ready(120)
-                    full = series(reader, None, args.repeat, 1, expect, problems, f"pyflight n={n} full")
-                    proj = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"pyflight n={n} projection")
+                    full = series(reader, None, args.repeat, 1, expect, problems, f"pyflight n={n} full", pyflight.pid)
+                    proj = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"pyflight n={n} projection", pyflight.pid)
                     res.setdefault("pyflight", {})[n] = {"full": full, "proj": proj}
                     log(f"  pyarrow Flight server n={n}: full median {full['median']:.2f} s, projection {proj['median']:.2f} s")
                 finally:
@@ -545,15 +570,18 @@ def main() -> int:
         f = r["full"]
         print(fmt_row(f"Flight n={n}, all columns, warm", f["rows"], f["nbytes"], f,
                       f"{f['endpoints']} endpoints, {f['batches']} batches, info {f['info_s_median'] * 1000:.0f} ms, "
-                      f"1st batch {f['first_batch_s_median'] * 1000:.0f} ms"))
+                      f"1st batch {f['first_batch_s_median'] * 1000:.0f} ms, {cpu(f)}"))
         print(fmt_row(f"Flight n={n}, 2 columns {PROJECTION}, first", r["proj_cold"]["rows"], r["proj_cold"]["nbytes"], r["proj_cold"]["s"]))
         p = r["proj"]
-        print(fmt_row(f"Flight n={n}, 2 columns, warm", p["rows"], p["nbytes"], p))
+        print(fmt_row(f"Flight n={n}, 2 columns, warm", p["rows"], p["nbytes"], p, cpu(p)))
     for n, r in res.get("pyflight", {}).items():
-        print(fmt_row(f"pyarrow Flight server n={n}, in memory, all", r["full"]["rows"], r["full"]["nbytes"], r["full"], "transport ceiling"))
-        print(fmt_row(f"pyarrow Flight server n={n}, in memory, 2 cols", r["proj"]["rows"], r["proj"]["nbytes"], r["proj"]))
-    print(fmt_row("pyarrow direct Parquet read, all columns", d_full["rows"], d_full["nbytes"], d_full, "dataset.to_table(use_threads)"))
-    print(fmt_row("pyarrow direct Parquet read, 2 columns", d_proj["rows"], d_proj["nbytes"], d_proj))
+        print(fmt_row(f"pyarrow Flight server n={n}, in memory, all", r["full"]["rows"], r["full"]["nbytes"], r["full"],
+                      f"transport ceiling, {cpu(r['full'])}"))
+        print(fmt_row(f"pyarrow Flight server n={n}, in memory, 2 cols", r["proj"]["rows"], r["proj"]["nbytes"], r["proj"], cpu(r["proj"])))
+    print(fmt_row("pyarrow direct Parquet read, all columns", d_full["rows"], d_full["nbytes"], d_full,
+                  f"dataset.to_table(use_threads), CPU/read {d_full['client_cpu_s']:.2f} s"))
+    print(fmt_row("pyarrow direct Parquet read, 2 columns", d_proj["rows"], d_proj["nbytes"], d_proj,
+                  f"CPU/read {d_proj['client_cpu_s']:.2f} s"))
     print(f"{'loopback TCP, 2 processes, 4 MiB sendall':<44}{tcp['median']:8.3f}{'':>10}{tcp['bytes'] / tcp['median'] / 1e9:9.2f}"
           f"{tcp['min']:8.3f}  {tcp['bytes'] / 1e9:.1f} GB, wire ceiling")
     print("-" * W)
@@ -567,12 +595,14 @@ def main() -> int:
     print(f"Arrow data per full read: Flight {res['flight'][endpoint_counts[0]]['full']['nbytes'] / 1e9:.2f} GB, "
           f"direct read {full_nbytes / 1e9:.2f} GB (sum of batch nbytes)")
     for n, r in res["flight"].items():
-        if "jstack" in r:
-            j = r["jstack"]
-            print(f"jstack of the gateway during warm reads (n={n}, {j['samples']} samples, RUNNABLE flight/grpc threads):")
+        for key, what in (("jstack", "all columns"), ("jstack_proj", "2 columns")):
+            if key not in r:
+                continue
+            j = r[key]
+            print(f"jstack of the gateway during warm reads, {what} (n={n}, {j['samples']} samples, RUNNABLE flight/grpc threads):")
             print("  threads: " + ", ".join(f"{name} x{c}" for name, c in j["threads"]))
-            for frame, c in j["frames"]:
-                print(f"  {c:4d}  {frame[:160]}")
+            for frame, c in j["frames"][:8]:
+                print(f"  {c:4d}  {frame[:150]}")
             if j.get("error"):
                 print(f"  (read during sampling failed: {j['error']})")
     print(f"Correctness: {'OK' if not problems else 'PROBLEMS: ' + '; '.join(problems)}")

@@ -60,7 +60,8 @@ public class FlightService {
     });
     boolean tls = flight.tlsCertificate().isPresent() && flight.tlsKey().isPresent();
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
-    var producer = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
+    var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
+    var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
     var builder = FlightServer.builder(allocator, location, producer).middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());

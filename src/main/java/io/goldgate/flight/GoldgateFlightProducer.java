@@ -99,7 +99,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
     }
   }
 
-  private FlightInfo info(Recipient recipient, FlightCommand command, boolean withEndpoints) {
+  FlightInfo info(Recipient recipient, FlightCommand command, boolean withEndpoints) {
     ReadPlanner.Plan plan = planner.plan(recipient, command);
     Schema schema = ArrowSchemas.schema(plan.columns());
     List<FlightEndpoint> endpoints = new ArrayList<>();

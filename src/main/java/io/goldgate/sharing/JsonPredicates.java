@@ -104,6 +104,70 @@ public final class JsonPredicates {
     };
   }
 
+  /** The JSON tree of a filter, the inverse of {@link #parse(JsonNode)}. */
+  public static JsonNode toJson(Filter filter) {
+    var node = JSON.createObjectNode();
+    switch (filter) {
+      case Filter.And and -> {
+        node.put("op", "and");
+        and.children().forEach(c -> node.withArray("children").add(toJson(c)));
+      }
+      case Filter.Or or -> {
+        node.put("op", "or");
+        or.children().forEach(c -> node.withArray("children").add(toJson(c)));
+      }
+      case Filter.Not not -> node.put("op", "not").withArray("children").add(toJson(not.child()));
+      case Filter.IsNull isNull -> node.put("op", "isNull").withArray("children").add(operand(isNull.column()));
+      case Filter.Compare cmp -> {
+        String op =
+            switch (cmp.op()) {
+              case EQ -> "equal";
+              case LT -> "lessThan";
+              case LE -> "lessThanOrEqual";
+              case GT -> "greaterThan";
+              case GE -> "greaterThanOrEqual";
+              case NE -> null;
+            };
+        if (op == null) {
+          // The JSON format has no "not equal": write it as not(equal).
+          return toJson(new Filter.Not(new Filter.Compare(Filter.Op.EQ, cmp.left(), cmp.right())));
+        }
+        node.put("op", op);
+        node.withArray("children").add(operand(cmp.left())).add(operand(cmp.right()));
+      }
+    }
+    return node;
+  }
+
+  private static JsonNode operand(Operand operand) {
+    var node = JSON.createObjectNode();
+    switch (operand) {
+      case Operand.Column c -> {
+        node.put("op", "column").put("name", c.name());
+        if (c.declaredType() != null) node.put("valueType", typeName(c.declaredType()));
+        else node.put("valueType", "string");
+      }
+      case Operand.Literal l -> {
+        node.put("op", "literal").put("value", l.value());
+        node.put("valueType", typeName(l.declaredType() == null ? Filter.ValueType.STRING : l.declaredType()));
+      }
+    }
+    return node;
+  }
+
+  private static String typeName(Filter.ValueType type) {
+    return switch (type) {
+      case BOOL -> "bool";
+      case INT -> "int";
+      case LONG -> "long";
+      case STRING, DECIMAL -> "string";
+      case DATE -> "date";
+      case FLOAT -> "float";
+      case DOUBLE -> "double";
+      case TIMESTAMP -> "timestamp";
+    };
+  }
+
   private static String text(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
     if (v == null || !v.isTextual()) throw new IllegalArgumentException("missing " + field);

@@ -1,0 +1,229 @@
+package io.goldgate.flight;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import io.goldgate.access.Recipient;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.Share;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.sharing.JsonPredicates;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
+import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import org.apache.arrow.flight.sql.impl.FlightSql;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.jboss.logging.Logger;
+
+/**
+ * Flight SQL for JDBC/ADBC tools: shares are catalogs, schemas are schemas, and queries are the
+ * SQL subset of {@link SqlSubset}, planned onto the same splits and signed tickets as plain
+ * Flight reads. Everything else answers UNIMPLEMENTED.
+ */
+final class GoldgateFlightSql extends NoOpFlightSqlProducer {
+
+  private static final Logger LOG = Logger.getLogger(GoldgateFlightSql.class);
+  static final String COMMAND_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql.";
+
+  private final CatalogHolder catalog;
+  private final GoldgateFlightProducer reads;
+  private final ReadPlanner planner;
+  private final BufferAllocator allocator;
+  private final SqlInfoBuilder sqlInfo =
+      new SqlInfoBuilder()
+          .withFlightSqlServerName("Goldgate")
+          .withFlightSqlServerVersion("0.1.0")
+          .withFlightSqlServerArrowVersion("18.3.0")
+          .withFlightSqlServerReadOnly(true)
+          .withFlightSqlServerSql(true)
+          .withFlightSqlServerSubstrait(false)
+          .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
+          .withSqlIdentifierQuoteChar("\"");
+
+  GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator) {
+    this.catalog = catalog;
+    this.reads = reads;
+    this.planner = planner;
+    this.allocator = allocator;
+  }
+
+  /** Whether these bytes are a Flight SQL command or ticket (a protobuf Any of that package). */
+  static boolean isFlightSql(byte[] bytes) {
+    if (bytes.length == 0 || bytes[0] != 0x0a) {
+      return false;
+    }
+    try {
+      return Any.parseFrom(bytes).getTypeUrl().startsWith(COMMAND_PREFIX);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
+  private static Recipient recipient(CallContext context) {
+    return context.getMiddleware(BearerMiddleware.KEY).recipient();
+  }
+
+  private static FlightCommand toCommand(String sql) {
+    SqlSubset.Query query = SqlSubset.parse(sql);
+    return new FlightCommand(query.table(), query.columns(), query.filter() == null ? null : JsonPredicates.toJson(query.filter()), null, null, query.limit())
+        .validate();
+  }
+
+  @Override
+  public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      return reads.info(recipient(context), toCommand(command.getQuery()), true);
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  @Override
+  public SchemaResult getSchemaStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      return new SchemaResult(ArrowSchemas.schema(planner.plan(recipient(context), toCommand(command.getQuery())).columns()));
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  private FlightInfo metadataInfo(Message command, FlightDescriptor descriptor, Schema schema) {
+    return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, -1);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSqlInfo(FlightSql.CommandGetSqlInfo command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
+  }
+
+  @Override
+  public void getStreamSqlInfo(FlightSql.CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
+    sqlInfo.send(command.getInfoList(), listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCatalogs(FlightSql.CommandGetCatalogs command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_CATALOGS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+    List<String[]> rows = new ArrayList<>();
+    for (Share share : visibleShares(recipient(context))) {
+      rows.add(new String[] {share.name()});
+    }
+    send(listener, Schemas.GET_CATALOGS_SCHEMA, rows, null);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
+    Pattern schemas = like(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+    List<String[]> rows = new ArrayList<>();
+    for (Share share : visibleShares(recipient(context))) {
+      if (command.hasCatalog() && !command.getCatalog().equalsIgnoreCase(share.name())) continue;
+      for (Share.Schema schema : share.schemas()) {
+        if (schemas.matcher(schema.name()).matches()) rows.add(new String[] {share.name(), schema.name()});
+      }
+    }
+    send(listener, Schemas.GET_SCHEMAS_SCHEMA, rows, null);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
+  }
+
+  @Override
+  public void getStreamTables(FlightSql.CommandGetTables command, CallContext context, ServerStreamListener listener) {
+    Recipient recipient = recipient(context);
+    Pattern schemas = like(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+    Pattern tables = like(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null);
+    boolean tableType = command.getTableTypesCount() == 0 || command.getTableTypesList().stream().anyMatch("TABLE"::equalsIgnoreCase);
+    List<String[]> rows = new ArrayList<>();
+    List<byte[]> schemaBytes = new ArrayList<>();
+    for (Share share : visibleShares(recipient)) {
+      if (!tableType || (command.hasCatalog() && !command.getCatalog().equalsIgnoreCase(share.name()))) continue;
+      for (SharedTable table : share.allTables()) {
+        if (!schemas.matcher(table.schema()).matches() || !tables.matcher(table.name()).matches()) continue;
+        if (command.getIncludeSchema()) {
+          try {
+            var plan = planner.plan(recipient, new FlightCommand(table.qualifiedName(), null, null, null, null, null));
+            schemaBytes.add(ArrowSchemas.schema(plan.columns()).serializeAsMessage());
+          } catch (RuntimeException e) {
+            LOG.warnf("GetTables skips %s: %s", table.qualifiedName(), e.getMessage());
+            continue;
+          }
+        }
+        rows.add(new String[] {table.share(), table.schema(), table.name(), "TABLE"});
+      }
+    }
+    send(listener, command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, rows,
+        command.getIncludeSchema() ? (root, i) -> ((VarBinaryVector) root.getVector("table_schema")).setSafe(i, schemaBytes.get(i)) : null);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
+  }
+
+  @Override
+  public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+    send(listener, Schemas.GET_TABLE_TYPES_SCHEMA, List.<String[]>of(new String[] {"TABLE"}), null);
+  }
+
+  private List<Share> visibleShares(Recipient recipient) {
+    return catalog.catalog().shares().stream().filter(s -> recipient.mayRead(s.name())).toList();
+  }
+
+  /** A SQL LIKE pattern (% and _) as a case-insensitive regex; null matches everything. */
+  static Pattern like(String pattern) {
+    if (pattern == null) return Pattern.compile(".*");
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      switch (c) {
+        case '%' -> regex.append(".*");
+        case '_' -> regex.append('.');
+        default -> regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+  }
+
+  /** Sends string rows (the leading string columns of {@code schema}) as one batch. */
+  private void send(ServerStreamListener listener, Schema schema, List<String[]> rows, BiConsumer<VectorSchemaRoot, Integer> extra) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      root.allocateNew();
+      for (int i = 0; i < rows.size(); i++) {
+        String[] row = rows.get(i);
+        for (int c = 0; c < row.length; c++) {
+          ((VarCharVector) root.getVector(c)).setSafe(i, row[c].getBytes(StandardCharsets.UTF_8));
+        }
+        if (extra != null) extra.accept(root, i);
+      }
+      root.setRowCount(rows.size());
+      listener.start(root);
+      listener.putNext();
+      listener.completed();
+    } catch (RuntimeException e) {
+      listener.error(CallStatus.INTERNAL.withDescription("Cannot list: " + e.getMessage()).toRuntimeException());
+    }
+  }
+}
