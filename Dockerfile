@@ -17,5 +17,5 @@ COPY --chown=10001 shares /shares
 USER 10001
 ENV GOLDGATE_SHARES_DIR=/shares \
     JAVA_OPTS="--add-opens=java.base/java.nio=ALL-UNNAMED -XX:MaxRAMPercentage=75"
-EXPOSE 8080
+EXPOSE 8080 8815
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
