@@ -237,25 +237,35 @@ def proc_cpu_s(pid: int | None) -> float:
         return 0.0
 
 
+def machine_cpu_s() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine since boot, from /proc/stat."""
+    v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = v[3] + v[4]
+    return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK"), idle / os.sysconf("SC_CLK_TCK")
+
+
 def series(reader: FlightReader, columns, repeat: int, warmup: int, expect: dict, problems: list[str], label: str,
            server_pid: int | None = None) -> dict:
     for _ in range(warmup):
         verify(reader.read(columns), expect, problems, f"{label} warm-up")
     runs = []
-    s0, c0 = proc_cpu_s(server_pid), proc_cpu_s(os.getpid())
+    s0, c0, m0 = proc_cpu_s(server_pid), proc_cpu_s(os.getpid()), machine_cpu_s()
     for _ in range(repeat):
         r = reader.read(columns)
         verify(r, expect, problems, label)
         runs.append(r)
     server_cpu = (proc_cpu_s(server_pid) - s0) / repeat
     client_cpu = (proc_cpu_s(os.getpid()) - c0) / repeat
+    m1 = machine_cpu_s()
+    busy, idle = (m1[0] - m0[0]) / repeat, (m1[1] - m0[1]) / repeat
     st = stats([r["s"] for r in runs])
     med = sorted(runs, key=lambda r: r["s"])[len(runs) // 2]
     return {**st, "rows": med["rows"], "nbytes": med["nbytes"], "batches": med["batches"], "endpoints": med["endpoints"],
             "info_s_median": statistics.median(r["info_s"] for r in runs),
             "first_batch_s_median": statistics.median(r["first_batch_s"] for r in runs),
             "per_endpoint_s": med["per_endpoint_s"], "per_endpoint_rows": med["per_endpoint_rows"],
-            "server_cpu_s": server_cpu, "client_cpu_s": client_cpu, "mean_s": statistics.mean(r["s"] for r in runs)}
+            "server_cpu_s": server_cpu, "client_cpu_s": client_cpu,
+            "other_cpu_s": max(0.0, busy - server_cpu - client_cpu), "idle_cpu_s": idle, "mean_s": statistics.mean(r["s"] for r in runs)}
 
 
 def verify(r: dict, expect: dict, problems: list[str], label: str) -> None:
@@ -417,7 +427,8 @@ def pa_table_batches(t, rows):
 # ----------------------------------------------------------------------------------------------
 
 def cpu(st: dict) -> str:
-    return f"CPU/read server {st['server_cpu_s']:.2f} s client {st['client_cpu_s']:.2f} s, mean {st['mean_s']:.2f} s"
+    return (f"CPU s/read: server {st['server_cpu_s']:.2f} client {st['client_cpu_s']:.2f} other {st['other_cpu_s']:.2f} "
+            f"idle {st['idle_cpu_s']:.2f}; mean {st['mean_s']:.2f} s")
 
 
 def fmt_row(label: str, rows: int, nbytes: int, st: dict | float, extra: str = "") -> str:
