@@ -1,5 +1,7 @@
 package io.goldgate.flight;
 
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import io.goldgate.GoldgateException;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.Filter.Operand;
@@ -189,7 +191,7 @@ final class SqlSubset {
         "Unsupported SQL: " + what + ". Goldgate answers SELECT <columns|*> FROM share.schema.table [WHERE <column op literal> AND/OR ...] [LIMIT n]");
   }
 
-  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+  private static final Pattern NUMBER = Pattern.compile("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
   /** A digit, or a sign or point before one where no identifier precedes (a.b.c stays a path). */
   private static boolean startsNumber(String sql, int i, List<String> tokens) {
@@ -230,7 +232,7 @@ final class SqlSubset {
         tokens.add(sql.substring(i, j + 1));
         i = j + 1;
       } else if (startsNumber(sql, i, tokens)) {
-        java.util.regex.Matcher m = NUMBER.matcher(sql).region(i, sql.length());
+        Matcher m = NUMBER.matcher(sql).region(i, sql.length());
         m.lookingAt();
         tokens.add(m.group());
         i = m.end();

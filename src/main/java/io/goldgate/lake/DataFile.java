@@ -1,5 +1,6 @@
 package io.goldgate.lake;
 
+import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.lake.predicate.ColumnRange;
@@ -157,7 +158,7 @@ public final class DataFile {
           }
           // Timestamp stats are truncated to milliseconds, so the true maximum may be up to 1 ms
           // above the recorded one.
-          case TIMESTAMP -> hi = (Comparable<Object>) (Object) ((java.time.Instant) (Object) hi).plusMillis(1);
+          case TIMESTAMP -> hi = (Comparable<Object>) (Object) ((Instant) (Object) hi).plusMillis(1);
           default -> {}
         }
         return new ColumnRange(lo, hi, mayHaveNulls, mayHaveValues);

@@ -1,5 +1,6 @@
 package io.goldgate.sharing;
 
+import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ import jakarta.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class SharingResource {
 
-  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SharingResource.class);
+  private static final Logger LOG = Logger.getLogger(SharingResource.class);
 
   static final String NDJSON = "application/x-ndjson; charset=utf-8";
   static final String TABLE_VERSION = "Delta-Table-Version";
