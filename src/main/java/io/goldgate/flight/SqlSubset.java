@@ -1,14 +1,14 @@
 package io.goldgate.flight;
 
-import java.util.regex.Pattern;
-import java.util.regex.Matcher;
 import io.goldgate.GoldgateException;
-import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.Filter.Operand;
+import io.goldgate.lake.predicate.Filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The SQL that Flight SQL clients may send: {@code SELECT <columns|*> FROM share.schema.table

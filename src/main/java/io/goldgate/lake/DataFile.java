@@ -1,11 +1,11 @@
 package io.goldgate.lake;
 
-import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.lake.predicate.ColumnRange;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
+import java.time.Instant;
 import java.util.Map;
 
 /**
