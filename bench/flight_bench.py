@@ -29,9 +29,15 @@ What it does:
      as the wire ceiling; (c) unless --no-pyflight: a pyarrow (C++) Flight server in another
      process serving the table from memory with the same number of endpoints, i.e. the cost of
      the Flight/gRPC transport alone on this machine.
-  5. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x).
-     With --jstack, also samples the gateway's threads with jstack during one extra warm read and
-     prints the hottest frames of the threads that are running (where the gateway spends time).
+  5. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x). For each
+     warm series it also prints CPU seconds per read of the server process, of this client process,
+     of everything else on the machine ("other": another job competing for the 2 cores makes the
+     series noisy; re-run when it is not ~0) and idle time, from /proc. "CPU floor" = (server +
+     client CPU) / cores, the fastest a read can be when client and server share the machine.
+     With --jstack, also samples the gateway's threads with jstack during extra warm reads (all
+     columns, then the projection) and prints the hottest frames of the running Flight threads.
+     --jvm-arg passes more JVM options, e.g. --jvm-arg=-Darrow.flight.enable_zero_copy_write=true
+     or --jvm-arg=-Xlog:gc:file=/tmp/gc.log, to try a setting without changing the gateway.
 
 Dependencies: pyarrow, deltalake, numpy (the Python venv of src/test/python/requirements.txt).
 Needs ~1 GB of disk and ~6 GB of RAM (client tables are not kept, but the baselines hold one copy).
@@ -330,15 +336,17 @@ def jstack_profile(jstack: str, pid: int, reader: FlightReader, columns=None, sa
 def direct_read(files: list[str], columns, repeat: int) -> dict:
     import pyarrow.dataset as ds
 
-    ts, t, c0 = [], None, 0.0
+    ts, t, c0, m0 = [], None, 0.0, (0.0, 0.0)
     for i in range(repeat + 1):  # first one is the warm-up
         if i == 1:
-            c0 = proc_cpu_s(os.getpid())
+            c0, m0 = proc_cpu_s(os.getpid()), machine_cpu_s()
         t0 = time.perf_counter()
         t = ds.dataset(files, format="parquet").to_table(columns=columns, use_threads=True)
         if i:
             ts.append(time.perf_counter() - t0)
-    return {**stats(ts), "rows": t.num_rows, "nbytes": t.nbytes, "client_cpu_s": (proc_cpu_s(os.getpid()) - c0) / repeat}
+    client = (proc_cpu_s(os.getpid()) - c0) / repeat
+    other = max(0.0, (machine_cpu_s()[0] - m0[0]) / repeat - client)
+    return {**stats(ts), "rows": t.num_rows, "nbytes": t.nbytes, "client_cpu_s": client, "other_cpu_s": other}
 
 
 def tcp_send(port: int, total: int) -> None:
@@ -590,19 +598,32 @@ def main() -> int:
                       f"transport ceiling, {cpu(r['full'])}"))
         print(fmt_row(f"pyarrow Flight server n={n}, in memory, 2 cols", r["proj"]["rows"], r["proj"]["nbytes"], r["proj"], cpu(r["proj"])))
     print(fmt_row("pyarrow direct Parquet read, all columns", d_full["rows"], d_full["nbytes"], d_full,
-                  f"dataset.to_table(use_threads), CPU/read {d_full['client_cpu_s']:.2f} s"))
+                  f"dataset.to_table(use_threads), CPU s/read {d_full['client_cpu_s']:.2f}, other {d_full['other_cpu_s']:.2f}"))
     print(fmt_row("pyarrow direct Parquet read, 2 columns", d_proj["rows"], d_proj["nbytes"], d_proj,
-                  f"CPU/read {d_proj['client_cpu_s']:.2f} s"))
+                  f"CPU s/read {d_proj['client_cpu_s']:.2f}, other {d_proj['other_cpu_s']:.2f}"))
     print(f"{'loopback TCP, 2 processes, 4 MiB sendall':<44}{tcp['median']:8.3f}{'':>10}{tcp['bytes'] / tcp['median'] / 1e9:9.2f}"
           f"{tcp['min']:8.3f}  {tcp['bytes'] / 1e9:.1f} GB, wire ceiling")
     print("-" * W)
-    print(f"Ratio Flight warm / direct read (rows/s; goal >= {GOAL_RATIO}x):")
+    print(f"Ratio Flight warm / direct read (rows/s; goal >= {GOAL_RATIO}x); CPU floor = (server + client CPU) / {os.cpu_count()} cores:")
+    cores = os.cpu_count() or 1
+    noisy = []
     for n, r in res["flight"].items():
         rf = d_full["median"] / r["full"]["median"]
         rp = d_proj["median"] / r["proj"]["median"]
         res["flight"][n]["ratio_full"], res["flight"][n]["ratio_proj"] = rf, rp
-        print(f"  n={n}: all columns {rf:.2f}x {'PASS' if rf >= GOAL_RATIO else 'FAIL'};  2 columns {rp:.2f}x "
-              f"{'PASS' if rp >= GOAL_RATIO else 'FAIL'};  gateway RSS {r['rss_mb'] or 0:.0f} MB, start-up {r['startup_s']:.1f} s")
+        ff = (r["full"]["server_cpu_s"] + r["full"]["client_cpu_s"]) / cores
+        fp = (r["proj"]["server_cpu_s"] + r["proj"]["client_cpu_s"]) / cores
+        print(f"  n={n}: all columns {rf:.2f}x {'PASS' if rf >= GOAL_RATIO else 'FAIL'} (CPU floor {ff:.2f} s = "
+              f"{d_full['median'] / ff:.2f}x);  2 columns {rp:.2f}x {'PASS' if rp >= GOAL_RATIO else 'FAIL'} "
+              f"(CPU floor {fp:.2f} s = {d_proj['median'] / fp:.2f}x);  RSS {r['rss_mb'] or 0:.0f} MB, start-up {r['startup_s']:.1f} s")
+        for key in ("full", "proj"):
+            if r[key]["other_cpu_s"] > 0.1 * r[key]["server_cpu_s"]:
+                noisy.append(f"n={n} {key} (other processes {r[key]['other_cpu_s']:.2f} CPU-s/read)")
+    for key, d in (("direct full", d_full), ("direct proj", d_proj)):
+        if d["other_cpu_s"] > 0.1 * d["client_cpu_s"]:
+            noisy.append(f"{key} (other processes {d['other_cpu_s']:.2f} CPU-s/read)")
+    if noisy:
+        print("  !! NOISY: other processes competed for the CPUs during " + ", ".join(noisy) + "; re-run for clean figures")
     print(f"Arrow data per full read: Flight {res['flight'][endpoint_counts[0]]['full']['nbytes'] / 1e9:.2f} GB, "
           f"direct read {full_nbytes / 1e9:.2f} GB (sum of batch nbytes)")
     for n, r in res["flight"].items():

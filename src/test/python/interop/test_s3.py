@@ -102,7 +102,7 @@ def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str):
     java = os.environ.get("JAVA", "java")
     log = tmp / "gateway.log"
     proc = subprocess.Popen(
-        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}", "-Dgoldgate.flight.enabled=false", "-jar", str(app)],
+        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}", "-Dgoldgate.flight.enabled=false", "-Dgoldgate.features.enabled=false", "-jar", str(app)],
         cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     base = f"http://localhost:{port}"

@@ -28,6 +28,26 @@ public interface GoldgateConfig {
   /** The Arrow Flight endpoint for bulk reads. */
   Flight flight();
 
+  /** Online features: definitions, and the Feast project their Redis keys belong to. */
+  Features features();
+
+  interface Features {
+    /** Whether feature definitions are loaded at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Directory of the {@code *.yaml} feature definitions (env {@code GOLDGATE_FEATURES_DIR}). A
+     * missing directory means no features.
+     */
+    @WithDefault("feature-defs")
+    java.nio.file.Path dir();
+
+    /** The Feast project name: part of every Redis key, as in Feast's Redis online store. */
+    @WithDefault("goldgate")
+    String project();
+  }
+
   interface Flight {
     /** Whether the Flight server runs at all. */
     @WithDefault("true")

@@ -1,0 +1,35 @@
+package io.goldgate.features;
+
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.lake.DeltaLake;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Validator;
+import org.jboss.logging.Logger;
+
+/** Loads the feature definitions at start-up; invalid definitions stop the gateway. */
+@Startup
+@ApplicationScoped
+public class Features {
+
+  private static final Logger LOG = Logger.getLogger(Features.class);
+
+  private final FeatureRegistry registry;
+
+  public Features(GoldgateConfig config, CatalogHolder catalog, DeltaLake lake, Validator validator) {
+    if (!config.features().enabled()) {
+      registry = FeatureRegistry.EMPTY;
+      return;
+    }
+    registry = new FeatureDefsLoader(validator, catalog.catalog(), lake).load(config.features().dir());
+    LOG.infof(
+        "Feature definitions: %d entit%s, %d view(s), %d service(s) from %s",
+        registry.entities().size(), registry.entities().size() == 1 ? "y" : "ies", registry.views().size(), registry.services().size(),
+        config.features().dir().toAbsolutePath().normalize());
+  }
+
+  public FeatureRegistry registry() {
+    return registry;
+  }
+}
