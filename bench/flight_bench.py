@@ -38,6 +38,8 @@ What it does:
      columns, then the projection) and prints the hottest frames of the running Flight threads.
      --jvm-arg passes more JVM options, e.g. --jvm-arg=-Darrow.flight.enable_zero_copy_write=true
      or --jvm-arg=-Xlog:gc:file=/tmp/gc.log, to try a setting without changing the gateway.
+     A jar built before goldgate.features existed rejects the -Dgoldgate.features.enabled=false
+     that sharing_bench.Gateway passes; run it with --jvm-arg=-Dsmallrye.config.mapping.validate-unknown=false.
 
 Dependencies: pyarrow, deltalake, numpy (the Python venv of src/test/python/requirements.txt).
 Needs ~1 GB of disk and ~6 GB of RAM (client tables are not kept, but the baselines hold one copy).

@@ -21,7 +21,9 @@ public class GoldgateException extends RuntimeException {
     /** Valid request for something this server or this table does not support. */
     UNSUPPORTED,
     /** The data behind the request is broken (corrupt log, missing file). */
-    DATA_ERROR
+    DATA_ERROR,
+    /** A backing service (the online store) is down or too slow; retrying later may work. */
+    UNAVAILABLE
   }
 
   private final Kind kind;

@@ -46,6 +46,33 @@ public interface GoldgateConfig {
     /** The Feast project name: part of every Redis key, as in Feast's Redis online store. */
     @WithDefault("goldgate")
     String project();
+
+    /** Largest number of entity rows one online request may ask for. */
+    @WithDefault("1000")
+    int maxEntities();
+
+    /** Rows written to the online store per pipelined batch during materialization. */
+    @WithDefault("1000")
+    int writeBatch();
+  }
+
+  /** The Redis online store. */
+  Redis redis();
+
+  interface Redis {
+    /**
+     * Redis URI (env {@code GOLDGATE_REDIS_URL}), e.g. {@code redis://:password@host:6379/0} or
+     * {@code rediss://host:6380} for TLS. Absent: an embedded in-process store is used.
+     */
+    Optional<String> url();
+
+    /** Treat {@link #url()} as a seed node of a Redis Cluster. */
+    @WithDefault("false")
+    boolean cluster();
+
+    /** Longest a request waits for Redis before answering 503. */
+    @WithDefault("500ms")
+    Duration timeout();
   }
 
   interface Flight {

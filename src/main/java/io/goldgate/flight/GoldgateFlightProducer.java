@@ -204,6 +204,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
             case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
             case UNSUPPORTED -> CallStatus.UNIMPLEMENTED;
             case DATA_ERROR -> CallStatus.INTERNAL;
+            case UNAVAILABLE -> CallStatus.UNAVAILABLE;
           };
       return status.withDescription(g.getMessage()).toRuntimeException();
     }

@@ -53,10 +53,10 @@ import org.apache.arrow.vector.util.TransferPair;
  * the table's logical schema: requested columns only, column-mapped names resolved, partition
  * values as constant columns, timestamps as microseconds, rows under a deletion vector removed.
  */
-final class SplitReader {
+public final class SplitReader {
 
   /** Receives each batch; the batch is closed after the call returns. */
-  interface Sink {
+  public interface Sink {
     void batch(VectorSchemaRoot batch) throws Exception;
   }
 
@@ -64,14 +64,14 @@ final class SplitReader {
   private final Engine engine;
   private final int batchRows;
 
-  SplitReader(BufferAllocator allocator, Engine engine, int batchRows) {
+  public SplitReader(BufferAllocator allocator, Engine engine, int batchRows) {
     this.allocator = allocator;
     this.engine = engine;
     this.batchRows = batchRows;
   }
 
   /** @return rows produced */
-  long read(
+  public long read(
       TableLocation location,
       List<DataFile> files,
       List<ArrowSchemas.Column> columns,

@@ -55,7 +55,7 @@ class FeatureDefsLoaderTest {
     assertEquals(2, registry.views().size());
     var stats = registry.views().get("customer_stats");
     assertEquals(List.of(new FeatureRegistry.JoinKey("customer_id", FeatureType.INT64)), stats.joinKeys());
-    assertEquals(java.time.Duration.ofDays(30), stats.ttl());
+    assertEquals(null, stats.ttl());
     assertEquals(List.of("sku", "warehouse"), registry.views().get("inventory_position").joinKeys().stream().map(FeatureRegistry.JoinKey::name).toList());
     assertEquals(4, registry.services().get("churn_model").features().size());
   }

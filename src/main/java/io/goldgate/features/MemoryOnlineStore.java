@@ -1,0 +1,70 @@
+package io.goldgate.features;
+
+import io.goldgate.features.feast.FeastCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The embedded store: Feast's Redis layout in process memory, for trying Goldgate without Redis. */
+final class MemoryOnlineStore implements OnlineStore {
+
+  private final Map<ByteKey, Map<ByteKey, byte[]>> hashes = new ConcurrentHashMap<>();
+  private final Map<ByteKey, byte[]> values = new ConcurrentHashMap<>();
+
+  @Override
+  public List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields) {
+    List<List<byte[]>> out = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      Map<ByteKey, byte[]> hash = hashes.getOrDefault(new ByteKey(key), Map.of());
+      List<byte[]> row = new ArrayList<>(fields.size());
+      for (byte[] field : fields) {
+        row.add(hash.get(new ByteKey(field)));
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  @Override
+  public int write(List<Row> rows, byte[] timestampField) {
+    int written = 0;
+    ByteKey ts = new ByteKey(timestampField);
+    for (Row row : rows) {
+      Map<ByteKey, byte[]> hash = hashes.computeIfAbsent(new ByteKey(row.key()), k -> new ConcurrentHashMap<>());
+      synchronized (hash) {
+        byte[] stored = hash.get(ts);
+        if (stored != null && micros(stored) >= row.eventMicros()) {
+          continue;
+        }
+        hash.putAll(row.fields());
+        hash.put(ts, row.timestamp());
+        written++;
+      }
+    }
+    return written;
+  }
+
+  static long micros(byte[] timestamp) {
+    var instant = FeastCodec.readTimestamp(timestamp);
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return values.get(new ByteKey(key));
+  }
+
+  @Override
+  public void set(byte[] key, byte[] value) {
+    values.put(new ByteKey(key), value);
+  }
+
+  @Override
+  public String description() {
+    return "embedded in-process store (set goldgate.redis.url to use Redis)";
+  }
+
+  @Override
+  public void close() {}
+}

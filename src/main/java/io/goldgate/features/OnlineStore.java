@@ -1,0 +1,58 @@
+package io.goldgate.features;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where online feature values live: Redis hashes in Feast's layout (one hash per entity key), or
+ * an in-process map with the same semantics when no Redis is configured.
+ */
+public interface OnlineStore extends AutoCloseable {
+
+  /**
+   * For every key, the values of the given fields (null where absent), in one round trip.
+   *
+   * @throws StoreUnavailableException when the store does not answer in time
+   */
+  List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields);
+
+  /**
+   * Writes rows with Feast's rule: a row replaces what is stored only if its event time is newer
+   * than the one in {@code timestampField}. Returns how many rows were written.
+   */
+  int write(List<Row> rows, byte[] timestampField);
+
+  /** A small value outside the feature hashes (materialization watermarks). */
+  byte[] get(byte[] key);
+
+  void set(byte[] key, byte[] value);
+
+  /** What this store is, for logs and health. */
+  String description();
+
+  @Override
+  void close();
+
+  /** One entity row: its key, its field values, its event time (as stored and as a number). */
+  record Row(byte[] key, Map<ByteKey, byte[]> fields, byte[] timestamp, long eventMicros) {}
+
+  /** byte[] with value equality, to key maps. */
+  record ByteKey(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByteKey k && java.util.Arrays.equals(bytes, k.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(bytes);
+    }
+  }
+
+  /** The store did not answer within the configured timeout, or is unreachable. */
+  final class StoreUnavailableException extends RuntimeException {
+    public StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.goldgate.features;
+
+import io.goldgate.config.GoldgateConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Picks the online store: Redis when {@code goldgate.redis.url} is set, else the embedded one. */
+@io.quarkus.runtime.Startup
+@ApplicationScoped
+public class OnlineStores {
+
+  private static final Logger LOG = Logger.getLogger(OnlineStores.class);
+
+  private final OnlineStore store;
+
+  public OnlineStores(GoldgateConfig config) {
+    GoldgateConfig.Redis redis = config.redis();
+    store =
+        redis.url().filter(u -> !u.isBlank()).<OnlineStore>map(u -> new RedisOnlineStore(u, redis.cluster(), redis.timeout())).orElseGet(MemoryOnlineStore::new);
+    LOG.infof("Online store: %s", store.description());
+  }
+
+  public OnlineStore store() {
+    return store;
+  }
+
+  @PreDestroy
+  void close() {
+    store.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.goldgate.features;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.goldgate.features.feast.FeastCodec;
+import io.goldgate.testing.RealRedis;
+import io.goldgate.testing.SampleLake;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Materialization into a real Redis and Feast-shaped serving from it. customer_features has 170
+ * customers at its latest version (ids 1-170), each one row.
+ */
+@QuarkusTest
+@WithTestResource(SampleLake.class)
+@WithTestResource(RealRedis.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OnlineFeaturesTest {
+
+  static RequestSpecification partner() {
+    return given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).contentType("application/json");
+  }
+
+  static JsonPath lookup(String body) {
+    return partner().body(body).post("/get-online-features").then().statusCode(200).extract().jsonPath();
+  }
+
+  @Test
+  @Order(1)
+  void materializingAViewWritesEveryEntityOnceAndSetsTheWatermark() {
+    partner().post("/features/views/customer_stats/materialize").then().statusCode(200)
+        .body("state", equalTo("materialized")).body("tableVersion", equalTo(3)).body("entities", equalTo(170)).body("written", equalTo(170));
+    partner().post("/features/views/customer_stats/materialize").then().statusCode(200).body("state", equalTo("up to date"));
+    partner().get("/features/materialization").then().statusCode(200).body("customer_stats.tableVersion", equalTo(3));
+  }
+
+  @Test
+  @Order(2)
+  void redisHoldsFeastsLayout() {
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + RealRedis.configuredPort());
+    try (var connection = client.connect(ByteArrayCodec.INSTANCE)) {
+      byte[] key = FeastCodec.redisKey(List.of(new FeastCodec.KeyPart("customer_id", FeastCodec.Kind.INT64, 1L)), "goldgate");
+      Map<byte[], byte[]> hash = connection.sync().hgetall(key);
+      Set<String> fields = hash.keySet().stream().map(HexFormat.of()::formatHex).collect(Collectors.toSet());
+      assertTrue(fields.contains(HexFormat.of().formatHex(FeastCodec.timestampField("customer_stats"))), fields.toString());
+      assertTrue(fields.contains(HexFormat.of().formatHex(FeastCodec.featureField("customer_stats", "lifetime_value"))));
+      assertEquals(9, hash.size(), "8 features and the event time");
+      assertEquals("3", new String(connection.sync().get("goldgate:watermark:goldgate:customer_stats".getBytes())));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void servingAnswersColumnsWithStatusesAndEventTimes() {
+    JsonPath r = lookup("{\"features\":[\"customer_stats:lifetime_value\",\"customer_stats:orders_count\",\"customer_stats:segment\",\"customer_stats:is_active\"],"
+        + "\"entities\":{\"customer_id\":[1,170,99999]}}");
+    assertEquals(List.of("customer_id", "lifetime_value", "orders_count", "segment", "is_active"), r.getList("metadata.feature_names"));
+    assertEquals(List.of(1, 170, 99999), r.getList("results[0].values"));
+    assertEquals(List.of("PRESENT", "PRESENT", "NOT_FOUND"), r.getList("results[1].statuses"));
+    assertTrue(r.getList("results[1].values").get(0) instanceof Number);
+    assertTrue(r.getList("results[2].values").get(0) instanceof Integer, "Int32 feature");
+    assertTrue(r.getList("results[4].values").get(0) instanceof Boolean);
+    assertEquals("1970-01-01T00:00:00Z", r.getList("results[1].event_timestamps").get(2));
+    assertTrue(r.getString("results[1].event_timestamps[0]").startsWith("20"));
+  }
+
+  @Test
+  @Order(3)
+  void aFeatureServiceAndFullFeatureNames() {
+    JsonPath r = lookup("{\"feature_service\":\"churn_model\",\"entities\":{\"customer_id\":[5]},\"full_feature_names\":true}");
+    assertEquals(List.of("customer_id", "customer_stats__lifetime_value", "customer_stats__orders_count", "customer_stats__churn_score", "customer_stats__is_active"),
+        r.getList("metadata.feature_names"));
+  }
+
+  @Test
+  @Order(3)
+  void aNullInTheTableIsNullValueNotNotFound() {
+    JsonPath r = lookup("{\"features\":[\"customer_stats:favorite_category\"],\"entities\":{\"customer_id\":[" + java.util.stream.IntStream.rangeClosed(1, 170).mapToObj(String::valueOf).collect(Collectors.joining(",")) + "]}}");
+    List<String> statuses = r.getList("results[1].statuses");
+    assertTrue(statuses.contains("NULL_VALUE"), "the sample has customers without a favorite category");
+    assertTrue(statuses.contains("PRESENT"));
+    assertTrue(!statuses.contains("NOT_FOUND"));
+  }
+
+  @Test
+  @Order(3)
+  void badRequestsAreClear400s() {
+    partner().body("{\"features\":[\"customer_stats:nope\"],\"entities\":{\"customer_id\":[1]}}").post("/get-online-features").then().statusCode(400)
+        .body("message", containsString("Unknown feature 'customer_stats:nope'"));
+    partner().body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer\":[1]}}").post("/get-online-features").then().statusCode(400)
+        .body("message", containsString("Unknown entity key 'customer'"));
+    partner().body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[\"1\"]}}").post("/get-online-features").then().statusCode(400)
+        .body("message", containsString("whole numbers"));
+    partner().body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[]}}").post("/get-online-features").then().statusCode(400)
+        .body("message", containsString("no entity rows"));
+    String tooMany = java.util.stream.IntStream.range(0, 1001).mapToObj(String::valueOf).collect(Collectors.joining(","));
+    partner().body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[" + tooMany + "]}}").post("/get-online-features").then().statusCode(400)
+        .body("message", containsString("at most 1000"));
+    partner().body("{\"features\":[\"customer_stats:segment\"]").post("/get-online-features").then().statusCode(400).body("errorCode", equalTo("MALFORMED_REQUEST"));
+    partner().body("{\"features\":[\"customer_stats:segment\"],\"feature_service\":\"churn_model\",\"entities\":{\"customer_id\":[1]}}").post("/get-online-features")
+        .then().statusCode(400);
+    given().contentType("application/json").body("{}").post("/get-online-features").then().statusCode(401);
+  }
+
+  @Test
+  @Order(9)
+  void redisDownIs503WithinTheTimeoutAndServingRecoversWhenItIsBack() throws Exception {
+    int port = RealRedis.configuredPort();
+    String body = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1]}}";
+    RealRedis.shutdown(port);
+    long started = System.nanoTime();
+    partner().body(body).post("/get-online-features").then().statusCode(503).body("errorCode", equalTo("TEMPORARILY_UNAVAILABLE"));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(millis < 2_000, "answered in " + millis + " ms, not a hung request");
+    RealRedis.start(port);
+    int status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) {
+      status = partner().body(body).post("/get-online-features").then().extract().statusCode();
+      if (status != 200) Thread.sleep(100);
+    }
+    assertEquals(200, status, "serving recovers without a restart");
+  }
+}
