@@ -51,6 +51,10 @@ public interface GoldgateConfig {
     @WithDefault("1000")
     int maxEntities();
 
+    /** Whether views are materialized on their {@code schedule} (the trigger endpoint always works). */
+    @WithDefault("true")
+    boolean scheduleEnabled();
+
     /** Rows written to the online store per pipelined batch during materialization. */
     @WithDefault("1000")
     int writeBatch();

@@ -9,6 +9,7 @@ import io.goldgate.features.OnlineStore.ByteKey;
 import io.goldgate.features.feast.FeastCodec;
 import io.goldgate.flight.ArrowSchemas;
 import io.goldgate.flight.SplitReader;
+import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.TableSnapshot;
 import jakarta.annotation.PreDestroy;
@@ -49,7 +50,8 @@ public class Materializer {
   private static final Logger LOG = Logger.getLogger(Materializer.class);
 
   /** What the last run of a view did. */
-  public record Progress(String view, long tableVersion, long rowsRead, long entities, long written, long millis, String state) {}
+  public record Progress(
+      String view, long tableVersion, long fromVersion, String mode, long filesRead, long rowsRead, long entities, long written, long millis, String state) {}
 
   private final Features features;
   private final OnlineStores stores;
@@ -87,10 +89,25 @@ public class Materializer {
     }
     long started = System.nanoTime();
     TableSnapshot snapshot = lake.latest(view.table());
-    if (watermark(viewName) == snapshot.version()) {
-      Progress done = new Progress(viewName, snapshot.version(), 0, 0, 0, 0, "up to date");
+    long watermark = watermark(viewName);
+    if (watermark == snapshot.version()) {
+      Progress done = new Progress(viewName, snapshot.version(), watermark, "none", 0, 0, 0, 0, 0, "up to date");
       progress.put(viewName, done);
       return done;
+    }
+    List<DataFile> files = snapshot.files();
+    String mode = "full";
+    if (watermark >= 0 && watermark < snapshot.version()) {
+      // Snapshot diff: only files the watermarked version did not have can hold newer rows.
+      // Rewritten files bring old rows again; Feast's newer-wins rule makes those no-ops.
+      try {
+        Set<String> seen = new java.util.HashSet<>();
+        lake.at(view.table(), watermark).files().forEach(f -> seen.add(f.path()));
+        files = files.stream().filter(f -> !seen.contains(f.path())).toList();
+        mode = "incremental";
+      } catch (GoldgateException e) {
+        LOG.infof("View %s: version %d is no longer readable (%s); reloading fully", viewName, watermark, e.getMessage());
+      }
     }
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     Set<String> wanted = new LinkedHashSet<>();
@@ -107,7 +124,7 @@ public class Materializer {
     long[] rowsRead = {0};
     try {
       new SplitReader(allocator, lake.engine(), config.flight().batchRows())
-          .read(view.table().location(), snapshot.files(), columns, all, null, null, () -> false, batch -> {
+          .read(view.table().location(), files, columns, all, null, null, () -> false, batch -> {
             rowsRead[0] += batch.getRowCount();
             collect(view, project, batch, latest);
           });
@@ -125,10 +142,10 @@ public class Materializer {
     }
     stores.store().set(watermarkKey(project, viewName), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
     long millis = (System.nanoTime() - started) / 1_000_000;
-    Progress done = new Progress(viewName, snapshot.version(), rowsRead[0], rows.size(), written, millis, "materialized");
+    Progress done = new Progress(viewName, snapshot.version(), watermark, mode, files.size(), rowsRead[0], rows.size(), written, millis, "materialized");
     progress.put(viewName, done);
-    LOG.infof("Materialized %s at table version %d: %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
-        viewName, snapshot.version(), rowsRead[0], rows.size(), written, millis, rowsRead[0] * 1000.0 / Math.max(1, millis));
+    LOG.infof("Materialized %s (%s) from version %d to %d: %d files, %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
+        viewName, mode, watermark, snapshot.version(), files.size(), rowsRead[0], rows.size(), written, millis, rowsRead[0] * 1000.0 / Math.max(1, millis));
     return done;
   }
 

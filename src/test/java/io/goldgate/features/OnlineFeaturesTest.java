@@ -123,6 +123,33 @@ class OnlineFeaturesTest {
   }
 
   @Test
+  @Order(5)
+  void aNewTableVersionIsReadIncrementallyAndOlderRowsNeverOverwriteNewerOnes() throws Exception {
+    partner().post("/features/views/growing_customer_stats/materialize").then().statusCode(200)
+        .body("mode", equalTo("full")).body("entities", equalTo(170)).body("written", equalTo(170));
+    appendCopyOfTheLastAddedFile();
+    partner().post("/features/views/growing_customer_stats/materialize").then().statusCode(200)
+        .body("mode", equalTo("incremental")).body("fromVersion", equalTo(3)).body("tableVersion", equalTo(4))
+        .body("filesRead", equalTo(1)).body("rowsRead", equalTo(20)).body("written", equalTo(0));
+  }
+
+  /** Version 4 of growing_customers re-adds, under a new name, the file version 3 appended. */
+  private static void appendCopyOfTheLastAddedFile() throws Exception {
+    java.nio.file.Path table =
+        java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("goldgate.shares.dir", String.class)).resolve("growing_customers");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode add = null;
+    for (String line : java.nio.file.Files.readAllLines(table.resolve("_delta_log/00000000000000000003.json"))) {
+      var node = json.readTree(line);
+      if (node.has("add")) add = (com.fasterxml.jackson.databind.node.ObjectNode) node.get("add");
+    }
+    String copy = "copy-of-v3-" + add.get("path").asText();
+    java.nio.file.Files.copy(table.resolve(add.get("path").asText()), table.resolve(copy));
+    add.put("path", copy);
+    java.nio.file.Files.writeString(table.resolve("_delta_log/00000000000000000004.json"), json.createObjectNode().set("add", add).toString() + "\n");
+  }
+
+  @Test
   @Order(9)
   void redisDownIs503WithinTheTimeoutAndServingRecoversWhenItIsBack() throws Exception {
     int port = RealRedis.configuredPort();

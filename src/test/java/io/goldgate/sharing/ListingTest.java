@@ -54,10 +54,10 @@ class ListingTest extends SharingApiTestBase {
   @Test
   void allTablesListsEveryTableOfEverySchemaWithIds() {
     asPartner().get(PREFIX + "/shares/retail/all-tables").then().statusCode(200)
-        .body("items", hasSize(7))
-        .body("items.name", contains("customer_features", "inventory_levels", "sales_daily", "corrupt_inventory", "growing_sales", "missing_file_customers", "timed_sales"))
+        .body("items", hasSize(8))
+        .body("items.name", contains("customer_features", "inventory_levels", "sales_daily", "corrupt_inventory", "growing_customers", "growing_sales", "missing_file_customers", "timed_sales"))
         .body("items.shareId.unique()", hasSize(1))
-        .body("items.id.unique()", hasSize(7));
+        .body("items.id.unique()", hasSize(8));
   }
 
   @Test
@@ -73,8 +73,8 @@ class ListingTest extends SharingApiTestBase {
       token = page.getString("nextPageToken");
       pages++;
     } while (token != null && !token.isEmpty());
-    assertEquals(List.of("customer_features", "inventory_levels", "sales_daily", "corrupt_inventory", "growing_sales", "missing_file_customers", "timed_sales"), seen);
-    assertEquals(7, pages);
+    assertEquals(List.of("customer_features", "inventory_levels", "sales_daily", "corrupt_inventory", "growing_customers", "growing_sales", "missing_file_customers", "timed_sales"), seen);
+    assertEquals(8, pages);
   }
 
   @Test

@@ -55,6 +55,23 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
         Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", v)), FileTime.from(TIMED_COMMITS[v]));
       }
       Files.setLastModifiedTime(timedEvents.resolve(String.format("_delta_log/%020d.json", 5)), FileTime.from(Instant.parse("2026-01-10T00:00:00Z")));
+      copy(SAMPLE_LAKE.resolve("customer_features"), dir.resolve("growing_customers"));
+      Path features = Files.createDirectories(dir.resolve("feature-defs"));
+      try (Stream<Path> defs = Files.list(Path.of("feature-defs"))) {
+        for (Path def : (Iterable<Path>) defs::iterator) {
+          Files.copy(def, features.resolve(def.getFileName()));
+        }
+      }
+      Files.writeString(features.resolve("test-growing.yaml"), """
+          featureViews:
+            - name: growing_customer_stats
+              source: {table: retail.history.growing_customers}
+              entities: [customer]
+              timestampColumn: last_order_ts
+              features:
+                - {name: lifetime_value, type: Float64}
+                - {name: segment, type: String}
+          """, StandardCharsets.UTF_8);
       Path missing = copy(SAMPLE_LAKE.resolve("customer_features"), dir.resolve("missing_file_customers"));
       // Delete the file the last commit (v3, an append) added, so the log references a lost file.
       String lastCommit = Files.readString(missing.resolve(String.format("_delta_log/%020d.json", 3)));
@@ -66,7 +83,10 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
-      return Map.of("goldgate.shares.dir", dir.toString(), "goldgate.signing.key", SIGNING_KEY);
+      return Map.of(
+          "goldgate.shares.dir", dir.toString(),
+          "goldgate.signing.key", SIGNING_KEY,
+          "goldgate.features.dir", dir.resolve("feature-defs").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -99,6 +119,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     location: growing_sales
                   - name: missing_file_customers
                     location: missing_file_customers
+                  - name: growing_customers
+                    location: growing_customers
           - name: features
             schemas:
               - name: delta
