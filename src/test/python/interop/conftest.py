@@ -17,6 +17,10 @@ Gateway selection:
     shares/feature-lake/events_cdf whose commit files have known modification times
     (``TIMED_COMMITS``), granted only to recipient ``interop-timed`` (``TIMED_TOKEN``).
     The tests of that share are skipped when ``GOLDGATE_URL`` is set.
+    A self-started gateway keeps its online features in a real Redis (``GOLDGATE_REDIS_URL``):
+    the session starts ``redis-server`` on a free loopback port (fixture ``redis_server``; see
+    ``_redis_binary`` for where the binary comes from) and stops it at the end. The Feast tests
+    (test_feast.py) read and write that Redis with the Feast SDK.
 
 Run (from the repository root, with the venv of src/test/python/requirements.txt):
     GOLDGATE_URL=http://localhost:18181 python -m pytest src/test/python/interop -q
@@ -35,6 +39,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +56,14 @@ PARTNER_PROFILE = SHARES_DIR / "sample.share"
 ANALYST_TOKEN = "goldgate-sample-analyst-token-local-only"
 
 STARTUP_TIMEOUT_S = 90
+REDIS_STARTUP_TIMEOUT_S = 20
+# The redis-server the Java tests use: Linux amd64 binary inside the Maven artifact
+# com.github.codemonstur:embedded-redis:1.4.3 (which the Java tests also leave extracted in /tmp).
+EMBEDDED_REDIS_JAR = (
+    Path.home() / ".m2/repository/com/github/codemonstur/embedded-redis/1.4.3/embedded-redis-1.4.3.jar"
+)
+EMBEDDED_REDIS_ENTRY = "redis-server-6.2.6-v5-linux-amd64"
+EMBEDDED_REDIS_EXTRACTED = Path("/tmp/goldgate-test-redis-server-6.2.6")
 SHUTDOWN_TIMEOUT_S = 20
 
 # The "timed" share: a copy of feature-lake/events_cdf whose commit N was "made" at TIMED_COMMITS[N]
@@ -189,8 +202,111 @@ def flight_location() -> str:
 _FLIGHT_PORT = _free_port()
 
 
+# --------------------------------------------------------------------------------------------
+# Redis (online store of the self-started gateway, shared with the Feast SDK in test_feast.py)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        """GOLDGATE_REDIS_URL form."""
+        return f"redis://{self.host}:{self.port}"
+
+    @property
+    def connection_string(self) -> str:
+        """Feast's redis online store form (host:port)."""
+        return f"{self.host}:{self.port}"
+
+
+def _redis_binary(scratch: Path) -> str | None:
+    """redis-server from PATH, else the embedded-redis binary (already extracted, or from the jar)."""
+    on_path = shutil.which("redis-server")
+    if on_path:
+        return on_path
+    if EMBEDDED_REDIS_EXTRACTED.is_file() and os.access(EMBEDDED_REDIS_EXTRACTED, os.X_OK):
+        return str(EMBEDDED_REDIS_EXTRACTED)
+    if EMBEDDED_REDIS_JAR.is_file():
+        with zipfile.ZipFile(EMBEDDED_REDIS_JAR) as jar:
+            if EMBEDDED_REDIS_ENTRY in jar.namelist():
+                target = scratch / EMBEDDED_REDIS_ENTRY
+                target.write_bytes(jar.read(EMBEDDED_REDIS_ENTRY))
+                target.chmod(0o755)
+                return str(target)
+    return None
+
+
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _parse_redis_url(url: str) -> RedisServer:
+    m = re.match(r"^redis://(?:[^@/]*@)?([^:/]+)(?::(\d+))?/?$", url)
+    if not m:
+        raise ValueError(f"cannot use GOLDGATE_REDIS_URL={url} (expected redis://host:port)")
+    return RedisServer(m.group(1), int(m.group(2) or 6379))
+
+
 @pytest.fixture(scope="session")
-def gateway_url(request, tmp_path_factory, served_catalog):
+def redis_server(request, tmp_path_factory):
+    """The Redis the gateway under test keeps its online features in; None when there is none.
+
+    * ``GOLDGATE_URL`` set: the Redis named by ``GOLDGATE_REDIS_URL`` (the one that gateway uses),
+      or None (the Feast tests then skip).
+    * otherwise: a fresh ``redis-server`` (no persistence) on a free loopback port, stopped at the
+      end of the session; None when no binary is found (the gateway then uses its embedded store
+      and the Feast tests fail, saying so).
+    """
+    if os.environ.get("GOLDGATE_URL"):
+        url = os.environ.get("GOLDGATE_REDIS_URL")
+        yield _parse_redis_url(url) if url else None
+        return
+    scratch = tmp_path_factory.mktemp("redis")
+    binary = _redis_binary(scratch)
+    if binary is None:
+        yield None
+        return
+    proc = None
+    for _attempt in range(3):  # the free port may be taken between probe and bind
+        port = _free_port()
+        log_path = scratch / f"redis-{port}.log"
+        cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(scratch), "--logfile", str(log_path)]
+        proc = subprocess.Popen(cmd, cwd=scratch, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + REDIS_STARTUP_TIMEOUT_S
+        while proc.poll() is None and not _redis_ping(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if proc.poll() is None and _redis_ping(port):
+            break
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc = None
+    if proc is None:
+        _startup_failure(request.config, "redis-server did not start", cmd, log_path)
+    try:
+        yield RedisServer("127.0.0.1", port)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
     """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181)."""
     url = os.environ.get("GOLDGATE_URL")
     if url:
@@ -218,6 +334,9 @@ def gateway_url(request, tmp_path_factory, served_catalog):
         str(app),
     ]
     env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir))
+    env.pop("GOLDGATE_REDIS_URL", None)
+    if redis_server is not None:
+        env["GOLDGATE_REDIS_URL"] = redis_server.url
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL

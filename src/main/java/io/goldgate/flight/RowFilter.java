@@ -114,19 +114,11 @@ final class RowFilter {
 
   @SuppressWarnings("unchecked")
   private Boolean compare(Filter.Compare cmp, VectorSchemaRoot root, int row) {
-    Operand.Column column;
-    Operand.Literal literal;
-    Filter.Op op = cmp.op();
-    if (cmp.left() instanceof Operand.Column c && cmp.right() instanceof Operand.Literal l) {
-      column = c;
-      literal = l;
-    } else if (cmp.left() instanceof Operand.Literal l && cmp.right() instanceof Operand.Column c) {
-      column = c;
-      literal = l;
-      op = op.flipped();
-    } else {
-      throw GoldgateException.invalid("Comparisons must be between a column and a literal");
-    }
+    Filter.ColumnVsLiteral normalized =
+        cmp.columnVsLiteral().orElseThrow(() -> GoldgateException.invalid("Comparisons must be between a column and a literal"));
+    Operand.Column column = normalized.column();
+    Operand.Literal literal = normalized.literal();
+    Filter.Op op = normalized.op();
     FieldVector vector = vector(root, column.name());
     if (vector.isNull(row) || literal.value() == null) {
       return null;

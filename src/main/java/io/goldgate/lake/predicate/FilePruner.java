@@ -70,19 +70,13 @@ public final class FilePruner {
 
   private static Outcome compare(
       Filter.Compare compare, Function<String, ColumnRange> columns, Function<String, Filter.ValueType> types) {
-    Operand.Column column;
-    Operand.Literal literal;
-    Filter.Op op = compare.op();
-    if (compare.left() instanceof Operand.Column c && compare.right() instanceof Operand.Literal l) {
-      column = c;
-      literal = l;
-    } else if (compare.left() instanceof Operand.Literal l && compare.right() instanceof Operand.Column c) {
-      column = c;
-      literal = l;
-      op = op.flipped();
-    } else {
+    var normalized = compare.columnVsLiteral();
+    if (normalized.isEmpty()) {
       return Outcome.ANY;
     }
+    Operand.Column column = normalized.get().column();
+    Operand.Literal literal = normalized.get().literal();
+    Filter.Op op = normalized.get().op();
     Filter.ValueType type = types.apply(column.name());
     if (type == null) {
       type = literal.declaredType() != null ? literal.declaredType() : column.declaredType();

@@ -25,7 +25,22 @@ public sealed interface Filter {
 
   record IsNull(Operand.Column column) implements Filter {}
 
-  record Compare(Op op, Operand left, Operand right) implements Filter {}
+  record Compare(Op op, Operand left, Operand right) implements Filter {
+
+    /** This comparison as {@code column op literal}, flipped if written the other way round. */
+    public java.util.Optional<ColumnVsLiteral> columnVsLiteral() {
+      if (left instanceof Operand.Column c && right instanceof Operand.Literal l) {
+        return java.util.Optional.of(new ColumnVsLiteral(c, op, l));
+      }
+      if (left instanceof Operand.Literal l && right instanceof Operand.Column c) {
+        return java.util.Optional.of(new ColumnVsLiteral(c, op.flipped(), l));
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** A comparison between a column and a literal, column first. */
+  record ColumnVsLiteral(Operand.Column column, Op op, Operand.Literal literal) {}
 
   enum Op {
     EQ,
