@@ -236,25 +236,39 @@ def generate_table(table_dir: Path, blob_dir: Path, params: dict) -> dict:
             "checkpoint_seconds": round(t_cp, 2)}
 
 
-def ensure_table(args) -> tuple[Path, dict, dict]:
-    params = gen_params(args)
-    p = plan(params)
-    root = Path(args.data_dir).resolve() / f"table-f{args.files}-c{args.commits}"
+def cached_table(root: Path, params: dict, label: str, describe: str, generate) -> tuple[Path, dict | None, float, dict]:
+    """Reuses <root>/table when <root>/params.json records the same parameters, else rebuilds it.
+
+    Returns (table_dir, stored, generation_seconds, info): `stored` is the recorded params.json when
+    the table was reused (and then nothing was generated), else None and `generate(table_dir,
+    blob_dir)` was run and timed; it returns `info` to record. The caller writes params.json."""
     table_dir, blob_dir, params_file = root / "table", root / "blobs", root / "params.json"
     if params_file.exists():
         stored = json.loads(params_file.read_text())
         if stored.get("params") == params and (table_dir / "_delta_log" / "_last_checkpoint").exists():
-            log(f"Reusing table {table_dir} (generated in {stored['generation_seconds']} s)")
-            return table_dir, p, stored
+            log(f"Reusing {label} {table_dir} (generated in {stored['generation_seconds']} s)")
+            return table_dir, stored, stored["generation_seconds"], {}
     if root.exists():
         log(f"Removing stale {root}")
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    log(f"Generating {params['files']:,} active files ({p['total_adds']:,} adds, {p['n_removes']} removes) over "
-        f"{params['commits']} commits into {table_dir}")
+    log(f"Generating {describe} into {table_dir}")
     t0 = time.perf_counter()
-    info = generate_table(table_dir, blob_dir, params)
-    gen_s = time.perf_counter() - t0
+    info = generate(table_dir, blob_dir)
+    return table_dir, None, time.perf_counter() - t0, info
+
+
+def ensure_table(args) -> tuple[Path, dict, dict]:
+    params = gen_params(args)
+    p = plan(params)
+    root = Path(args.data_dir).resolve() / f"table-f{args.files}-c{args.commits}"
+    table_dir, stored, gen_s, info = cached_table(
+        root, params, "table",
+        f"{params['files']:,} active files ({p['total_adds']:,} adds, {p['n_removes']} removes) over {params['commits']} commits",
+        lambda t, b: generate_table(t, b, params))
+    if stored is not None:
+        return table_dir, p, stored
+    params_file = root / "params.json"
 
     from deltalake import DeltaTable
 

@@ -256,25 +256,16 @@ def ensure_cdf_table(args) -> tuple[Path, dict, dict]:
     params = cdf_params(args)
     p = cdf_plan(params)
     root = Path(args.data_dir).resolve() / f"cdf-c{params['commits']}-a{params['adds_per_commit']}"
-    table_dir, blob_dir, params_file = root / "table", root / "blobs", root / "params.json"
-    if params_file.exists():
-        stored = json.loads(params_file.read_text())
-        if stored.get("params") == params and (table_dir / "_delta_log" / "_last_checkpoint").exists():
-            log(f"Reusing CDF table {table_dir} (generated in {stored['generation_seconds']} s)")
-            return table_dir, p, stored
-    if root.exists():
-        log(f"Removing stale {root}")
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    log(f"Generating CDF table: {p['total_adds']:,} adds, {p['total_removes']:,} removes over {params['commits']} commits "
-        f"into {table_dir}")
-    t0 = time.perf_counter()
-    info = generate_cdf_table(table_dir, blob_dir, params, p)
-    gen_s = time.perf_counter() - t0
+    table_dir, stored, gen_s, info = sb.cached_table(
+        root, params, "CDF table",
+        f"CDF table: {p['total_adds']:,} adds, {p['total_removes']:,} removes over {params['commits']} commits",
+        lambda t, b: generate_cdf_table(t, b, params, p))
+    if stored is not None:
+        return table_dir, p, stored
     verified = verify_with_deltars(table_dir, p, params)
     log(f"Generated in {gen_s:.1f} s; {verified}")
     stored = {"params": params, "generation_seconds": round(gen_s, 1), "deltars_check": verified, **info}
-    params_file.write_text(json.dumps(stored, indent=2))
+    (root / "params.json").write_text(json.dumps(stored, indent=2))
     return table_dir, p, stored
 
 
