@@ -133,6 +133,19 @@ public class OnlineFeatures {
       entities.get(key).forEach(v -> values.add(v.isNumber() ? v.numberValue() : v.asText()));
       results.add(new Column(values, repeat("PRESENT", rows), repeat(ZERO_TIME, rows)));
     }
+    // A view's event time is the same for all its features in a row: decode and format it once.
+    Instant[][] eventTimes = new Instant[viewList.size()][rows];
+    String[][] eventTimeText = new String[viewList.size()][rows];
+    for (int v = 0; v < viewList.size(); v++) {
+      int tsField = fieldIndex.get("_ts:" + viewList.get(v).name());
+      for (int r = 0; r < rows; r++) {
+        byte[] ts = stored.get(rowKey[v][r]).get(tsField);
+        if (ts != null) {
+          eventTimes[v][r] = FeastCodec.readTimestamp(ts);
+          eventTimeText[v][r] = eventTimes[v][r].toString();
+        }
+      }
+    }
     Instant now = clock.instant();
     for (FeatureRef ref : refs) {
       names.add(full ? ref.view() + "__" + ref.feature() : ref.feature());
@@ -140,21 +153,20 @@ public class OnlineFeatures {
       FeatureView view = viewList.get(v);
       FeatureDef def = view.feature(ref.feature()).orElseThrow();
       Duration ttl = view.ttl();
+      int valueField = fieldIndex.get(ref.toString());
       List<Object> values = new ArrayList<>(rows);
       List<String> statuses = new ArrayList<>(rows);
       List<String> times = new ArrayList<>(rows);
       for (int r = 0; r < rows; r++) {
-        List<byte[]> hash = stored.get(rowKey[v][r]);
-        byte[] ts = hash.get(fieldIndex.get("_ts:" + view.name()));
-        byte[] value = hash.get(fieldIndex.get(ref.toString()));
-        if (ts == null) {
+        byte[] value = stored.get(rowKey[v][r]).get(valueField);
+        Instant eventTime = eventTimes[v][r];
+        if (eventTime == null) {
           values.add(null);
           statuses.add("NOT_FOUND");
           times.add(ZERO_TIME);
           continue;
         }
-        Instant eventTime = FeastCodec.readTimestamp(ts);
-        times.add(eventTime.toString());
+        times.add(eventTimeText[v][r]);
         if (ttl != null && eventTime.plus(ttl).isBefore(now)) {
           values.add(null);
           statuses.add("OUTSIDE_MAX_AGE");
