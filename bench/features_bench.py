@@ -77,7 +77,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sharing_bench import Gateway, free_port, log, tail  # noqa: E402
+from sharing_bench import Gateway, free_port, log, stop_process, tail  # noqa: E402
 
 GENERATOR_VERSION = 1
 BENCH_DIR = Path(__file__).resolve().parent
@@ -286,13 +286,7 @@ class RedisServer:
             return data
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, timeout=10)
         self.proc = None
 
 

@@ -302,6 +302,17 @@ def free_port() -> int:
             return port
 
 
+def stop_process(proc: subprocess.Popen | None, timeout: float) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout` seconds."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Gateway:
     def __init__(self, java: str, app: Path, shares_dir: Path, token: str, log_path: Path, heap: str,
                  extra_args: list[str] | tuple[str, ...] = ()):
@@ -359,13 +370,7 @@ class Gateway:
         return None
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, timeout=20)
         self.proc = None
         if getattr(self, "_log", None):
             self._log.close()
