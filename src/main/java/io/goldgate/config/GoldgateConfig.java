@@ -60,8 +60,19 @@ public interface GoldgateConfig {
     int writeBatch();
   }
 
-  /** The Redis online store. */
+  /** The Redis that holds online features and, when set, recipients and audit. */
   Redis redis();
+
+  /** The operator API under {@code /admin}. */
+  Admin admin();
+
+  interface Admin {
+    /**
+     * Bearer token of the operator API (env {@code GOLDGATE_ADMIN_TOKEN}), at least 32 characters.
+     * No recipient token is ever accepted there. Absent: the admin API answers 403 to everyone.
+     */
+    Optional<String> token();
+  }
 
   interface Redis {
     /**

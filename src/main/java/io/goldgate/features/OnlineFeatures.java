@@ -122,7 +122,7 @@ public class OnlineFeatures {
     List<List<byte[]>> stored;
     try {
       stored = stores.store().read(keys, fields);
-    } catch (OnlineStore.StoreUnavailableException e) {
+    } catch (io.goldgate.redis.RedisUnavailableException e) {
       throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The online store is unavailable: " + e.getMessage());
     }
     boolean full = request.path("full_feature_names").asBoolean(false);

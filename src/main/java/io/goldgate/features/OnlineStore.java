@@ -12,7 +12,7 @@ public interface OnlineStore extends AutoCloseable {
   /**
    * For every key, the values of the given fields (null where absent), in one round trip.
    *
-   * @throws StoreUnavailableException when the store does not answer in time
+   * @throws io.goldgate.redis.RedisUnavailableException when the store does not answer in time
    */
   List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields);
 
@@ -46,13 +46,6 @@ public interface OnlineStore extends AutoCloseable {
     @Override
     public int hashCode() {
       return java.util.Arrays.hashCode(bytes);
-    }
-  }
-
-  /** The store did not answer within the configured timeout, or is unreachable. */
-  final class StoreUnavailableException extends RuntimeException {
-    public StoreUnavailableException(String message, Throwable cause) {
-      super(message, cause);
     }
   }
 }

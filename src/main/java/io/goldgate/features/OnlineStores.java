@@ -1,6 +1,6 @@
 package io.goldgate.features;
 
-import io.goldgate.config.GoldgateConfig;
+import io.goldgate.redis.RedisConnection;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -14,10 +14,8 @@ public class OnlineStores {
 
   private final OnlineStore store;
 
-  public OnlineStores(GoldgateConfig config) {
-    GoldgateConfig.Redis redis = config.redis();
-    store =
-        redis.url().filter(u -> !u.isBlank()).<OnlineStore>map(u -> new RedisOnlineStore(u, redis.cluster(), redis.timeout())).orElseGet(MemoryOnlineStore::new);
+  public OnlineStores(RedisConnection redis) {
+    store = redis.configured() ? new RedisOnlineStore(redis) : new MemoryOnlineStore();
     LOG.infof("Online store: %s", store.description());
   }
 

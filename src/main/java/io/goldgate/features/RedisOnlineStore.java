@@ -1,23 +1,20 @@
 package io.goldgate.features;
 
+import io.goldgate.redis.RedisConnection;
+import io.goldgate.redis.RedisUnavailableException;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Feast's Redis online store through Lettuce: standalone or cluster, TLS and password from the URI.
@@ -25,93 +22,38 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisOnlineStore implements OnlineStore {
 
-  private final RedisURI uri;
-  private final boolean cluster;
-  private final Duration timeout;
-  private final String description;
-  private volatile AutoCloseable client;
-  private volatile AutoCloseable connection;
-  private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private static final byte[] WRITE_IF_NEWER = loadScript("/redis/write-if-newer.lua");
 
-  RedisOnlineStore(String url, boolean cluster, Duration timeout) {
-    this.uri = RedisURI.create(url);
-    uri.setTimeout(timeout);
-    this.cluster = cluster;
-    this.timeout = timeout;
-    this.description = (cluster ? "Redis Cluster at " : "Redis at ") + uri.getHost() + ":" + uri.getPort();
+  private final RedisConnection redis;
+  private final String writeIfNewerSha;
+
+  RedisOnlineStore(RedisConnection redis) {
+    this.redis = redis;
+    this.writeIfNewerSha = sha1Hex(WRITE_IF_NEWER);
   }
 
-  /**
-   * Connects on first use, so the gateway starts while Redis is down and serves 503 until it is
-   * back. Commands sent while disconnected fail at once instead of queueing.
-   */
   private RedisClusterAsyncCommands<byte[], byte[]> commands() {
-    RedisClusterAsyncCommands<byte[], byte[]> c = commands;
-    if (c != null) {
-      return c;
-    }
-    synchronized (this) {
-      if (commands == null) {
-        try {
-          if (cluster) {
-            RedisClusterClient created = RedisClusterClient.create(uri);
-            created.setOptions(
-                io.lettuce.core.cluster.ClusterClientOptions.builder()
-                    .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .build());
-            StatefulRedisClusterConnection<byte[], byte[]> conn = created.connect(ByteArrayCodec.INSTANCE);
-            client = created::shutdown;
-            connection = conn;
-            commands = conn.async();
-          } else {
-            RedisClient created = RedisClient.create(uri);
-            created.setOptions(
-                io.lettuce.core.ClientOptions.builder().disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-            StatefulRedisConnection<byte[], byte[]> conn = created.connect(ByteArrayCodec.INSTANCE);
-            client = created::shutdown;
-            connection = conn;
-            RedisAsyncCommands<byte[], byte[]> async = conn.async();
-            commands = async;
-          }
-        } catch (RuntimeException e) {
-          throw new StoreUnavailableException("Redis is unreachable: " + e.getMessage(), e);
-        }
-      }
-      return commands;
-    }
-  }
-
-  private <T> T await(RedisFuture<T> future, long deadline) {
-    try {
-      return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new StoreUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms", e);
-    } catch (ExecutionException e) {
-      throw new StoreUnavailableException("Redis failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("Interrupted while waiting for Redis", e);
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException("Redis is unreachable: " + e.getMessage(), e);
-    }
+    return redis.bytes();
   }
 
   @Override
   public List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + redis.timeout().toNanos();
     byte[][] fieldArray = fields.toArray(byte[][]::new);
     List<RedisFuture<List<KeyValue<byte[], byte[]>>>> futures = new ArrayList<>(keys.size());
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
     try {
       for (byte[] key : keys) {
-        futures.add(commands().hmget(key, fieldArray));
+        futures.add(commands.hmget(key, fieldArray));
       }
     } catch (RuntimeException e) {
-      throw new StoreUnavailableException("Redis is unreachable: " + e.getMessage(), e);
+      throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
     List<List<byte[]>> out = new ArrayList<>(keys.size());
     for (RedisFuture<List<KeyValue<byte[], byte[]>>> future : futures) {
-      List<byte[]> row = new ArrayList<>(fields.size());
-      for (KeyValue<byte[], byte[]> kv : await(future, deadline)) {
+      List<KeyValue<byte[], byte[]>> values = redis.await(future, deadline);
+      List<byte[]> row = new ArrayList<>(values.size());
+      for (KeyValue<byte[], byte[]> kv : values) {
         row.add(kv.hasValue() ? kv.getValue() : null);
       }
       out.add(row);
@@ -122,57 +64,88 @@ final class RedisOnlineStore implements OnlineStore {
   @Override
   public int write(List<Row> rows, byte[] timestampField) {
     // Writes are bulk work: allow them far more time than an online read.
-    long deadline = System.nanoTime() + Math.max(timeout.toNanos() * 20, TimeUnit.SECONDS.toNanos(30));
-    List<RedisFuture<byte[]>> stored = new ArrayList<>(rows.size());
+    long deadline = System.nanoTime() + Math.max(redis.timeout().toNanos() * 20, TimeUnit.SECONDS.toNanos(30));
+    ensureScriptLoaded(deadline);
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+    List<RedisFuture<Long>> writes = new ArrayList<>(rows.size());
     try {
       for (Row row : rows) {
-        stored.add(commands().hget(row.key(), timestampField));
+        byte[][] args = new byte[3 + 2 * row.fields().size()][];
+        args[0] = timestampField;
+        args[1] = row.timestamp();
+        args[2] = Long.toString(row.eventMicros()).getBytes(StandardCharsets.US_ASCII);
+        int i = 3;
+        for (var field : row.fields().entrySet()) {
+          args[i++] = field.getKey().bytes();
+          args[i++] = field.getValue();
+        }
+        writes.add(commands.evalsha(writeIfNewerSha, ScriptOutputType.INTEGER, new byte[][] {row.key()}, args));
       }
-    } catch (StoreUnavailableException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw new StoreUnavailableException("Redis is unreachable: " + e.getMessage(), e);
+      throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
-    List<RedisFuture<Long>> writes = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      Row row = rows.get(i);
-      byte[] current = await(stored.get(i), deadline);
-      if (current != null && current.length > 0 && MemoryOnlineStore.micros(current) >= row.eventMicros()) {
-        continue;
-      }
-      Map<byte[], byte[]> fields = new HashMap<>();
-      row.fields().forEach((k, v) -> fields.put(k.bytes(), v));
-      fields.put(timestampField, row.timestamp());
-      writes.add(commands().hset(row.key(), fields));
-    }
+    int written = 0;
     for (RedisFuture<Long> write : writes) {
-      await(write, deadline);
+      written += redis.await(write, deadline).intValue();
     }
-    return writes.size();
+    return written;
+  }
+
+  /**
+   * Loads the script on every node that may run it; after a Redis restart (which forgets scripts)
+   * the next batch loads it again.
+   */
+  private void ensureScriptLoaded(long deadline) {
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+    try {
+      List<Boolean> exists = redis.await(commands.scriptExists(writeIfNewerSha), deadline);
+      if (!exists.isEmpty() && exists.stream().allMatch(Boolean::booleanValue)) {
+        return;
+      }
+    } catch (RedisUnavailableException e) {
+      if (!(e.getCause() instanceof RedisNoScriptException)) {
+        throw e;
+      }
+    }
+    redis.await(commands.scriptLoad(WRITE_IF_NEWER), deadline);
   }
 
   @Override
   public byte[] get(byte[] key) {
-    return await(commands().get(key), System.nanoTime() + timeout.toNanos() * 10);
+    return redis.await(commands().get(key), System.nanoTime() + redis.timeout().toNanos() * 10);
   }
 
   @Override
   public void set(byte[] key, byte[] value) {
-    await(commands().set(key, value), System.nanoTime() + timeout.toNanos() * 10);
+    redis.await(commands().set(key, value), System.nanoTime() + redis.timeout().toNanos() * 10);
   }
 
   @Override
   public String description() {
-    return description;
+    return redis.description();
   }
 
   @Override
   public void close() {
+    // the shared RedisConnection closes itself
+  }
+
+  private static byte[] loadScript(String resource) {
+    try (InputStream in = RedisOnlineStore.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1Hex(byte[] bytes) {
     try {
-      if (connection != null) connection.close();
-      if (client != null) client.close();
-    } catch (Exception ignored) {
-      // closing at shutdown; nothing to recover
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,0 +1,61 @@
+package io.goldgate.admin;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.config.GoldgateConfig;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Guards everything under {@code /admin} with the operator token. Recipient tokens never open it:
+ * only {@code goldgate.admin.token} does, compared in constant time.
+ */
+public class AdminAuthFilter {
+
+  public static final String PATH = "/admin";
+
+  private final byte[] adminTokenHash;
+
+  public AdminAuthFilter(GoldgateConfig config) {
+    String token = config.admin().token().filter(t -> !t.isBlank()).orElse(null);
+    if (token != null && token.length() < 32) {
+      throw new IllegalArgumentException("goldgate.admin.token must be at least 32 characters");
+    }
+    this.adminTokenHash = token == null ? null : sha256(token);
+  }
+
+  @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+  public void authenticate(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+      return;
+    }
+    if (adminTokenHash == null) {
+      throw new GoldgateException(
+          GoldgateException.Kind.PERMISSION_DENIED, "The admin API is closed: set goldgate.admin.token (env GOLDGATE_ADMIN_TOKEN)");
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (header == null || header.isBlank()) {
+      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Missing admin token: send 'Authorization: Bearer <admin token>'");
+    }
+    header = header.strip();
+    if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The Authorization header must use the Bearer scheme");
+    }
+    if (!MessageDigest.isEqual(adminTokenHash, sha256(header.substring(7).strip()))) {
+      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Not the admin token");
+    }
+  }
+
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
