@@ -3,6 +3,7 @@ package io.goldgate.access;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -10,13 +11,20 @@ import java.util.stream.Collectors;
  * Someone outside the lake who may read some shares.
  *
  * @param grantedShares lower-cased names of the shares this recipient may read
+ * @param properties operator-set facts about the recipient (e.g. {@code region=emea}) that share
+ *     definitions can use to restrict which rows it receives
  */
-public record Recipient(String name, List<Token> tokens, Set<String> grantedShares) {
+public record Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties) {
 
   public Recipient {
     tokens = List.copyOf(tokens);
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
     grantedShares =
         grantedShares.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public Recipient(String name, List<Token> tokens, Set<String> grantedShares) {
+    this(name, tokens, grantedShares, Map.of());
   }
 
   public boolean mayRead(String share) {

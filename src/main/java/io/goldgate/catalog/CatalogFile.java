@@ -56,7 +56,8 @@ public record CatalogFile(
       @NotBlank @Pattern(regexp = SHARE_NAME, message = "must be 1-255 characters without space, '/' or control characters") String name,
       String comment,
       @NotNull @Size(min = 1, message = "must list at least one token hash") List<@NotNull @Valid TokenDef> tokens,
-      @NotNull List<@NotBlank String> shares) {}
+      @NotNull List<@NotBlank String> shares,
+      Map<@NotBlank String, @NotNull String> properties) {}
 
   public record TokenDef(
       @NotBlank

@@ -240,7 +240,7 @@ public final class CatalogLoader {
           def.tokens().stream()
               .map(t -> new Recipient.Token(HexFormat.of().parseHex(t.hash().substring("sha256:".length())), t.expiresAt()))
               .toList();
-      return new Recipient(def.name(), tokens, Set.copyOf(def.shares()));
+      return new Recipient(def.name(), tokens, Set.copyOf(def.shares()), def.properties());
     }
 
     /** Ids must stay the same across restarts and replicas, so they derive from the name. */

@@ -63,6 +63,18 @@ public interface GoldgateConfig {
   /** The Redis that holds online features and, when set, recipients and audit. */
   Redis redis();
 
+  /** Where an embedded-mode replica keeps state that must survive restarts. */
+  State state();
+
+  interface State {
+    /**
+     * Directory for runtime state when no Redis is configured (env {@code GOLDGATE_STATE_DIR}):
+     * recipients created through the admin API, the audit log. Created when missing.
+     */
+    @WithDefault("data")
+    Path dir();
+  }
+
   /** The operator API under {@code /admin}. */
   Admin admin();
 

@@ -86,7 +86,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       return Map.of(
           "goldgate.shares.dir", dir.toString(),
           "goldgate.signing.key", SIGNING_KEY,
-          "goldgate.features.dir", dir.resolve("feature-defs").toString());
+          "goldgate.features.dir", dir.resolve("feature-defs").toString(),
+          "goldgate.state.dir", dir.resolve("state").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
