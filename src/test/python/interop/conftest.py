@@ -65,6 +65,9 @@ EMBEDDED_REDIS_JAR = (
 EMBEDDED_REDIS_ENTRY = "redis-server-6.2.6-v5-linux-amd64"
 EMBEDDED_REDIS_EXTRACTED = Path("/tmp/goldgate-test-redis-server-6.2.6")
 SHUTDOWN_TIMEOUT_S = 20
+# The operator token of self-started gateways (GOLDGATE_ADMIN_TOKEN); with GOLDGATE_URL, set
+# GOLDGATE_ADMIN_TOKEN to that gateway's.
+ADMIN_TOKEN = os.environ.get("GOLDGATE_ADMIN_TOKEN", "goldgate-interop-admin-token-local-only-0123")
 
 # The "timed" share: a copy of feature-lake/events_cdf whose commit N was "made" at TIMED_COMMITS[N]
 # (the modification time of _delta_log/<N>.json, which is what a Delta reader takes as the commit
@@ -316,6 +319,20 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         yield url
         return
 
+    with launch_gateway(
+        request.config,
+        tmp_path_factory.mktemp("gateway") / "gateway.log",
+        shares_dir=served_catalog.shares_dir,
+        redis_url=redis_server.url if redis_server is not None else None,
+        flight_port=_FLIGHT_PORT,
+    ) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def launch_gateway(config, log_path: Path, shares_dir: Path, redis_url: str | None, flight_port: int | None = None,
+                   features_dir: Path | None = None, extra_args: list[str] = ()):
+    """Starts ``$JAVA -jar $GOLDGATE_APP`` on a free port; yields its base URL; stops it on exit."""
     app = Path(os.environ.get("GOLDGATE_APP", "target/quarkus-app/quarkus-run.jar"))
     if not app.is_absolute():
         app = REPO_ROOT / app
@@ -324,19 +341,22 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
     java = os.environ.get("JAVA", "java")
     port = _free_port()
     url = f"http://localhost:{port}"
-    log_path = tmp_path_factory.mktemp("gateway") / "gateway.log"
     cmd = [
         java,
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         f"-Dquarkus.http.port={port}",
-        f"-Dgoldgate.flight.port={_FLIGHT_PORT}",
+        f"-Dgoldgate.flight.port={flight_port if flight_port is not None else _free_port()}",
+        *extra_args,
         "-jar",
         str(app),
     ]
-    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir))
+    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(shares_dir), GOLDGATE_ADMIN_TOKEN=ADMIN_TOKEN,
+               GOLDGATE_STATE_DIR=str(log_path.parent / "state"))
+    if features_dir is not None:
+        env["GOLDGATE_FEATURES_DIR"] = str(features_dir)
     env.pop("GOLDGATE_REDIS_URL", None)
-    if redis_server is not None:
-        env["GOLDGATE_REDIS_URL"] = redis_server.url
+    if redis_url is not None:
+        env["GOLDGATE_REDIS_URL"] = redis_url
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -345,9 +365,9 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _answers_401(url):
             if proc.poll() is not None:
-                _startup_failure(request.config, f"gateway exited with {proc.returncode} during startup", cmd, log_path)
+                _startup_failure(config, f"gateway exited with {proc.returncode} during startup", cmd, log_path)
             if time.monotonic() > deadline:
-                _startup_failure(request.config, f"gateway did not answer 401 within {STARTUP_TIMEOUT_S}s", cmd, log_path)
+                _startup_failure(config, f"gateway did not answer 401 within {STARTUP_TIMEOUT_S}s", cmd, log_path)
             time.sleep(0.25)
         yield url
     finally:
@@ -357,6 +377,11 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def admin_auth() -> dict:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _write_profile(path: Path, gateway_url: str, token: str) -> Path:

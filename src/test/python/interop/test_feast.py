@@ -111,9 +111,9 @@ def lake() -> tuple[int, dict[int, dict]]:
 
 
 @pytest.fixture(scope="module")
-def materialized(gateway_url, auth, feast_redis, lake) -> dict:
-    """Goldgate's answer to POST /features/views/customer_stats/materialize."""
-    r = requests.post(f"{gateway_url}/features/views/{VIEW}/materialize", headers=auth, timeout=60)
+def materialized(gateway_url, admin_auth, feast_redis, lake) -> dict:
+    """Goldgate's answer to POST /admin/features/views/customer_stats/materialize."""
+    r = requests.post(f"{gateway_url}/admin/features/views/{VIEW}/materialize", headers=admin_auth, timeout=60)
     assert r.status_code == 200, r.text
     progress = r.json()
     assert progress["view"] == VIEW and progress["tableVersion"] == lake[0], progress
@@ -275,7 +275,7 @@ def test_feature_service_agrees_with_feast(gateway_url, auth, store, materialize
         assert got[name]["statuses"] == ["PRESENT"] * len(ids)
 
 
-def test_goldgate_serves_what_feast_wrote(gateway_url, auth, store, feast_written, lake):
+def test_goldgate_serves_what_feast_wrote(gateway_url, auth, admin_auth, store, feast_written, lake):
     _, rows = lake
     ids = list(feast_written)
     assert all(rows[i][EVENT_TIME] < feast_written[i][EVENT_TIME] for i in ids if i in rows)
@@ -298,7 +298,7 @@ def test_goldgate_serves_what_feast_wrote(gateway_url, auth, store, feast_writte
             assert iso(col["event_timestamps"][r]) == written[EVENT_TIME], f"{where}: event time {col['event_timestamps'][r]}"
 
     # Goldgate materializing again does not bring the older table rows back over Feast's newer ones
-    again = requests.post(f"{gateway_url}/features/views/{VIEW}/materialize", headers=auth, timeout=60)
+    again = requests.post(f"{gateway_url}/admin/features/views/{VIEW}/materialize", headers=admin_auth, timeout=60)
     assert again.status_code == 200, again.text
     assert columns(goldgate(gateway_url, auth, {"features": REFS, "entities": {"customer_id": ids}})) == got
 
@@ -328,7 +328,7 @@ def test_customers_goldgate_never_wrote(gateway_url, auth, store, feast_written,
     assert all(feast[f] == [None] * len(NEVER_WRITTEN) for f in FEATURES), feast
 
 
-def test_watermark_key_after_materialization(gateway_url, auth, feast_redis, materialized, lake):
+def test_watermark_key_after_materialization(gateway_url, admin_auth, feast_redis, materialized, lake):
     version, rows = lake
     client = redis.Redis(host=feast_redis.host, port=feast_redis.port)
     try:
@@ -344,7 +344,7 @@ def test_watermark_key_after_materialization(gateway_url, auth, feast_redis, mat
             assert set(client.hkeys(key)) == {ts_field, *fields}, cid
     finally:
         client.close()
-    r = requests.post(f"{gateway_url}/features/views/{VIEW}/materialize", headers=auth, timeout=60)
+    r = requests.post(f"{gateway_url}/admin/features/views/{VIEW}/materialize", headers=admin_auth, timeout=60)
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "up to date" and r.json()["tableVersion"] == version, r.json()
     assert r.json()["written"] == 0

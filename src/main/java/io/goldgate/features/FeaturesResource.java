@@ -5,32 +5,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 
 /**
- * Feast's HTTP feature server API ({@code POST /get-online-features}), plus materialization status
- * and a trigger. Callers authenticate with the same bearer tokens as Delta Sharing.
+ * Feast's HTTP feature server API ({@code POST /get-online-features}). Callers authenticate with
+ * the same bearer tokens as Delta Sharing.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class FeaturesResource {
 
   private final OnlineFeatures online;
-  private final Materializer materializer;
   private final BearerAuthenticator authenticator;
   private final ObjectMapper json;
 
-  public FeaturesResource(OnlineFeatures online, Materializer materializer, BearerAuthenticator authenticator, ObjectMapper json) {
+  public FeaturesResource(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json) {
     this.online = online;
-    this.materializer = materializer;
     this.authenticator = authenticator;
     this.json = json;
   }
@@ -49,20 +44,5 @@ public class FeaturesResource {
       throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
     }
     return online.get(request);
-  }
-
-  /** Materializes one view now (an operator's trigger; runs in the request). */
-  @POST
-  @Path("features/views/{view}/materialize")
-  public Materializer.Progress materialize(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("view") String view) {
-    authenticator.authenticate(authorization);
-    return materializer.materialize(view);
-  }
-
-  @GET
-  @Path("features/materialization")
-  public Map<String, Materializer.Progress> status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    authenticator.authenticate(authorization);
-    return materializer.progress();
   }
 }

@@ -49,26 +49,103 @@ public class Materializer {
 
   private static final Logger LOG = Logger.getLogger(Materializer.class);
 
-  /** What the last run of a view did. */
+  /**
+   * A view's materialization, running or finished: what it read and wrote, how far it got, and how
+   * far the online store is behind the table.
+   *
+   * @param mode {@code full}, {@code cdf} (change data feed since the watermark), {@code
+   *     incremental} (files added since the watermark), or {@code none}
+   * @param state {@code running}, {@code materialized}, {@code up to date} or {@code failed}
+   * @param percent share of the files to read that are read
+   * @param lagVersions table versions not yet in the online store
+   * @param lagSeconds age of the oldest table commit not yet in the online store (0 when none)
+   */
   public record Progress(
-      String view, long tableVersion, long fromVersion, String mode, long filesRead, long rowsRead, long entities, long written, long millis, String state) {}
+      String view,
+      long tableVersion,
+      long fromVersion,
+      String mode,
+      long filesTotal,
+      long filesRead,
+      long rowsRead,
+      long entities,
+      long written,
+      long millis,
+      double rowsPerSecond,
+      double percent,
+      long lagVersions,
+      long lagSeconds,
+      String state,
+      String error) {}
+
+  /** What one run reads: a whole snapshot, or only what changed since the watermark. */
+  private record Plan(String mode, List<DataFile> files, boolean changeData) {}
+
+  private static final String CDF_ENABLED = "delta.enableChangeDataFeed";
+  private static final String CHANGE_TYPE = "_change_type";
+  private static final long PROGRESS_LOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   private final Features features;
   private final OnlineStores stores;
   private final DeltaLake lake;
   private final GoldgateConfig config;
+  private final MaterializationMetrics metrics;
   private final BufferAllocator allocator = new RootAllocator();
   private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+  private final Map<String, Object> viewLocks = new ConcurrentHashMap<>();
 
-  public Materializer(Features features, OnlineStores stores, DeltaLake lake, GoldgateConfig config) {
+  public Materializer(Features features, OnlineStores stores, DeltaLake lake, GoldgateConfig config, MaterializationMetrics metrics) {
     this.features = features;
     this.stores = stores;
     this.lake = lake;
     this.config = config;
+    this.metrics = metrics;
+    for (FeatureView view : features.registry().views().values()) {
+      if (view.online()) {
+        metrics.registerLag(view.name(), () -> lag(view));
+      }
+    }
   }
 
+  /** The last or current run of every online view that has run since start-up, with fresh lag figures. */
   public Map<String, Progress> progress() {
-    return Map.copyOf(progress);
+    Map<String, Progress> out = new java.util.TreeMap<>();
+    for (FeatureView view : features.registry().views().values()) {
+      Progress p = progress.get(view.name());
+      if (p == null && !view.online()) {
+        continue;
+      }
+      Lag lag = lag(view);
+      out.put(view.name(), p == null
+          ? new Progress(view.name(), lag.tableVersion(), lag.watermark(), "none", 0, 0, 0, 0, 0, 0, 0, 0, lag.versions(), lag.seconds(), "not run", null)
+          : withLag(p, lag));
+    }
+    return out;
+  }
+
+  private static Progress withLag(Progress p, Lag lag) {
+    return new Progress(p.view(), p.tableVersion(), p.fromVersion(), p.mode(), p.filesTotal(), p.filesRead(), p.rowsRead(), p.entities(), p.written(),
+        p.millis(), p.rowsPerSecond(), p.percent(), lag.versions(), lag.seconds(), p.state(), p.error());
+  }
+
+  /**
+   * How far the online store is behind a view's table: versions committed after the watermark, and
+   * how long ago the first of them was committed.
+   */
+  public record Lag(long tableVersion, long watermark, long versions, long seconds) {}
+
+  public Lag lag(FeatureView view) {
+    long latest = lake.latestVersion(view.table());
+    long watermark = watermark(view.name());
+    if (watermark >= latest) {
+      return new Lag(latest, watermark, 0, 0);
+    }
+    long firstMissing = watermark + 1;
+    long committed = lake.changes(view.table(), firstMissing, firstMissing).stream()
+        .mapToLong(io.goldgate.lake.LogChange::timestamp).findFirst()
+        .orElseGet(() -> lake.commitTimestamp(view.table(), firstMissing));
+    long seconds = Math.max(0, (System.currentTimeMillis() - committed) / 1000);
+    return new Lag(latest, watermark, latest - watermark, seconds);
   }
 
   static byte[] watermarkKey(String project, String view) {
@@ -81,34 +158,42 @@ public class Materializer {
     return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
   }
 
-  /** Brings the view up to its table's latest version; a view already there is left alone. */
-  public synchronized Progress materialize(String viewName) {
+  /**
+   * Brings the view up to its table's latest version; a view already there is left alone. Runs of
+   * one view are serialized; different views materialize concurrently. Serving reads the store
+   * throughout and never waits for a run.
+   */
+  public Progress materialize(String viewName) {
     FeatureView view = features.registry().views().get(viewName);
     if (view == null) {
       throw GoldgateException.notFound("No feature view '" + viewName + "'");
     }
+    synchronized (viewLocks.computeIfAbsent(viewName, v -> new Object())) {
+      try {
+        return run(view);
+      } catch (RuntimeException e) {
+        Progress last = progress.get(viewName);
+        progress.put(viewName, last == null
+            ? new Progress(viewName, -1, -1, "none", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "failed", e.getMessage())
+            : new Progress(viewName, last.tableVersion(), last.fromVersion(), last.mode(), last.filesTotal(), last.filesRead(), last.rowsRead(),
+                last.entities(), last.written(), last.millis(), last.rowsPerSecond(), last.percent(), last.lagVersions(), last.lagSeconds(), "failed", e.getMessage()));
+        metrics.failed(viewName);
+        throw e;
+      }
+    }
+  }
+
+  private Progress run(FeatureView view) {
+    String viewName = view.name();
     long started = System.nanoTime();
     TableSnapshot snapshot = lake.latest(view.table());
     long watermark = watermark(viewName);
     if (watermark == snapshot.version()) {
-      Progress done = new Progress(viewName, snapshot.version(), watermark, "none", 0, 0, 0, 0, 0, "up to date");
+      Progress done = new Progress(viewName, snapshot.version(), watermark, "none", 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, "up to date", null);
       progress.put(viewName, done);
       return done;
     }
-    List<DataFile> files = snapshot.files();
-    String mode = "full";
-    if (watermark >= 0 && watermark < snapshot.version()) {
-      // Snapshot diff: only files the watermarked version did not have can hold newer rows.
-      // Rewritten files bring old rows again; Feast's newer-wins rule makes those no-ops.
-      try {
-        Set<String> seen = new java.util.HashSet<>();
-        lake.at(view.table(), watermark).files().forEach(f -> seen.add(f.path()));
-        files = files.stream().filter(f -> !seen.contains(f.path())).toList();
-        mode = "incremental";
-      } catch (GoldgateException e) {
-        LOG.infof("View %s: version %d is no longer readable (%s); reloading fully", viewName, watermark, e.getMessage());
-      }
-    }
+    Plan plan = plan(view, snapshot, watermark);
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     Set<String> wanted = new LinkedHashSet<>();
     view.joinKeys().forEach(k -> wanted.add(k.name()));
@@ -119,19 +204,34 @@ public class Materializer {
       columns.add(all.stream().filter(c -> c.field().getName().equalsIgnoreCase(name)).findFirst().orElseThrow(
           () -> new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Column " + name + " of view " + viewName + " is gone from its table")));
     }
+    if (plan.changeData()) {
+      columns.add(new ArrowSchemas.Column(
+          org.apache.arrow.vector.types.pojo.Field.nullable(CHANGE_TYPE, new org.apache.arrow.vector.types.pojo.ArrowType.Utf8()), CHANGE_TYPE, false));
+    }
     String project = config.features().project();
     Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
     long[] rowsRead = {0};
-    try {
-      new SplitReader(allocator, lake.engine(), config.flight().batchRows())
-          .read(view.table().location(), files, columns, all, null, null, () -> false, batch -> {
-            rowsRead[0] += batch.getRowCount();
-            collect(view, project, batch, latest);
-          });
-    } catch (GoldgateException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Cannot read the table of view " + viewName + ": " + e.getMessage(), e);
+    long lastLog = System.nanoTime();
+    SplitReader reader = new SplitReader(allocator, lake.engine(), config.flight().batchRows());
+    int filesRead = 0;
+    for (DataFile file : plan.files()) {
+      try {
+        reader.read(view.table().location(), List.of(file), columns, all, null, null, () -> false, batch -> {
+          rowsRead[0] += batch.getRowCount();
+          collect(view, project, batch, latest, plan.changeData());
+        });
+      } catch (GoldgateException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Cannot read the table of view " + viewName + ": " + e.getMessage(), e);
+      }
+      filesRead++;
+      progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], latest.size(), 0, started));
+      if (System.nanoTime() - lastLog > PROGRESS_LOG_NANOS) {
+        lastLog = System.nanoTime();
+        Progress p = progress.get(viewName);
+        LOG.infof("Materializing %s (%s): %.0f%% of %d files, %d rows read (%.0f rows/s)", viewName, plan.mode(), p.percent(), p.filesTotal(), p.rowsRead(), p.rowsPerSecond());
+      }
     }
     byte[] tsField = FeastCodec.timestampField(viewName);
     List<OnlineStore.Row> rows = new ArrayList<>(latest.values());
@@ -139,23 +239,78 @@ public class Materializer {
     int batchSize = config.features().writeBatch();
     for (int i = 0; i < rows.size(); i += batchSize) {
       written += stores.store().write(rows.subList(i, Math.min(rows.size(), i + batchSize)), tsField);
+      progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
     }
     stores.store().set(watermarkKey(project, viewName), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
     long millis = (System.nanoTime() - started) / 1_000_000;
-    Progress done = new Progress(viewName, snapshot.version(), watermark, mode, files.size(), rowsRead[0], rows.size(), written, millis, "materialized");
+    double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
+    Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,
+        millis, rate, 100, 0, 0, "materialized", null);
     progress.put(viewName, done);
+    metrics.completed(viewName, rowsRead[0], written);
     LOG.infof("Materialized %s (%s) from version %d to %d: %d files, %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
-        viewName, mode, watermark, snapshot.version(), files.size(), rowsRead[0], rows.size(), written, millis, rowsRead[0] * 1000.0 / Math.max(1, millis));
+        viewName, plan.mode(), watermark, snapshot.version(), filesRead, rowsRead[0], rows.size(), written, millis, rate);
     return done;
   }
 
+  private static Progress running(String view, long version, long watermark, Plan plan, int filesRead, long rowsRead, long entities, long written, long started) {
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    int total = plan.files().size();
+    return new Progress(view, version, watermark, plan.mode(), total, filesRead, rowsRead, entities, written, millis,
+        rowsRead * 1000.0 / Math.max(1, millis), total == 0 ? 100 : filesRead * 100.0 / total, version - Math.max(watermark, -1), 0, "running", null);
+  }
+
+  /**
+   * Chooses what to read. From a watermark, the change data feed is exact (only changed rows);
+   * without it, the files added since the watermark hold every newer row (rewritten files bring old
+   * rows again, which the newer-wins write skips). A watermark whose log is gone means a full read.
+   */
+  private Plan plan(FeatureView view, TableSnapshot snapshot, long watermark) {
+    if (watermark < 0 || watermark > snapshot.version()) {
+      return new Plan("full", snapshot.files(), false);
+    }
+    try {
+      if (changeFeedOn(snapshot.metadata()) && changeFeedOn(lake.at(view.table(), watermark).metadata())) {
+        List<io.goldgate.lake.LogChange> changes = lake.changes(view.table(), watermark + 1, snapshot.version());
+        boolean continuous = changes.stream().noneMatch(c -> c instanceof io.goldgate.lake.LogChange.MetadataChanged m && !changeFeedOn(m.metadata()));
+        if (continuous) {
+          Set<Long> described = new java.util.HashSet<>();
+          changes.forEach(c -> {
+            if (c instanceof io.goldgate.lake.LogChange.ChangeDataAdded) described.add(c.version());
+          });
+          List<DataFile> files = new ArrayList<>();
+          for (io.goldgate.lake.LogChange change : changes) {
+            switch (change) {
+              case io.goldgate.lake.LogChange.ChangeDataAdded c -> files.add(c.file());
+              // A version without _change_data files is described by its added files (inserts).
+              case io.goldgate.lake.LogChange.Added a when a.dataChange() && !described.contains(a.version()) -> files.add(a.file());
+              default -> {}
+            }
+          }
+          return new Plan("cdf", files, true);
+        }
+      }
+      Set<String> seen = new java.util.HashSet<>();
+      lake.at(view.table(), watermark).files().forEach(f -> seen.add(f.path()));
+      return new Plan("incremental", snapshot.files().stream().filter(f -> !seen.contains(f.path())).toList(), false);
+    } catch (GoldgateException e) {
+      LOG.infof("View %s: version %d is no longer readable (%s); reloading fully", view.name(), watermark, e.getMessage());
+      return new Plan("full", snapshot.files(), false);
+    }
+  }
+
+  private static boolean changeFeedOn(TableSnapshot.Metadata metadata) {
+    return "true".equalsIgnoreCase(metadata.configuration().getOrDefault(CDF_ENABLED, "false"));
+  }
+
   /** Keeps, per entity key, the row with the newest event time. */
-  private static void collect(FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest) {
+  private static void collect(FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest, boolean changeData) {
     FieldVector ts = vector(batch, view.timestampColumn());
+    VarCharVector changeType = changeData ? (VarCharVector) vector(batch, CHANGE_TYPE) : null;
     List<FieldVector> keys = view.joinKeys().stream().map(k -> vector(batch, k.name())).toList();
     List<FieldVector> values = view.features().stream().map(f -> vector(batch, f.columnOrName())).toList();
     for (int row = 0; row < batch.getRowCount(); row++) {
-      if (ts.isNull(row) || anyNull(keys, row)) {
+      if (ts.isNull(row) || anyNull(keys, row) || (changeType != null && !isNewImage(changeType, row))) {
         continue;
       }
       long micros = ((TimeStampVector) ts).get(row);
@@ -178,6 +333,18 @@ public class Materializer {
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
       latest.put(entity, new OnlineStore.Row(entity.bytes(), fields, FeastCodec.timestamp(eventTime), micros));
     }
+  }
+
+  /**
+   * Inserted rows and the new side of updates. Deleted rows are not removed from the online store:
+   * like Feast's, it keeps the last known values until they age out by the view's ttl.
+   */
+  private static boolean isNewImage(VarCharVector changeType, int row) {
+    if (changeType.isNull(row)) {
+      return true; // an added data file of a version without change data: inserts
+    }
+    String type = new String(changeType.get(row), StandardCharsets.UTF_8);
+    return type.equals("insert") || type.equals("update_postimage");
   }
 
   private static boolean anyNull(List<FieldVector> vectors, int row) {

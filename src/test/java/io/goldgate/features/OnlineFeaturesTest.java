@@ -39,6 +39,10 @@ class OnlineFeaturesTest {
     return given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).contentType("application/json");
   }
 
+  static RequestSpecification admin() {
+    return given().header("Authorization", "Bearer " + org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("goldgate.admin.token", String.class));
+  }
+
   static JsonPath lookup(String body) {
     return partner().body(body).post("/get-online-features").then().statusCode(200).extract().jsonPath();
   }
@@ -46,10 +50,10 @@ class OnlineFeaturesTest {
   @Test
   @Order(1)
   void materializingAViewWritesEveryEntityOnceAndSetsTheWatermark() {
-    partner().post("/features/views/customer_stats/materialize").then().statusCode(200)
+    admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200)
         .body("state", equalTo("materialized")).body("tableVersion", equalTo(3)).body("entities", equalTo(170)).body("written", equalTo(170));
-    partner().post("/features/views/customer_stats/materialize").then().statusCode(200).body("state", equalTo("up to date"));
-    partner().get("/features/materialization").then().statusCode(200).body("customer_stats.tableVersion", equalTo(3));
+    admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200).body("state", equalTo("up to date"));
+    admin().get("/admin/features/materialization").then().statusCode(200).body("customer_stats.tableVersion", equalTo(3));
   }
 
   @Test
@@ -125,10 +129,10 @@ class OnlineFeaturesTest {
   @Test
   @Order(5)
   void aNewTableVersionIsReadIncrementallyAndOlderRowsNeverOverwriteNewerOnes() throws Exception {
-    partner().post("/features/views/growing_customer_stats/materialize").then().statusCode(200)
+    admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
         .body("mode", equalTo("full")).body("entities", equalTo(170)).body("written", equalTo(170));
     appendCopyOfTheLastAddedFile();
-    partner().post("/features/views/growing_customer_stats/materialize").then().statusCode(200)
+    admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
         .body("mode", equalTo("incremental")).body("fromVersion", equalTo(3)).body("tableVersion", equalTo(4))
         .body("filesRead", equalTo(1)).body("rowsRead", equalTo(20)).body("written", equalTo(0));
   }

@@ -1,0 +1,36 @@
+package io.goldgate.features;
+
+import io.goldgate.admin.AdminAuthFilter;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/** Operator endpoints of the online store: materialization progress and lag, and a trigger. */
+@Path(AdminAuthFilter.PATH + "/features")
+@Produces(MediaType.APPLICATION_JSON)
+public class FeaturesAdminResource {
+
+  private final Materializer materializer;
+
+  public FeaturesAdminResource(Materializer materializer) {
+    this.materializer = materializer;
+  }
+
+  /** Materializes one view now and answers when it is done; a run already under way is waited for. */
+  @POST
+  @Path("views/{view}/materialize")
+  public Materializer.Progress materialize(@PathParam("view") String view) {
+    return materializer.materialize(view);
+  }
+
+  /** Every online view: its last or current run (rows, rows/s, percent) and its lag behind the table. */
+  @GET
+  @Path("materialization")
+  public Map<String, Materializer.Progress> status() {
+    return materializer.progress();
+  }
+}
