@@ -21,7 +21,7 @@ What it does:
      view customer_50 over bench.s.features, timestampColumn event_ts, f1..f50, no ttl) into a temp
      dir, starts redis-server on a free loopback port (--save "" --appendonly no) and the gateway
      (helpers from sharing_bench.py) with GOLDGATE_REDIS_URL and -Dgoldgate.features.enabled=true
-     -Dgoldgate.features.dir=<dir>, then times POST /features/views/customer_50/materialize.
+     -Dgoldgate.features.dir=<dir>, then times POST /admin/features/views/customer_50/materialize.
      Checks the answers: every value of a few customers against the table, NOT_FOUND for an
      unknown one, and (with Feast) Feast's answer for the same request equal to Goldgate's.
   3. Load, for 1 entity x 50 features and 100 entities x 50 features (random customers, 2,000
@@ -965,6 +965,7 @@ def main() -> int:
         log("\n== 2. Redis, gateway, materialization")
         redis.start()
         os.environ["GOLDGATE_REDIS_URL"] = f"redis://127.0.0.1:{redis.port}"
+        os.environ["GOLDGATE_ADMIN_TOKEN"] = secrets.token_urlsafe(32)
         log(f"  redis-server on port {redis.port}")
         load.redis_pgid = redis.proc.pid
         if args.feast_venv:
@@ -976,7 +977,8 @@ def main() -> int:
         log(f"  gateway ready in {gw.startup_s:.1f} s on port {gw.port}; log {gw.log_path}")
         auth = {"Authorization": f"Bearer {token}"}
         t0 = time.perf_counter()
-        r = requests.post(f"{gw.base}/features/views/{VIEW}/materialize", headers=auth, timeout=600)
+        r = requests.post(f"{gw.base}/admin/features/views/{VIEW}/materialize",
+                          headers={"Authorization": f"Bearer {os.environ['GOLDGATE_ADMIN_TOKEN']}"}, timeout=600)
         mat_s = time.perf_counter() - t0
         if r.status_code != 200:
             raise RuntimeError(f"materialize answered {r.status_code}: {r.text[:500]}")

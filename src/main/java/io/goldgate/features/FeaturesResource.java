@@ -11,6 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Feast's HTTP feature server API ({@code POST /get-online-features}). Callers authenticate with
@@ -32,7 +34,7 @@ public class FeaturesResource {
 
   @POST
   @Path("get-online-features")
-  public OnlineFeatures.Response getOnlineFeatures(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+  public CompletionStage<Response> getOnlineFeatures(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
     authenticator.authenticate(authorization);
     JsonNode request;
     try {
@@ -43,6 +45,6 @@ public class FeaturesResource {
     if (request == null || !request.isObject()) {
       throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
     }
-    return online.get(request);
+    return online.get(request).thenApply(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
   }
 }

@@ -13,17 +13,17 @@ final class MemoryOnlineStore implements OnlineStore {
   private final Map<ByteKey, byte[]> values = new ConcurrentHashMap<>();
 
   @Override
-  public List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields) {
-    List<List<byte[]>> out = new ArrayList<>(keys.size());
-    for (byte[] key : keys) {
-      Map<ByteKey, byte[]> hash = hashes.getOrDefault(new ByteKey(key), Map.of());
-      List<byte[]> row = new ArrayList<>(fields.size());
-      for (byte[] field : fields) {
-        row.add(hash.get(new ByteKey(field)));
+  public java.util.concurrent.CompletionStage<byte[][][]> read(List<byte[]> keys, FieldSet fields, boolean wholeHash) {
+    byte[][][] out = new byte[keys.size()][][];
+    for (int k = 0; k < keys.size(); k++) {
+      Map<ByteKey, byte[]> hash = hashes.getOrDefault(new ByteKey(keys.get(k)), Map.of());
+      byte[][] row = new byte[fields.size()][];
+      for (int f = 0; f < fields.size(); f++) {
+        row[f] = hash.get(new ByteKey(fields.fields()[f]));
       }
-      out.add(row);
+      out[k] = row;
     }
-    return out;
+    return java.util.concurrent.CompletableFuture.completedFuture(out);
   }
 
   @Override

@@ -10,11 +10,13 @@ import java.util.Map;
 public interface OnlineStore extends AutoCloseable {
 
   /**
-   * For every key, the values of the given fields (null where absent), in one round trip.
-   *
-   * @throws io.goldgate.redis.RedisUnavailableException when the store does not answer in time
+   * For every key, the stored values of the fields, aligned with {@code fields.fields()} (null where
+   * absent), all in one pipelined round trip. With {@code wholeHash} the store may read each whole
+   * hash (HGETALL) and pick the fields: cheaper for Redis when most of a small hash is wanted.
+   * Never blocks: the result completes when the store answers, or fails with {@link
+   * io.goldgate.redis.RedisUnavailableException} when it does not answer in time.
    */
-  List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields);
+  java.util.concurrent.CompletionStage<byte[][][]> read(List<byte[]> keys, FieldSet fields, boolean wholeHash);
 
   /**
    * Writes rows with Feast's rule: a row replaces what is stored only if its event time is newer
@@ -35,6 +37,26 @@ public interface OnlineStore extends AutoCloseable {
 
   /** One entity row: its key, its field values, its event time (as stored and as a number). */
   record Row(byte[] key, Map<ByteKey, byte[]> fields, byte[] timestamp, long eventMicros) {}
+
+  /** Hash fields to read, with their positions for matching whole-hash replies. */
+  record FieldSet(byte[][] fields, Map<ByteKey, Integer> positions) {
+    public static FieldSet of(List<byte[]> fields) {
+      Map<ByteKey, Integer> positions = new java.util.HashMap<>();
+      for (int i = 0; i < fields.size(); i++) {
+        positions.putIfAbsent(new ByteKey(fields.get(i)), i);
+      }
+      return new FieldSet(fields.toArray(byte[][]::new), Map.copyOf(positions));
+    }
+
+    public int size() {
+      return fields.length;
+    }
+
+    /** The position of a field, or -1. */
+    public int indexOf(byte[] field) {
+      return positions.getOrDefault(new ByteKey(field), -1);
+    }
+  }
 
   /** byte[] with value equality, to key maps. */
   record ByteKey(byte[] bytes) {

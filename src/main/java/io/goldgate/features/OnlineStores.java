@@ -16,6 +16,7 @@ public class OnlineStores {
 
   public OnlineStores(RedisConnection redis) {
     store = redis.configured() ? new RedisOnlineStore(redis) : new MemoryOnlineStore();
+    redis.connectSoon();
     LOG.infof("Online store: %s", store.description());
   }
 

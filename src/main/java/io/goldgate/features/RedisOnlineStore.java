@@ -2,8 +2,18 @@ package io.goldgate.features;
 
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.redis.RedisUnavailableException;
-import io.lettuce.core.KeyValue;
+import io.goldgate.features.OnlineStore.FieldSet;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -13,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,28 +46,53 @@ final class RedisOnlineStore implements OnlineStore {
   }
 
   @Override
-  public List<List<byte[]>> read(List<byte[]> keys, List<byte[]> fields) {
-    long deadline = System.nanoTime() + redis.timeout().toNanos();
-    byte[][] fieldArray = fields.toArray(byte[][]::new);
-    List<RedisFuture<List<KeyValue<byte[], byte[]>>>> futures = new ArrayList<>(keys.size());
-    RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+  public CompletionStage<byte[][][]> read(List<byte[]> keys, FieldSet fields, boolean wholeHash) {
+    List<AsyncCommand<byte[], byte[], List<byte[]>>> commands = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key);
+      if (!wholeHash) {
+        for (byte[] field : fields.fields()) {
+          args.add(field);
+        }
+      }
+      commands.add(new AsyncCommand<>(new Command<>(wholeHash ? CommandType.HGETALL : CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args)));
+    }
     try {
-      for (byte[] key : keys) {
-        futures.add(commands.hmget(key, fieldArray));
-      }
+      // One write and flush for the whole request instead of one per command.
+      redis.bytesConnection().dispatch(commands);
     } catch (RuntimeException e) {
-      throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
+      commands.forEach(c -> c.cancel(false));
+      return CompletableFuture.failedFuture(e instanceof RedisUnavailableException ? e : new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e));
     }
-    List<List<byte[]>> out = new ArrayList<>(keys.size());
-    for (RedisFuture<List<KeyValue<byte[], byte[]>>> future : futures) {
-      List<KeyValue<byte[], byte[]>> values = redis.await(future, deadline);
-      List<byte[]> row = new ArrayList<>(values.size());
-      for (KeyValue<byte[], byte[]> kv : values) {
-        row.add(kv.hasValue() ? kv.getValue() : null);
+    long timeoutMillis = redis.timeout().toMillis();
+    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new))
+        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .handle((ignored, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            throw new CompletionException(cause instanceof TimeoutException
+                ? new RedisUnavailableException("Redis did not answer within " + timeoutMillis + " ms", cause)
+                : new RedisUnavailableException("Redis failed: " + cause.getMessage(), cause));
+          }
+          byte[][][] out = new byte[keys.size()][][];
+          for (int k = 0; k < out.length; k++) {
+            List<byte[]> reply = commands.get(k).join();
+            out[k] = wholeHash ? pick(reply, fields) : reply.toArray(byte[][]::new);
+          }
+          return out;
+        });
+  }
+
+  /** The wanted fields out of a whole hash's field, value, field, value... reply. */
+  private static byte[][] pick(List<byte[]> reply, FieldSet fields) {
+    byte[][] row = new byte[fields.size()][];
+    for (int i = 0; i + 1 < reply.size(); i += 2) {
+      int position = fields.indexOf(reply.get(i));
+      if (position >= 0) {
+        row[position] = reply.get(i + 1);
       }
-      out.add(row);
     }
-    return out;
+    return row;
   }
 
   @Override

@@ -5,6 +5,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -31,12 +35,15 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class RedisConnection {
 
+  private static final Duration MIN_HANDSHAKE = Duration.ofSeconds(3);
+
   private final RedisURI uri;
   private final boolean cluster;
   private final Duration timeout;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private volatile Object client;
   private volatile RedisClusterAsyncCommands<byte[], byte[]> bytes;
+  private volatile StatefulConnection<byte[], byte[]> bytesConnection;
   private volatile RedisClusterAsyncCommands<String, String> strings;
 
   @jakarta.inject.Inject
@@ -47,7 +54,9 @@ public class RedisConnection {
   public RedisConnection(String url, boolean cluster, Duration timeout) {
     this.uri = url == null ? null : RedisURI.create(url);
     if (uri != null) {
-      uri.setTimeout(timeout);
+      // Lettuce's own command timeout also bounds the connection handshake, which can take far
+      // longer than one lookup's budget on a cold JVM; every caller enforces its own deadline.
+      uri.setTimeout(timeout.compareTo(MIN_HANDSHAKE) < 0 ? MIN_HANDSHAKE : timeout);
     }
     this.cluster = cluster;
     this.timeout = timeout;
@@ -74,12 +83,22 @@ public class RedisConnection {
     if (c == null) {
       synchronized (this) {
         if (bytes == null) {
-          bytes = connect(ByteArrayCodec.INSTANCE);
+          bytesConnection = connection(ByteArrayCodec.INSTANCE);
+          bytes = asyncOf(bytesConnection);
         }
         c = bytes;
       }
     }
     return c;
+  }
+
+  /**
+   * The binary connection itself, to write many commands in one flush ({@link
+   * StatefulConnection#dispatch(java.util.Collection)}); a cluster connection routes each by slot.
+   */
+  public StatefulConnection<byte[], byte[]> bytesConnection() {
+    bytes();
+    return bytesConnection;
   }
 
   /** Commands with UTF-8 string keys and values (gateway state). */
@@ -88,7 +107,7 @@ public class RedisConnection {
     if (c == null) {
       synchronized (this) {
         if (strings == null) {
-          strings = connect(StringCodec.UTF8);
+          strings = asyncOf(connection(StringCodec.UTF8));
         }
         c = strings;
       }
@@ -96,34 +115,67 @@ public class RedisConnection {
     return c;
   }
 
-  private <K, V> RedisClusterAsyncCommands<K, V> connect(RedisCodec<K, V> codec) {
+  /** A dead or unreachable host costs a lookup at most about the configured timeout. */
+  private io.lettuce.core.SocketOptions socketOptions() {
+    return io.lettuce.core.SocketOptions.builder().connectTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout).build();
+  }
+
+  /** Opens the binary connection in the background, so the first lookup does not pay for it. */
+  public void connectSoon() {
+    if (uri != null) {
+      Thread.ofVirtual().name("goldgate-redis-connect").start(() -> {
+        try {
+          bytes();
+        } catch (RedisUnavailableException e) {
+          // the first request retries and answers 503 while Redis is away
+        }
+      });
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> RedisClusterAsyncCommands<K, V> asyncOf(StatefulConnection<K, V> connection) {
+    return connection instanceof StatefulRedisClusterConnection<K, V> cluster
+        ? cluster.async()
+        : ((StatefulRedisConnection<K, V>) connection).async();
+  }
+
+  private <K, V> StatefulConnection<K, V> connection(RedisCodec<K, V> codec) {
     if (uri == null) {
       throw new RedisUnavailableException("No Redis is configured (goldgate.redis.url)", null);
     }
     try {
+      // RESP2 keeps replies flat arrays (HGETALL included), which the batched reads parse directly.
       if (cluster) {
         RedisClusterClient created = (RedisClusterClient) client;
         if (created == null) {
           created = RedisClusterClient.create(uri);
-          created.setOptions(
-              ClusterClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+          created.setOptions(ClusterClientOptions.builder()
+              .protocolVersion(ProtocolVersion.RESP2)
+              .socketOptions(socketOptions())
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .build());
           client = created;
           closeables.add(created::shutdown);
         }
-        var connection = created.connect(codec);
+        StatefulRedisClusterConnection<K, V> connection = created.connect(codec);
         closeables.add(0, connection);
-        return connection.async();
+        return connection;
       }
       RedisClient created = (RedisClient) client;
       if (created == null) {
         created = RedisClient.create(uri);
-        created.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        created.setOptions(ClientOptions.builder()
+            .protocolVersion(ProtocolVersion.RESP2)
+            .socketOptions(socketOptions())
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .build());
         client = created;
         closeables.add(created::shutdown);
       }
-      var connection = created.connect(codec);
+      StatefulRedisConnection<K, V> connection = created.connect(codec);
       closeables.add(0, connection);
-      return connection.async();
+      return connection;
     } catch (RuntimeException e) {
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }

@@ -23,13 +23,22 @@ public class RealRedis implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    IllegalStateException last = null;
+    // Another process may take the free port between the probe and redis-server's bind.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      try {
+        start(port);
+        return Map.of("goldgate.redis.url", "redis://127.0.0.1:" + port, "goldgate.redis.timeout", "300ms");
+      } catch (IllegalStateException e) {
+        last = e;
+      }
     }
-    start(port);
-    return Map.of("goldgate.redis.url", "redis://127.0.0.1:" + port, "goldgate.redis.timeout", "300ms");
+    throw last;
   }
 
   @Override
@@ -61,19 +70,32 @@ public class RealRedis implements QuarkusTestResourceLifecycleManager {
     return extracted;
   }
 
-  /** Starts redis-server on the port (no persistence) and waits until it answers PING. */
+  /**
+   * Starts redis-server on the port (no persistence) and waits until it answers PING. Its working
+   * directory is unique, so a server that answers but is not this one (another test run's, on a
+   * reused port) is noticed.
+   */
   public static void start(int port) {
     try {
-      new ProcessBuilder(binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+      Path dir = Files.createTempDirectory("goldgate-test-redis").toRealPath();
+      Process process = new ProcessBuilder(binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+              "--dir", dir.toString())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
       long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline) {
-        if (send(port, "PING").startsWith("+PONG")) return;
+      while (System.currentTimeMillis() < deadline && process.isAlive()) {
+        if (send(port, "PING").startsWith("+PONG")) {
+          if (!send(port, "CONFIG GET dir").contains(dir.toString())) {
+            process.destroy();
+            throw new IllegalStateException("port " + port + " is taken by another redis-server");
+          }
+          return;
+        }
         Thread.sleep(50);
       }
-      throw new IllegalStateException("redis-server did not answer on port " + port);
+      process.destroy();
+      throw new IllegalStateException("redis-server did not start on port " + port);
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
