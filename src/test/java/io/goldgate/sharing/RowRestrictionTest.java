@@ -268,11 +268,35 @@ class RowRestrictionTest {
   }
 
   @Test
-  void givenAFilterOnANonPartitionColumn_whenQuerying_thenTheTableIsRefusedNotServedWhole() {
-    as(SampleLake.EMEA_TOKEN).body("{}").post(REGIONAL + "misfiltered_sales/query").then().statusCode(500)
-        .body("errorCode", equalTo("INTERNAL_ERROR"))
-        .body("message", allOf(containsString("store_id"), containsString("not a partition column"), not(containsString(".yaml"))));
-    as(SampleLake.EMEA_TOKEN).get(REGIONAL + "misfiltered_sales/metadata").then().statusCode(500);
+  void givenAFilterOnANonPartitionColumn_whenQuerying_thenTheTableIsRefusedAndTheLogNamesFileFieldAndTable() {
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            logged.add(String.valueOf(record.getParameters() == null ? record.getMessage() : String.format(record.getMessage(), record.getParameters())));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.goldgate.access.RowRestriction");
+    logger.addHandler(capture);
+    try {
+      as(SampleLake.EMEA_TOKEN).body("{}").post(REGIONAL + "misfiltered_sales/query").then().statusCode(500)
+          .body("errorCode", equalTo("INTERNAL_ERROR"))
+          .body("message", allOf(containsString("store_id"), containsString("not a partition column"), not(containsString(".yaml"))));
+      as(SampleLake.EMEA_TOKEN).get(REGIONAL + "misfiltered_sales/metadata").then().statusCode(500);
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertTrue(
+        logged.stream().anyMatch(m -> m.contains("test-regional.yaml: shares[0].schemas[0].tables[3].recipientPartitionFilter")
+            && m.contains("'store_id'") && m.contains("regional.gold.misfiltered_sales") && m.contains("[sale_date, region]")),
+        "the operator's log names the file, the YAML path, the table and its partition columns: " + logged);
   }
 
   @Test
