@@ -17,6 +17,11 @@ Gateway selection:
     shares/feature-lake/events_cdf whose commit files have known modification times
     (``TIMED_COMMITS``), granted only to recipient ``interop-timed`` (``TIMED_TOKEN``).
     The tests of that share are skipped when ``GOLDGATE_URL`` is set.
+    It also holds ``zz-interop-regional.yaml``: share ``regional`` (schema ``gold``, table
+    ``sales_daily`` over shares/sample-lake/sales_daily) whose rows are restricted per recipient by
+    ``recipientPartitionFilter: {region: "${recipient.region}"}``, granted to one recipient per
+    entry of ``REGIONAL_TOKENS`` (property ``region`` set to that key, or absent for key None).
+    Those tests are skipped as well when ``GOLDGATE_URL`` is set.
     A self-started gateway keeps its online features in a real Redis (``GOLDGATE_REDIS_URL``):
     the session starts ``redis-server`` on a free loopback port (fixture ``redis_server``; see
     ``_redis_binary`` for where the binary comes from) and stops it at the end. The Feast tests
@@ -77,6 +82,15 @@ TIMED_TOKEN = "goldgate-interop-timed-token-local-only"
 TIMED_COMMITS = tuple(
     dt.datetime(2024, 5, 1, 8, 0, 0, tzinfo=dt.timezone.utc) + dt.timedelta(hours=v) for v in range(6)
 )
+
+# The "regional" share: sales_daily restricted per recipient to the partition region = its "region"
+# property. Recipient region (None: the recipient has no region property) -> its token.
+REGIONAL_SHARE, REGIONAL_SCHEMA, REGIONAL_TABLE = "regional", "gold", "sales_daily"
+REGIONAL_TOKENS = {
+    "EMEA": "goldgate-interop-regional-emea-token-local-only",
+    "APAC": "goldgate-interop-regional-apac-token-local-only",
+    None: "goldgate-interop-regional-unassigned-token-local-only",
+}
 
 assert (SHARES_DIR / "sample.yaml").is_file(), f"repository root not found (looked at {REPO_ROOT})"
 
@@ -183,7 +197,34 @@ recipients:
     shares: [{TIMED_SHARE}]
 """
     )
+    (shares / "zz-interop-regional.yaml").write_text(_regional_catalog())
     return ServedCatalog(shares_dir=shares, timed=timed)
+
+
+def _regional_catalog() -> str:
+    recipients = []
+    for region, token in REGIONAL_TOKENS.items():
+        name = f"interop-{(region or 'unassigned').lower()}"
+        properties = f"\n    properties:\n      region: {region}" if region else ""
+        recipients.append(
+            f"  - name: {name}\n    tokens:\n      - hash: sha256:{hashlib.sha256(token.encode()).hexdigest()}\n"
+            f"    shares: [{REGIONAL_SHARE}]{properties}\n"
+        )
+    recipient_lines = "".join(recipients)
+    return f"""# written by src/test/python/interop/conftest.py
+shares:
+  - name: {REGIONAL_SHARE}
+    comment: sales_daily, each recipient restricted to its own region
+    schemas:
+      - name: {REGIONAL_SCHEMA}
+        tables:
+          - name: {REGIONAL_TABLE}
+            location: {json.dumps(str(LAKE_DIR / REGIONAL_TABLE))}
+            historyShared: true
+            recipientPartitionFilter:
+              region: "${{recipient.region}}"
+recipients:
+{recipient_lines}"""
 
 
 @pytest.fixture(scope="session")
@@ -421,6 +462,19 @@ def timed_table(served_catalog, gateway_url) -> TimedTable:
     if served_catalog is None:
         pytest.skip("GOLDGATE_URL is set: the timed share exists only in the catalog of a self-started gateway")
     return served_catalog.timed
+
+
+@pytest.fixture(scope="session")
+def regional_profiles(tmp_path_factory, served_catalog, gateway_url) -> dict:
+    """Region (None: no region property) -> profile of that recipient of share regional; skips the
+    test when the gateway was not started by this suite."""
+    if served_catalog is None:
+        pytest.skip("GOLDGATE_URL is set: the regional share exists only in the catalog of a self-started gateway")
+    folder = tmp_path_factory.mktemp("regional-profiles")
+    return {
+        region: str(_write_profile(folder / f"interop-{(region or 'unassigned').lower()}.share", gateway_url, token))
+        for region, token in REGIONAL_TOKENS.items()
+    }
 
 
 @pytest.fixture(scope="session")

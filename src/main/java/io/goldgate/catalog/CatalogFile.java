@@ -45,7 +45,8 @@ public record CatalogFile(
       @NotBlank String location,
       String id,
       @JsonProperty("historyShared") Boolean historyShared,
-      @Size(max = 65536) String comment) {
+      @Size(max = 65536) String comment,
+      Map<String, String> recipientPartitionFilter) {
 
     public boolean isHistoryShared() {
       return Boolean.TRUE.equals(historyShared);

@@ -208,7 +208,8 @@ public final class CatalogLoader {
                   table.id() != null ? table.id() : stableId("table", qualified),
                   root,
                   table.isHistoryShared(),
-                  table.comment()));
+                  table.comment(),
+                  RecipientPartitionFilter.parse(tableWhere + "." + RecipientPartitionFilter.FIELD, table.recipientPartitionFilter())));
         }
         schemas.add(new Share.Schema(schema.name(), def.name(), List.copyOf(tables)));
       }

@@ -1,11 +1,15 @@
 package io.goldgate.catalog;
 
+import io.goldgate.access.Recipient;
+import io.goldgate.access.RowRestriction;
 import io.goldgate.storage.TableLocation;
 
 /**
  * A Delta table as published in one share and schema.
  *
  * @param location where the table lives (the parent of {@code _delta_log})
+ * @param partitionFilter which rows each recipient may read ({@link RecipientPartitionFilter#NONE}:
+ *     all)
  */
 public record SharedTable(
     String share,
@@ -15,7 +19,29 @@ public record SharedTable(
     String id,
     TableLocation location,
     boolean historyShared,
-    String comment) {
+    String comment,
+    RecipientPartitionFilter partitionFilter) {
+
+  public SharedTable {
+    partitionFilter = partitionFilter == null ? RecipientPartitionFilter.NONE : partitionFilter;
+  }
+
+  /** A table every recipient of its share reads whole. */
+  public SharedTable(
+      String share, String shareId, String schema, String name, String id, TableLocation location, boolean historyShared, String comment) {
+    this(share, shareId, schema, name, id, location, historyShared, comment, RecipientPartitionFilter.NONE);
+  }
+
+  /**
+   * The rows {@code recipient} may read of this table; resolve it on every data request, so a
+   * change of the recipient's properties applies at once.
+   *
+   * @throws io.goldgate.GoldgateException PERMISSION_DENIED when the recipient lacks a property
+   *     the table's filter needs
+   */
+  public RowRestriction restrictionFor(Recipient recipient) {
+    return partitionFilter.forRecipient(recipient, qualifiedName());
+  }
 
   /** {@code share.schema.table}, the name a person reads in logs and errors. */
   public String qualifiedName() {

@@ -21,8 +21,19 @@ public class FlightTickets {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PURPOSE = "flight-ticket";
 
-  /** What a ticket grants: one split of a planned read. */
-  public record Grant(String tableId, String recipient, long version, int split, int splits, List<String> columns, String predicate, Long limit) {}
+  /**
+   * What a ticket grants: one split of a planned read.
+   *
+   * @param rowScope {@link io.goldgate.access.RowRestriction#fingerprint()} of the restriction the
+   *     read was planned under ({@code ""}: none), so a ticket stops working when it changes
+   */
+  public record Grant(
+      String tableId, String recipient, long version, int split, int splits, List<String> columns, String predicate, Long limit, String rowScope) {
+
+    public Grant {
+      rowScope = rowScope == null ? "" : rowScope;
+    }
+  }
 
   private final Signer signer;
   private final GoldgateConfig config;

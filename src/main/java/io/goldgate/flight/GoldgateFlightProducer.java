@@ -115,7 +115,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
         var grant =
             new FlightTickets.Grant(
                 plan.table().id(), recipient.name(), plan.snapshot().version(), s, plan.splits().size(),
-                plan.columns().stream().map(c -> c.field().getName()).toList(), plan.predicate(), plan.limit());
+                plan.columns().stream().map(c -> c.field().getName()).toList(), plan.predicate(), plan.limit(), plan.restriction().fingerprint());
         // No location: clients read from the server they asked, which keeps TLS and proxies intact.
         endpoints.add(new FlightEndpoint(new Ticket(tickets.issue(grant))));
       }
@@ -140,7 +140,11 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       SharedTable table =
           catalog.catalog().tableById(grant.tableId()).filter(t -> recipient.mayRead(t.share()))
               .orElseThrow(() -> GoldgateException.notFound("The table of this ticket is no longer shared with you"));
-      plan = planner.plan(table, grant.version(), grant.columns(), grant.predicate(), grant.limit());
+      plan = planner.plan(table, recipient, grant.version(), grant.columns(), grant.predicate(), grant.limit());
+      if (!plan.restriction().fingerprint().equals(grant.rowScope())) {
+        throw new GoldgateException(
+            GoldgateException.Kind.PERMISSION_DENIED, "The rows you may read of this table changed since this ticket was issued; call GetFlightInfo again");
+      }
       if (plan.splits().size() != grant.splits() || grant.split() >= grant.splits()) {
         throw GoldgateException.invalid("This ticket no longer matches the table's plan; call GetFlightInfo again");
       }

@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.SharedTable;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DataFile;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Turns a read command into a plan: the table and version, the columns, the files that may hold
@@ -27,9 +29,13 @@ import java.util.Locale;
 @ApplicationScoped
 public class ReadPlanner {
 
-  /** A planned read. {@code splits} holds the files of each endpoint. */
+  /**
+   * A planned read. {@code splits} holds the files of each endpoint, only files the recipient's
+   * {@code restriction} admits.
+   */
   public record Plan(
       SharedTable table,
+      RowRestriction restriction,
       TableSnapshot snapshot,
       List<ArrowSchemas.Column> columns,
       List<ArrowSchemas.Column> allColumns,
@@ -55,11 +61,15 @@ public class ReadPlanner {
     QueryRequest asQuery = new QueryRequest(null, null, null, command.version(), command.timestamp(), null, null, null, null, null, null, null).validate();
     long version = queries.pinnedVersion(table, asQuery);
     String predicate = command.predicate() == null || command.predicate().isNull() ? null : command.predicate().toString();
-    return plan(table, version, command.columns(), predicate, command.limit());
+    return plan(table, recipient, version, command.columns(), predicate, command.limit());
   }
 
-  /** Re-plans a read for a ticket: same inputs, same splits. */
-  public Plan plan(SharedTable table, long version, List<String> columns, String predicate, Long limit) {
+  /**
+   * Re-plans a read for a ticket: same inputs, same splits. The row restriction is resolved from
+   * the recipient making this call, never taken from the ticket.
+   */
+  public Plan plan(SharedTable table, Recipient recipient, long version, List<String> columns, String predicate, Long limit) {
+    RowRestriction restriction = table.restrictionFor(recipient);
     TableSnapshot snapshot = lake.at(new TableRef(table.location(), table.qualifiedName()), version);
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     List<ArrowSchemas.Column> selected = select(all, columns);
@@ -68,10 +78,11 @@ public class ReadPlanner {
       RowFilter.compile(filter, all);
     }
     // With a row filter the stats-based limit cut is unsafe: filtered files may hold fewer rows.
-    List<DataFile> files = snapshot.files(filter, filter == null ? limit : null);
+    Predicate<DataFile> visible = restriction.admits(snapshot);
+    List<DataFile> files = snapshot.files(visible, filter, filter == null ? limit : null);
     // One endpoint when a limit is set: the limit can then be applied exactly.
     int n = limit != null ? 1 : Math.max(1, Math.min(maxEndpoints, files.size()));
-    return new Plan(table, snapshot, selected, all, filter, predicate, limit, balance(files, n));
+    return new Plan(table, restriction, snapshot, selected, all, filter, predicate, limit, balance(files, n));
   }
 
   private static Filter parsePredicate(String predicate) {

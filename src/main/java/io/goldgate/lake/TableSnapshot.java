@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -100,8 +101,16 @@ public final class TableSnapshot {
    * files to cover {@code limitHint} rows when stats say so (null: no limit).
    */
   public List<DataFile> files(Filter filter, Long limitHint) {
+    return files(null, filter, limitHint);
+  }
+
+  /**
+   * As {@link #files(Filter, Long)}, among the files {@code visible} admits only (null: all): files
+   * a reader may not see must not count towards the limit.
+   */
+  public List<DataFile> files(Predicate<DataFile> visible, Filter filter, Long limitHint) {
     List<DataFile> all = files();
-    if (filter == null && limitHint == null) {
+    if (visible == null && filter == null && limitHint == null) {
       return all;
     }
     List<DataFile> kept = new ArrayList<>();
@@ -109,6 +118,9 @@ public final class TableSnapshot {
     for (DataFile file : all) {
       if (limitHint != null && rows >= limitHint) {
         break;
+      }
+      if (visible != null && !visible.test(file)) {
+        continue;
       }
       if (filter != null && !mayMatch(file, filter)) {
         continue;

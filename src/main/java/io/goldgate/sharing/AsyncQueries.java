@@ -64,6 +64,8 @@ public class AsyncQueries {
   /** Pins the version, starts loading it, and answers with the query id. */
   public TableResponse submit(Recipient recipient, String share, String schema, String table, QueryRequest request, Capabilities capabilities) {
     SharedTable t = directory.table(recipient, share, schema, table);
+    // Refused now rather than at the first poll; each poll applies the restriction again.
+    t.restrictionFor(recipient);
     request.validate();
     String dedupKey = request.idempotencyKey() == null ? null : recipient.name() + "\u0000" + t.id() + "\u0000" + request.idempotencyKey() + "\u0000" + QueryTokens.queryHash(request);
     String queryId = dedupKey == null ? null : byIdempotencyKey.get(dedupKey);

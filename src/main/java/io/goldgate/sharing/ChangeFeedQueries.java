@@ -2,7 +2,9 @@ package io.goldgate.sharing;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableRef;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The change data feed of a table ({@code GET .../changes}): for each version in the range, the
@@ -41,6 +44,7 @@ public class ChangeFeedQueries {
   public TableResponse changes(
       Recipient recipient, String share, String schema, String table, Range range, Capabilities capabilities, String fileIdHash, URI requestBase) {
     SharedTable t = directory.table(recipient, share, schema, table);
+    RowRestriction restriction = t.restrictionFor(recipient);
     if (!t.historyShared()) {
       throw GoldgateException.invalid("Table " + t.qualifiedName() + " is shared without history, so its change data feed cannot be read");
     }
@@ -56,6 +60,7 @@ public class ChangeFeedQueries {
     }
     TableSnapshot first = lake.at(ref, start);
     requireChangeFeed(t, first.metadata(), start);
+    Predicate<DataFile> visible = restriction.admits(first);
     String format = tables.chooseFormat(t, lake.at(ref, end), capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
     List<LogChange> changes = lake.changes(ref, start, end);
@@ -81,12 +86,13 @@ public class ChangeFeedQueries {
           sink.line(lines.metadata(first.metadata(), start, null, null));
           for (LogChange change : changes) {
             // A version with _change_data files is described by them alone: its add and remove
-            // actions are a rewrite, not the row changes.
+            // actions are a rewrite, not the row changes. That holds whichever partitions the
+            // recipient may see, so it is decided on all files before the restriction applies.
             boolean described = versionsWithChangeData.contains(change.version());
             switch (change) {
-              case LogChange.ChangeDataAdded c -> sink.line(lines.cdf(c.file(), c.version(), c.timestamp()));
-              case LogChange.Added a when !described && a.dataChange() -> sink.line(lines.add(a.file(), a.version(), a.timestamp()));
-              case LogChange.Removed r when !described && r.dataChange() -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
+              case LogChange.ChangeDataAdded c when visible.test(c.file()) -> sink.line(lines.cdf(c.file(), c.version(), c.timestamp()));
+              case LogChange.Added a when !described && a.dataChange() && visible.test(a.file()) -> sink.line(lines.add(a.file(), a.version(), a.timestamp()));
+              case LogChange.Removed r when !described && r.dataChange() && visible.test(r.file()) -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
               case LogChange.MetadataChanged m when range.includeHistoricalMetadata() && m.version() > start ->
                   sink.line(lines.metadata(m.metadata(), m.version(), null, null));
               default -> {}

@@ -2,6 +2,7 @@ package io.goldgate.sharing;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.SharedTable;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Version, metadata and query calls on one shared table, in {@code responseformat=parquet}. */
 @ApplicationScoped
@@ -54,6 +56,7 @@ public class TableQueries {
   public TableResponse metadata(
       Recipient recipient, String share, String schema, String table, String version, String timestamp, Capabilities capabilities) {
     SharedTable t = directory.table(recipient, share, schema, table);
+    RowRestriction restriction = t.restrictionFor(recipient);
     if (version != null && timestamp != null) {
       throw GoldgateException.invalid("Only one of version and timestamp may be set");
     }
@@ -67,6 +70,8 @@ public class TableQueries {
     } else {
       snapshot = lake.latest(ref(t));
     }
+    // Checks the restriction against the table even though no file is listed here.
+    restriction.admits(snapshot);
     String format = chooseFormat(t, snapshot, capabilities);
     Long reportedVersion = version != null || timestamp != null ? snapshot.version() : null;
     ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0);
@@ -106,9 +111,10 @@ public class TableQueries {
       URI requestBase,
       boolean pinned) {
     SharedTable t = directory.table(recipient, share, schema, table);
+    RowRestriction restriction = t.restrictionFor(recipient);
     request.validate();
     if (request.startingVersion() != null) {
-      return changesSince(t, request, capabilities, fileIdHash, requestBase);
+      return changesSince(t, restriction, request, capabilities, fileIdHash, requestBase);
     }
     TableSnapshot snapshot;
     int offset = 0;
@@ -126,7 +132,8 @@ public class TableQueries {
     }
     String format = chooseFormat(t, snapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
-    List<DataFile> matching = snapshot.files(filterOf(request), request.limitHint());
+    Predicate<DataFile> visible = restriction.admits(snapshot);
+    List<DataFile> matching = snapshot.files(visible, filterOf(request), request.limitHint());
     if (offset > matching.size()) {
       throw GoldgateException.invalid("Invalid pageToken: it points past the last file");
     }
@@ -139,7 +146,9 @@ public class TableQueries {
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
     ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
-    Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) snapshot.files().size());
+    // A restricted recipient is told the size of what it may see, not of the whole table.
+    RowRestriction.Totals totals = restriction.totals(snapshot, visible);
+    Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, totals.bytes(), totals.files());
     return new TableResponse(
         snapshot.version(),
         format,
@@ -171,7 +180,8 @@ public class TableQueries {
   }
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
-  private TableResponse changesSince(SharedTable t, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
+  private TableResponse changesSince(
+      SharedTable t, RowRestriction restriction, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
     requireHistory(t, "startingVersion");
     long latest = lake.latestVersion(ref(t));
     long start = request.startingVersion();
@@ -185,6 +195,7 @@ public class TableQueries {
     boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
+    Predicate<DataFile> visible = restriction.admits(startSnapshot);
     ActionLines lines = lines(format, idScheme, t, requestBase);
     return new TableResponse(
         start,
@@ -197,9 +208,9 @@ public class TableQueries {
           for (LogChange change : changes) {
             switch (change) {
               case LogChange.MetadataChanged m when m.version() > start -> sink.line(lines.metadata(m.metadata(), m.version(), null, null));
-              case LogChange.Added a when a.dataChange() && (filter == null || startSnapshot.mayMatch(a.file(), filter)) ->
+              case LogChange.Added a when a.dataChange() && visible.test(a.file()) && (filter == null || startSnapshot.mayMatch(a.file(), filter)) ->
                   sink.line(lines.add(a.file(), a.version(), a.timestamp()));
-              case LogChange.Removed r when r.dataChange() -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
+              case LogChange.Removed r when r.dataChange() && visible.test(r.file()) -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
               default -> {}
             }
           }

@@ -117,6 +117,49 @@ class CatalogLoaderTest {
         "recipients[1].tokens[0].hash");
   }
 
+  private static String restrictedTable(String filterYaml) {
+    return "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n"
+        + "            recipientPartitionFilter:\n" + filterYaml;
+  }
+
+  @Test
+  void givenARecipientPartitionFilter_whenLoaded_thenTheTableKeepsItsColumnsAndValueSources() throws IOException {
+    SharedTable t = load(restrictedTable("              region: \"${recipient.region}\"\n              year: 2026\n")).table("s", "x", "t").orElseThrow();
+    assertEquals(
+        java.util.Map.of(
+            "region", new RecipientPartitionFilter.Value.RecipientProperty("region"),
+            "year", new RecipientPartitionFilter.Value.Literal("2026")),
+        t.partitionFilter().columns());
+    assertTrue(t.partitionFilter().declaredAt().endsWith("shares.yaml: shares[0].schemas[0].tables[0].recipientPartitionFilter"), t.partitionFilter().declaredAt());
+  }
+
+  @Test
+  void givenNoRecipientPartitionFilter_thenTheTableIsUnrestricted() throws IOException {
+    SharedTable t = load("shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n").table("s", "x", "t").orElseThrow();
+    assertTrue(t.partitionFilter().isNone());
+  }
+
+  @Test
+  void givenAMalformedRecipientReference_thenStartupNamesTheFieldAndTheSyntax() {
+    for (String bad : new String[] {"\"${recipient.region\"", "\"${region}\"", "\"${recipient.}\"", "\"emea-${recipient.region}\"", "\"${recipient.my region}\""}) {
+      assertRefused(restrictedTable("              region: " + bad + "\n"),
+          "shares[0].schemas[0].tables[0].recipientPartitionFilter.region", "${recipient.<property>}");
+    }
+  }
+
+  @Test
+  void givenAnEmptyOrValuelessRecipientPartitionFilter_thenStartupNamesIt() {
+    assertRefused(restrictedTable("              region:\n"), "tables[0].recipientPartitionFilter.region", "needs a value");
+    assertRefused(
+        "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n            recipientPartitionFilter: {}\n",
+        "tables[0].recipientPartitionFilter", "at least one partition column");
+  }
+
+  @Test
+  void givenTheSameColumnTwiceInAnotherCase_thenStartupRefusesIt() {
+    assertRefused(restrictedTable("              region: EMEA\n              REGION: APAC\n"), "recipientPartitionFilter.REGION", "listed twice");
+  }
+
   @Test
   void givenAMissingDirectory_thenStartupSaysWhichSettingToFix() {
     CatalogException e = assertThrows(CatalogException.class, () -> new CatalogLoader(VALIDATOR).load(dir.resolve("nope")));

@@ -26,6 +26,15 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
   public static final String EXPIRED_TOKEN = "test-expired-token";
   public static final String SIGNING_KEY = "test-signing-key-0123456789abcdef0123456789";
 
+  /**
+   * Recipients of share {@code regional} (see {@link #regionalYaml()}): properties region=EMEA and
+   * event_day=2024-03-02; region=APAC and event_day=2024-03-03; none; region=emea (wrong case).
+   */
+  public static final String EMEA_TOKEN = "test-regional-emea-token";
+  public static final String APAC_TOKEN = "test-regional-apac-token";
+  public static final String NO_REGION_TOKEN = "test-regional-no-region-token";
+  public static final String LOWERCASE_REGION_TOKEN = "test-regional-lowercase-token";
+
   /** Commit times given to the commits of {@code retail.history.timed_sales}, version i at index i. */
   public static final Instant[] TIMED_COMMITS = {
     Instant.parse("2026-01-05T00:00:00Z"),
@@ -83,6 +92,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       Path corrupt = copy(SAMPLE_LAKE.resolve("inventory_levels"), dir.resolve("corrupt_inventory"));
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("test-regional.yaml"), regionalYaml(), StandardCharsets.UTF_8);
       return Map.of(
           "goldgate.shares.dir", dir.toString(),
           "goldgate.signing.key", SIGNING_KEY,
@@ -168,6 +178,64 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
             shares: [retail]
         """
         .formatted(SAMPLE_LAKE, sha256(PARTNER_TOKEN), sha256(ANALYST_TOKEN), sha256(EXPIRED_TOKEN), FEATURE_LAKE);
+  }
+
+  /**
+   * Share {@code regional}: tables restricted per recipient by partition value
+   * (recipientPartitionFilter), one misconfigured on a column that is not a partition column.
+   */
+  private String regionalYaml() {
+    return """
+        shares:
+          - name: regional
+            schemas:
+              - name: gold
+                tables:
+                  - name: sales_daily
+                    location: %1$s/sales_daily
+                    historyShared: true
+                    recipientPartitionFilter:
+                      region: "${recipient.region}"
+                  - name: emea_sales
+                    location: %1$s/sales_daily
+                    recipientPartitionFilter:
+                      region: EMEA
+                  - name: events_by_day
+                    location: %2$s/events_cdf
+                    historyShared: true
+                    recipientPartitionFilter:
+                      event_date: "${recipient.event_day}"
+                  - name: misfiltered_sales
+                    location: %1$s/sales_daily
+                    recipientPartitionFilter:
+                      store_id: "${recipient.region}"
+        recipients:
+          - name: regional-emea
+            tokens:
+              - hash: sha256:%3$s
+            shares: [regional]
+            properties:
+              region: EMEA
+              event_day: "2024-03-02"
+          - name: regional-apac
+            tokens:
+              - hash: sha256:%4$s
+            shares: [regional]
+            properties:
+              region: APAC
+              event_day: "2024-03-03"
+          - name: regional-unassigned
+            tokens:
+              - hash: sha256:%5$s
+            shares: [regional]
+          - name: regional-lowercase
+            tokens:
+              - hash: sha256:%6$s
+            shares: [regional]
+            properties:
+              region: emea
+        """
+        .formatted(SAMPLE_LAKE, FEATURE_LAKE, sha256(EMEA_TOKEN), sha256(APAC_TOKEN), sha256(NO_REGION_TOKEN), sha256(LOWERCASE_REGION_TOKEN));
   }
 
   public static String sha256(String token) {
