@@ -3,6 +3,7 @@ package io.goldgate.redis;
 import io.goldgate.config.GoldgateConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -11,6 +12,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -31,6 +35,9 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class RedisConnection {
 
+  /** Failed Redis calls, by why: {@code timeout}, {@code unreachable} or {@code error} (an error reply). */
+  public static final String ERRORS = "goldgate.redis.errors";
+
   private final RedisURI uri;
   private final boolean cluster;
   private final Duration timeout;
@@ -38,19 +45,37 @@ public class RedisConnection {
   private volatile Object client;
   private volatile RedisClusterAsyncCommands<byte[], byte[]> bytes;
   private volatile RedisClusterAsyncCommands<String, String> strings;
+  private final Counter timeouts;
+  private final Counter unreachable;
+  private final Counter errorReplies;
 
   @jakarta.inject.Inject
-  public RedisConnection(GoldgateConfig config) {
-    this(config.redis().url().filter(u -> !u.isBlank()).orElse(null), config.redis().cluster(), config.redis().timeout());
+  public RedisConnection(GoldgateConfig config, MeterRegistry meters) {
+    this(config.redis().url().filter(u -> !u.isBlank()).orElse(null), config.redis().cluster(), config.redis().timeout(), meters);
   }
 
+  /** Without metrics (errors are counted nowhere). */
   public RedisConnection(String url, boolean cluster, Duration timeout) {
+    this(url, cluster, timeout, new CompositeMeterRegistry());
+  }
+
+  public RedisConnection(String url, boolean cluster, Duration timeout, MeterRegistry meters) {
     this.uri = url == null ? null : RedisURI.create(url);
     if (uri != null) {
       uri.setTimeout(timeout);
     }
     this.cluster = cluster;
     this.timeout = timeout;
+    this.timeouts = errorCounter(meters, "timeout");
+    this.unreachable = errorCounter(meters, "unreachable");
+    this.errorReplies = errorCounter(meters, "error");
+  }
+
+  private static Counter errorCounter(MeterRegistry meters, String kind) {
+    return Counter.builder(ERRORS)
+        .description("Redis calls that failed: no answer within goldgate.redis.timeout, no connection, or an error reply")
+        .tag("kind", kind)
+        .register(meters);
   }
 
   /** Whether a Redis is configured at all; when not, callers use their embedded fallback. */
@@ -125,6 +150,7 @@ public class RedisConnection {
       closeables.add(0, connection);
       return connection.async();
     } catch (RuntimeException e) {
+      unreachable.increment();
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
   }
@@ -134,13 +160,16 @@ public class RedisConnection {
     try {
       return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      timeouts.increment();
       throw new RedisUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
+      (e.getCause() instanceof RedisCommandExecutionException ? errorReplies : unreachable).increment();
       throw new RedisUnavailableException("Redis failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisUnavailableException("Interrupted while waiting for Redis", e);
     } catch (RuntimeException e) {
+      unreachable.increment();
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
   }
@@ -148,6 +177,18 @@ public class RedisConnection {
   /** Waits for a reply for at most the configured timeout. */
   public <T> T await(RedisFuture<T> future) {
     return await(future, System.nanoTime() + timeout.toNanos());
+  }
+
+  /**
+   * Checks that Redis answers PING within the configured timeout (for readiness).
+   *
+   * @throws RedisUnavailableException when it does not
+   */
+  public void ping() {
+    String reply = await(strings().ping());
+    if (!"PONG".equals(reply)) {
+      throw new RedisUnavailableException("Redis answered PING with " + reply, null);
+    }
   }
 
   @PreDestroy
