@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,8 +16,10 @@ import org.apache.arrow.flight.FlightStatusCode;
 
 /**
  * The gateway's own meters, named {@code goldgate.*} ({@code goldgate_*} on {@code /q/metrics}).
- * Every meter is created once and kept: recording on the request path only increments.
+ * Every meter is created once and kept: recording on the request path only increments. Created at
+ * start-up so that every series is scraped (at zero) before the first request.
  */
+@Startup
 @ApplicationScoped
 public class GatewayMetrics {
 
