@@ -212,4 +212,18 @@ public interface GoldgateConfig {
     @WithDefault("2000")
     int changeCacheVersions();
   }
+
+  /** Log output. */
+  Log log();
+
+  interface Log {
+    /**
+     * Write console log lines as one JSON object each (env {@code GOLDGATE_LOG_JSON}), with
+     * {@code timestamp}, {@code level}, {@code logger}, {@code message}, {@code thread}, the MDC
+     * (trace ids when tracing is on) and {@code exception}; for log collectors. Lines written
+     * before the application starts (Quarkus' own boot messages) stay plain text.
+     */
+    @WithDefault("false")
+    boolean json();
+  }
 }

@@ -13,7 +13,6 @@ import io.lettuce.core.protocol.CommandType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -62,7 +61,8 @@ final class RedisOnlineStore implements OnlineStore {
       redis.bytesConnection().dispatch(commands);
     } catch (RuntimeException e) {
       commands.forEach(c -> c.cancel(false));
-      return CompletableFuture.failedFuture(e instanceof RedisUnavailableException ? e : new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e));
+      // A failed connect was counted where it happened.
+      return CompletableFuture.failedFuture(e instanceof RedisUnavailableException ? e : redis.failure(e));
     }
     long timeoutMillis = redis.timeout().toMillis();
     return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new))
@@ -70,9 +70,7 @@ final class RedisOnlineStore implements OnlineStore {
         .handle((ignored, failure) -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            throw new CompletionException(cause instanceof TimeoutException
-                ? new RedisUnavailableException("Redis did not answer within " + timeoutMillis + " ms", cause)
-                : new RedisUnavailableException("Redis failed: " + cause.getMessage(), cause));
+            throw new CompletionException(redis.failure(cause));
           }
           byte[][][] out = new byte[keys.size()][][];
           for (int k = 0; k < out.length; k++) {

@@ -4,6 +4,7 @@ import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
+import io.goldgate.observability.GatewayMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,18 +33,21 @@ public class FlightService {
   private final FlightTickets tickets;
   private final DeltaLake lake;
   private final BearerAuthenticator authenticator;
+  private final GatewayMetrics metrics;
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
 
   public FlightService(
-      GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator) {
+      GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
+      GatewayMetrics metrics) {
     this.config = config;
     this.catalog = catalog;
     this.planner = planner;
     this.tickets = tickets;
     this.lake = lake;
     this.authenticator = authenticator;
+    this.metrics = metrics;
   }
 
   void start(@Observes StartupEvent event) throws IOException {
@@ -60,9 +64,12 @@ public class FlightService {
     });
     boolean tls = flight.tlsCertificate().isPresent() && flight.tlsKey().isPresent();
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
-    var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
+    var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight, metrics);
     var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
-    var builder = FlightServer.builder(allocator, location, producer).middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator));
+    var builder =
+        FlightServer.builder(allocator, location, producer)
+            .middleware(BearerMiddleware.KEY, CallMetrics.recordingRefusals(new BearerMiddleware.Factory(authenticator), metrics))
+            .middleware(CallMetrics.KEY, new CallMetrics.Factory(metrics));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {
@@ -78,6 +85,12 @@ public class FlightService {
   /** The port the server listens on (useful when configured as 0). */
   public int port() {
     return server == null ? -1 : server.getPort();
+  }
+
+  /** Whether the Flight server is up and accepting calls (false when disabled or stopped). */
+  public boolean listening() {
+    FlightServer s = server;
+    return s != null && s.getPort() > 0;
   }
 
   /** Arrow memory currently held by streams; zero when every stream has been closed. */

@@ -8,6 +8,7 @@ import io.goldgate.catalog.SharedTable;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
+import io.goldgate.observability.GatewayMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +45,11 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
   private final BufferAllocator root;
   private final ExecutorService streams;
   private final GoldgateConfig.Flight config;
+  private final GatewayMetrics metrics;
 
   GoldgateFlightProducer(
-      CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BufferAllocator root, ExecutorService streams, GoldgateConfig.Flight config) {
+      CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BufferAllocator root, ExecutorService streams,
+      GoldgateConfig.Flight config, GatewayMetrics metrics) {
     this.catalog = catalog;
     this.planner = planner;
     this.tickets = tickets;
@@ -54,6 +57,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
     this.root = root;
     this.streams = streams;
     this.config = config;
+    this.metrics = metrics;
   }
 
   private static Recipient recipient(CallContext context) {
@@ -159,7 +163,19 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
     listener.setOnCancelHandler(() -> cancelled.set(true));
     ReadPlanner.Plan readPlan = plan;
     int split = grant.split();
-    streams.execute(() -> stream(readPlan, split, listener, backpressure, cancelled));
+    metrics.flightStreamStarted();
+    try {
+      streams.execute(() -> {
+        try {
+          stream(readPlan, split, listener, backpressure, cancelled);
+        } finally {
+          metrics.flightStreamEnded();
+        }
+      });
+    } catch (RuntimeException e) {
+      metrics.flightStreamEnded();
+      listener.error(CallStatus.UNAVAILABLE.withDescription("The Flight server is shutting down").toRuntimeException());
+    }
   }
 
   private void stream(
@@ -174,12 +190,15 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
           plan.table().location(), plan.splits().get(split), plan.columns(), plan.allColumns(), plan.filter(), plan.limit(),
           () -> cancelled.get() || listener.isCancelled(),
           batch -> {
+            long bodyBytes;
             try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
+              bodyBytes = record.computeBodyLength();
               loader.load(record);
             }
             BackpressureStrategy.WaitResult ready = backpressure.waitForListener(CLIENT_WAIT_MS);
             if (ready == BackpressureStrategy.WaitResult.READY) {
               listener.putNext();
+              metrics.flightBytesServed(bodyBytes);
             } else {
               cancelled.set(true);
             }

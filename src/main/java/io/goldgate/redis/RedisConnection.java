@@ -3,6 +3,7 @@ package io.goldgate.redis;
 import io.goldgate.config.GoldgateConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -15,6 +16,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -37,6 +41,9 @@ public class RedisConnection {
 
   private static final Duration MIN_HANDSHAKE = Duration.ofSeconds(3);
 
+  /** Failed Redis calls, by why: {@code timeout}, {@code unreachable} or {@code error} (an error reply). */
+  public static final String ERRORS = "goldgate.redis.errors";
+
   private final RedisURI uri;
   private final boolean cluster;
   private final Duration timeout;
@@ -45,13 +52,21 @@ public class RedisConnection {
   private volatile RedisClusterAsyncCommands<byte[], byte[]> bytes;
   private volatile StatefulConnection<byte[], byte[]> bytesConnection;
   private volatile RedisClusterAsyncCommands<String, String> strings;
+  private final Counter timeouts;
+  private final Counter unreachable;
+  private final Counter errorReplies;
 
   @jakarta.inject.Inject
-  public RedisConnection(GoldgateConfig config) {
-    this(config.redis().url().filter(u -> !u.isBlank()).orElse(null), config.redis().cluster(), config.redis().timeout());
+  public RedisConnection(GoldgateConfig config, MeterRegistry meters) {
+    this(config.redis().url().filter(u -> !u.isBlank()).orElse(null), config.redis().cluster(), config.redis().timeout(), meters);
   }
 
+  /** Without metrics (errors are counted nowhere). */
   public RedisConnection(String url, boolean cluster, Duration timeout) {
+    this(url, cluster, timeout, new CompositeMeterRegistry());
+  }
+
+  public RedisConnection(String url, boolean cluster, Duration timeout, MeterRegistry meters) {
     this.uri = url == null ? null : RedisURI.create(url);
     if (uri != null) {
       // Lettuce's own command timeout also bounds the connection handshake, which can take far
@@ -60,6 +75,33 @@ public class RedisConnection {
     }
     this.cluster = cluster;
     this.timeout = timeout;
+    this.timeouts = errorCounter(meters, "timeout");
+    this.unreachable = errorCounter(meters, "unreachable");
+    this.errorReplies = errorCounter(meters, "error");
+  }
+
+  private static Counter errorCounter(MeterRegistry meters, String kind) {
+    return Counter.builder(ERRORS)
+        .description("Redis calls that failed: no answer within goldgate.redis.timeout, no connection, or an error reply")
+        .tag("kind", kind)
+        .register(meters);
+  }
+
+  /**
+   * Turns the failure of a command that was not awaited through {@link #await} (a batch completed
+   * asynchronously) into the exception callers map to 503, counting it like {@code await} does.
+   */
+  public RedisUnavailableException failure(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      timeouts.increment();
+      return new RedisUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms", cause);
+    }
+    if (cause instanceof RedisUnavailableException unavailable) {
+      unreachable.increment();
+      return unavailable;
+    }
+    (cause instanceof RedisCommandExecutionException ? errorReplies : unreachable).increment();
+    return new RedisUnavailableException("Redis failed: " + cause.getMessage(), cause);
   }
 
   /** Whether a Redis is configured at all; when not, callers use their embedded fallback. */
@@ -177,6 +219,7 @@ public class RedisConnection {
       closeables.add(0, connection);
       return connection;
     } catch (RuntimeException e) {
+      unreachable.increment();
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
   }
@@ -186,13 +229,16 @@ public class RedisConnection {
     try {
       return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      timeouts.increment();
       throw new RedisUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
+      (e.getCause() instanceof RedisCommandExecutionException ? errorReplies : unreachable).increment();
       throw new RedisUnavailableException("Redis failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisUnavailableException("Interrupted while waiting for Redis", e);
     } catch (RuntimeException e) {
+      unreachable.increment();
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
   }
@@ -200,6 +246,18 @@ public class RedisConnection {
   /** Waits for a reply for at most the configured timeout. */
   public <T> T await(RedisFuture<T> future) {
     return await(future, System.nanoTime() + timeout.toNanos());
+  }
+
+  /**
+   * Checks that Redis answers PING within the configured timeout (for readiness).
+   *
+   * @throws RedisUnavailableException when it does not
+   */
+  public void ping() {
+    String reply = await(strings().ping());
+    if (!"PONG".equals(reply)) {
+      throw new RedisUnavailableException("Redis answered PING with " + reply, null);
+    }
   }
 
   @PreDestroy

@@ -3,6 +3,7 @@ package io.goldgate.sharing;
 import io.goldgate.GoldgateException;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.observability.GatewayMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -28,10 +29,12 @@ public class FileResource {
 
   private final FileUrls fileUrls;
   private final CatalogHolder catalog;
+  private final GatewayMetrics metrics;
 
-  public FileResource(FileUrls fileUrls, CatalogHolder catalog) {
+  public FileResource(FileUrls fileUrls, CatalogHolder catalog, GatewayMetrics metrics) {
     this.fileUrls = fileUrls;
     this.catalog = catalog;
+    this.metrics = metrics;
   }
 
   @GET
@@ -111,6 +114,7 @@ public class FileResource {
     }
     if (withBody) {
       builder.entity(new PathPart(target, start, length));
+      metrics.fileBytesServed(length);
     }
     return builder.build();
   }
