@@ -1,21 +1,85 @@
-# JVM image of Goldgate. Build: docker build -t goldgate .
-# Run on your lake: docker run -p 8080:8080 -v /lake:/lake -v /etc/goldgate/shares:/shares \
-#   -e GOLDGATE_SHARES_DIR=/shares -e GOLDGATE_SIGNING_KEY=... goldgate
-FROM eclipse-temurin:21-jdk AS build
+# syntax=docker/dockerfile:1
+#
+# Goldgate images. Two targets:
+#   docker build -t goldgate .                          JVM image (default, last stage): everything,
+#                                                       Arrow Flight and materialization included
+#   docker build --target native -t goldgate:native .   native executable (Mandrel): Delta Sharing,
+#                                                       online features, admin API; no Flight (native/README.md)
+#
+# Both run as uid 10001 (group 0), listen on 8080 (HTTP) and 8815 (Arrow Flight), serve the bundled
+# sample catalog (/shares) and feature definitions (/feature-defs) until you mount your own, keep
+# runtime state in /data (GOLDGATE_STATE_DIR) and write only there and to /tmp, so the root file
+# system can be read-only:
+#   docker run --read-only -v goldgate-data:/data --tmpfs /tmp -p 8080:8080 -p 8815:8815 \
+#     -e GOLDGATE_SIGNING_KEY=... goldgate
+# Your own catalog: -v /etc/goldgate/shares:/shares:ro (tables on s3://..., or mount the lake too).
+
+ARG MAVEN_BUILDER=eclipse-temurin:21-jdk
+ARG MANDREL_BUILDER=quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25
+ARG JVM_RUNTIME=eclipse-temurin:21-jre
+ARG NATIVE_RUNTIME=quay.io/quarkus/ubi9-quarkus-micro-image:2.0
+
+# ---- JVM build: the Maven wrapper, as on a developer machine --------------------------------------
+FROM ${MAVEN_BUILDER} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+# Dependencies in their own layer, so a source change does not download them again.
 RUN ./mvnw -B -q dependency:resolve-plugins dependency:resolve || true
 COPY src src
 RUN ./mvnw -B -q package -DskipTests
+# The writable state directory, created here so runtime stages need no shell to make it.
+RUN mkdir -p /rootfs/data
 
-FROM eclipse-temurin:21-jre
-RUN useradd --system --uid 10001 goldgate
+# ---- Native build: Mandrel's native-image, through the `native` Maven profile ----------------------
+FROM ${MANDREL_BUILDER} AS native-build
+USER root
+WORKDIR /project
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN ./mvnw -B -q dependency:resolve-plugins dependency:resolve || true
+COPY native native
+COPY src src
+# The native profile builds in target/native (see pom.xml).
+RUN ./mvnw -B package -Dnative -DskipTests && cp target/native/*-runner /project/goldgate
+RUN mkdir -p /rootfs/data
+
+# ---- Native runtime ---------------------------------------------------------------------------------
+FROM ${NATIVE_RUNTIME} AS native
 WORKDIR /app
-COPY --from=build --chown=10001 /src/target/quarkus-app/ /app/
-COPY --chown=10001 shares /shares
-USER 10001
+COPY --from=native-build --chown=10001:0 --chmod=0755 /project/goldgate /app/goldgate
+COPY --chown=10001:0 shares /shares
+COPY --chown=10001:0 feature-defs /feature-defs
+COPY --from=native-build --chown=10001:0 /rootfs/data /data
 ENV GOLDGATE_SHARES_DIR=/shares \
-    JAVA_OPTS="--add-opens=java.base/java.nio=ALL-UNNAMED -XX:MaxRAMPercentage=75"
+    GOLDGATE_FEATURES_DIR=/feature-defs \
+    GOLDGATE_STATE_DIR=/data
+VOLUME ["/data", "/tmp"]
+USER 10001
 EXPOSE 8080 8815
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
+ENTRYPOINT ["/app/goldgate", "-Dquarkus.http.host=0.0.0.0"]
+
+# ---- JVM runtime (default target) -------------------------------------------------------------------
+FROM ${JVM_RUNTIME} AS jvm
+# A named user (libraries that look up the current user, such as Hadoop's, fail on a bare uid).
+RUN useradd --system --uid 10001 --gid 0 --home-dir /app --no-create-home goldgate
+WORKDIR /app
+# Quarkus fast-jar layout, dependencies first: they change less often than the application.
+COPY --from=build --chown=10001:0 /src/target/quarkus-app/lib/ /app/lib/
+COPY --from=build --chown=10001:0 /src/target/quarkus-app/*.jar /app/
+COPY --from=build --chown=10001:0 /src/target/quarkus-app/app/ /app/app/
+COPY --from=build --chown=10001:0 /src/target/quarkus-app/quarkus/ /app/quarkus/
+COPY --chown=10001:0 shares /shares
+COPY --chown=10001:0 feature-defs /feature-defs
+COPY --from=build --chown=10001:0 /rootfs/data /data
+ENV GOLDGATE_SHARES_DIR=/shares \
+    GOLDGATE_FEATURES_DIR=/feature-defs \
+    GOLDGATE_STATE_DIR=/data \
+    JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+VOLUME ["/data", "/tmp"]
+USER 10001
+EXPOSE 8080 8815
+# --add-opens is not optional (Arrow memory needs java.nio), so it is part of the command, not of
+# JAVA_OPTS, which deployments override for heap and GC settings. arrow-dataset unpacks its JNI
+# library into java.io.tmpdir (/tmp): keep /tmp writable and not mounted noexec.
+ENTRYPOINT ["sh", "-c", "exec java --add-opens=java.base/java.nio=ALL-UNNAMED $JAVA_OPTS -jar /app/quarkus-run.jar"]

@@ -2,9 +2,10 @@
 # Keeps JAVA_HOME when it already qualifies, else tries `java` on PATH, else the newest JDK in the
 # usual install locations; stops with a clear message when none qualifies.
 
+# Plain sh and sed only (no awk): the Mandrel builder image of the Dockerfile is a minimal one.
 goldgate_java_major() {
-  "$1/bin/java" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9]*\)\(\.\([0-9]*\)\)\{0,1\}.*/\1 \3/p' | head -n 1 |
-    awk '{ if ($1 == 1) print $2; else print $1 }'
+  set -- $("$1/bin/java" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9]*\)\(\.\([0-9]*\)\)\{0,1\}.*/\1 \3/p' | head -n 1)
+  if [ "${1:-}" = 1 ]; then echo "${2:-}"; else echo "${1:-}"; fi
 }
 
 goldgate_find_jdk() {

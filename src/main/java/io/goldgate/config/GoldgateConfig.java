@@ -2,6 +2,7 @@ package io.goldgate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -81,9 +82,10 @@ public interface GoldgateConfig {
   interface Admin {
     /**
      * Bearer token of the operator API (env {@code GOLDGATE_ADMIN_TOKEN}), at least 32 characters.
-     * No recipient token is ever accepted there. Absent: the admin API answers 403 to everyone.
+     * No recipient token is ever accepted there. Absent: the admin API answers 403 to everyone. A
+     * shorter one stops start-up, so a forgotten placeholder never guards the operator API.
      */
-    Optional<String> token();
+    Optional<@Size(min = 32, message = "must be at least 32 characters") String> token();
   }
 
   interface Redis {
@@ -195,9 +197,10 @@ public interface GoldgateConfig {
     /**
      * Secret for the HMAC-SHA256 signatures of file URLs and page tokens (env {@code
      * GOLDGATE_SIGNING_KEY}), at least 32 characters. All replicas of one deployment must share it.
-     * When absent a random key is made at start-up, so URLs and page tokens die with the process.
+     * When absent a random key is made at start-up, so URLs and page tokens die with the process. A
+     * shorter one stops start-up.
      */
-    Optional<String> key();
+    Optional<@Size(min = 32, message = "must be at least 32 characters") String> key();
   }
 
   interface Lake {

@@ -5,6 +5,7 @@ import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +52,28 @@ public class FlightService {
     this.metrics = metrics;
   }
 
+  /**
+   * Why the Flight server does not start, if it does not: switched off, or running as a native
+   * executable, where Arrow's memory layer (sun.misc.Unsafe on JDK internals) and arrow-dataset
+   * (JNI into Arrow C++) are not available. Native-mode operators get a log line, not a crash.
+   */
+  static Optional<String> notStartedBecause(boolean enabled, ImageMode mode) {
+    if (!enabled) {
+      return Optional.of("Arrow Flight is disabled (goldgate.flight.enabled=false)");
+    }
+    if (mode == ImageMode.NATIVE_RUN) {
+      return Optional.of(
+          "Arrow Flight is not available in the native executable (Arrow memory and arrow-dataset need the JVM):"
+              + " Delta Sharing and online features are served; run the JVM image for Flight and Flight SQL");
+    }
+    return Optional.empty();
+  }
+
   void start(@Observes StartupEvent event) throws IOException {
     GoldgateConfig.Flight flight = config.flight();
-    if (!flight.enabled()) {
-      LOG.info("Arrow Flight is disabled (goldgate.flight.enabled=false)");
+    Optional<String> notStarted = notStartedBecause(flight.enabled(), ImageMode.current());
+    if (notStarted.isPresent()) {
+      LOG.info(notStarted.get());
       return;
     }
     allocator = new RootAllocator();
