@@ -132,6 +132,18 @@ class OnlineFeaturesTest {
     admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
         .body("mode", equalTo("full")).body("entities", equalTo(170)).body("written", equalTo(170));
     appendCopyOfTheLastAddedFile();
+    admin().get("/admin/features/materialization").then().statusCode(200)
+        .body("growing_customer_stats.lagVersions", equalTo(1))
+        .body("growing_customer_stats.fromVersion", equalTo(3))
+        .body("growing_customer_stats.tableVersion", equalTo(4));
+    // The gauge recomputes the lag at most every 5 s.
+    String metrics = "";
+    for (int i = 0; i < 70 && !metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"); i++) {
+      if (i > 0) Thread.sleep(100);
+      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+    assertTrue(metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"), metrics);
+    assertTrue(metrics.contains("goldgate_materialization_rows_written_total{view=\"growing_customer_stats\"} 170.0"), metrics);
     admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
         .body("mode", equalTo("incremental")).body("fromVersion", equalTo(3)).body("tableVersion", equalTo(4))
         .body("filesRead", equalTo(1)).body("rowsRead", equalTo(20)).body("written", equalTo(0));
