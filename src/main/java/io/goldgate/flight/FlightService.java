@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.grpc.netty.NettyServerBuilder;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -62,7 +64,10 @@ public class FlightService {
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
     var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
     var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
-    var builder = FlightServer.builder(allocator, location, producer).middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator));
+    var builder =
+        FlightServer.builder(allocator, location, producer)
+            .middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator))
+            .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> netty.addStreamTracerFactory(new ClientAddresses()));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {
