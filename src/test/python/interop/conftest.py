@@ -54,6 +54,8 @@ LAKE_DIR = SHARES_DIR / "sample-lake"
 FEATURE_LAKE_DIR = SHARES_DIR / "feature-lake"
 PARTNER_PROFILE = SHARES_DIR / "sample.share"
 ANALYST_TOKEN = "goldgate-sample-analyst-token-local-only"
+# Operator token of a self-started gateway (GOLDGATE_ADMIN_TOKEN); with GOLDGATE_URL, the env var's.
+SELF_STARTED_ADMIN_TOKEN = "interop-admin-token-0123456789abcdef-local-only"
 
 STARTUP_TIMEOUT_S = 90
 REDIS_STARTUP_TIMEOUT_S = 20
@@ -333,7 +335,12 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         "-jar",
         str(app),
     ]
-    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir))
+    env = dict(
+        os.environ,
+        GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir),
+        GOLDGATE_ADMIN_TOKEN=SELF_STARTED_ADMIN_TOKEN,
+        GOLDGATE_STATE_DIR=str(tmp_path_factory.mktemp("state")),
+    )
     env.pop("GOLDGATE_REDIS_URL", None)
     if redis_server is not None:
         env["GOLDGATE_REDIS_URL"] = redis_server.url
@@ -365,6 +372,17 @@ def _write_profile(path: Path, gateway_url: str, token: str) -> Path:
     profile["bearerToken"] = token
     path.write_text(json.dumps(profile, indent=2))
     return path
+
+
+@pytest.fixture(scope="session")
+def admin_token() -> str:
+    """The gateway's operator token; skips the test when a running gateway's is not known."""
+    if os.environ.get("GOLDGATE_URL"):
+        token = os.environ.get("GOLDGATE_ADMIN_TOKEN")
+        if not token:
+            pytest.skip("GOLDGATE_URL is set without GOLDGATE_ADMIN_TOKEN: the admin API cannot be used")
+        return token
+    return SELF_STARTED_ADMIN_TOKEN
 
 
 @pytest.fixture(scope="session")
