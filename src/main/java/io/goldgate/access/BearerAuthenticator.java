@@ -5,7 +5,6 @@ import io.goldgate.catalog.CatalogHolder;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -28,7 +27,7 @@ public class BearerAuthenticator {
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public BearerAuthenticator(CatalogHolder catalog, RecipientStore store, Instance<CurrentVertxRequest> currentRequest) {
+  public BearerAuthenticator(CatalogHolder catalog, RecipientStore store, CurrentVertxRequest currentRequest) {
     this(catalog, store, () -> httpClientAddress(currentRequest), Clock.systemUTC());
   }
 
@@ -44,24 +43,28 @@ public class BearerAuthenticator {
    * which honours {@code quarkus.http.proxy.proxy-address-forwarding} when the operator enables it.
    */
   public Recipient authenticate(String authorizationHeader) {
-    String address = httpClientAddress.get();
-    return authenticate(authorizationHeader, IpRange.literal(address), address);
+    Recipient recipient = recipientOf(authorizationHeader);
+    if (!recipient.ipAllowList().isEmpty()) {
+      String address = httpClientAddress.get();
+      checkAddress(recipient, IpRange.literal(address), address);
+    }
+    return recipient;
   }
 
   /** Authenticates a call that arrived from {@code client} (null when unknown). */
   public Recipient authenticate(String authorizationHeader, InetAddress client) {
-    return authenticate(authorizationHeader, client, client == null ? null : client.getHostAddress());
+    Recipient recipient = recipientOf(authorizationHeader);
+    checkAddress(recipient, client, client == null ? null : client.getHostAddress());
+    return recipient;
   }
 
-  private Recipient authenticate(String authorizationHeader, InetAddress client, String clientText) {
-    Recipient recipient = recipientOf(authorizationHeader);
+  private static void checkAddress(Recipient recipient, InetAddress client, String clientText) {
     if (!recipient.mayConnectFrom(client)) {
       throw new GoldgateException(
           GoldgateException.Kind.PERMISSION_DENIED,
           "Recipient '" + recipient.name() + "' may not connect from " + (clientText == null ? "an unknown address" : clientText)
               + ": the address is not in its IP allow-list");
     }
-    return recipient;
   }
 
   private Recipient recipientOf(String authorizationHeader) {
@@ -110,8 +113,8 @@ public class BearerAuthenticator {
     return stored.get().toRecipient();
   }
 
-  private static String httpClientAddress(Instance<CurrentVertxRequest> currentRequest) {
-    RoutingContext context = currentRequest.get().getCurrent();
+  private static String httpClientAddress(CurrentVertxRequest currentRequest) {
+    RoutingContext context = currentRequest.getCurrent();
     if (context == null || context.request().remoteAddress() == null) {
       return null;
     }

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  */
 public final class IpRange {
 
+  // Both start with a hex digit or ':', which makes InetAddress parse them as literals and never
+  // fall back to a DNS look-up (it throws for a malformed literal instead).
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
 
   private final String text;
   private final byte[] network;
@@ -76,7 +78,7 @@ public final class IpRange {
     if (zone >= 0) {
       s = s.substring(0, zone);
     }
-    if (!IPV4.matcher(s).matches() && !IPV6.matcher(s).matches()) {
+    if (!IPV4.matcher(s).matches() && !(s.indexOf(':') >= 0 && IPV6.matcher(s).matches())) {
       return null;
     }
     try {
