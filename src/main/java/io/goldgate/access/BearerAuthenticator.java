@@ -110,6 +110,13 @@ public class BearerAuthenticator {
     if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token expired at " + token.expiresAt());
     }
+    String name = stored.get().name();
+    if (catalog.catalog().recipients().stream().anyMatch(r -> r.name().equalsIgnoreCase(name))) {
+      // Declared in the catalog after it was created through the API: two recipients of one name
+      // would be confused in grants, row filters and audit, so the catalog's wins.
+      throw new GoldgateException(
+          GoldgateException.Kind.UNAUTHENTICATED, "This token's recipient '" + name + "' is now declared in the share catalog; use that recipient's token");
+    }
     return stored.get().toRecipient();
   }
 

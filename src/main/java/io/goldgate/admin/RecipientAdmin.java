@@ -193,12 +193,17 @@ public class RecipientAdmin {
     return view(updated, clock.instant());
   }
 
+  /**
+   * Deletes a recipient created through this API. Also allowed when the catalog has since declared
+   * the same name: that is how the shadowed API recipient is cleaned up.
+   */
   public void delete(String name) {
-    refuseCatalog(name);
-    if (!store.delete(key(name))) {
-      throw unknown(name);
+    if (store.delete(key(name))) {
+      LOG.infof("Recipient '%s' deleted", key(name));
+      return;
     }
-    LOG.infof("Recipient '%s' deleted", key(name));
+    refuseCatalog(name);
+    throw unknown(name);
   }
 
   // ---- activation ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.access.FileRecipientStore;
+import io.goldgate.access.RecipientStore;
 import io.goldgate.access.Secrets;
 import io.goldgate.access.StoredRecipient;
 import io.goldgate.config.GoldgateConfig;
@@ -54,6 +55,7 @@ class RecipientLifecycleTest {
 
   @Inject GoldgateConfig config;
   @Inject FlightService flight;
+  @Inject RecipientStore store;
 
   final RecipientApi api = new RecipientApi();
 
@@ -281,6 +283,21 @@ class RecipientLifecycleTest {
     asAdmin().body("{\"name\":\"partner\"}").post("/admin/recipients").then().statusCode(409)
         .body("message", equalTo("Recipient 'partner' is already declared in the share catalog (shares/*.yaml)"));
     withToken(SampleLake.PARTNER_TOKEN).get("/delta-sharing/shares").then().statusCode(200);
+  }
+
+  @Test
+  void givenAnApiRecipientThatTheCatalogDeclaredLater_whenItsTokenIsUsed_thenItIs401AndDeleteCleansItUp() {
+    // As if 'analyst' had been created through the API before the operator declared it in YAML.
+    String token = "shadowed-" + java.util.UUID.randomUUID();
+    Instant now = Instant.now();
+    assertTrue(store.create(new StoredRecipient(
+        "analyst", null, List.of("retail"), Map.of(), List.of(), List.of(new StoredRecipient.StoredToken(Secrets.sha256Hex(token), now, null, null)), null, now, now)));
+    withToken(token).get("/delta-sharing/shares").then().statusCode(401)
+        .body("message", equalTo("This token's recipient 'analyst' is now declared in the share catalog; use that recipient's token"));
+    withToken(SampleLake.ANALYST_TOKEN).get("/delta-sharing/shares").then().statusCode(200);
+    asAdmin().delete("/admin/recipients/analyst").then().statusCode(204);
+    asAdmin().delete("/admin/recipients/analyst").then().statusCode(409);
+    withToken(token).get("/delta-sharing/shares").then().statusCode(401).body("message", equalTo("Unknown bearer token"));
   }
 
   @Test
