@@ -25,7 +25,7 @@ import pytest
 import requests
 from deltalake import DeltaTable, QueryBuilder, write_deltalake
 
-from conftest import ADMIN_TOKEN, launch_gateway
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
 
 UTC = dt.timezone.utc
 CUSTOMERS = 40_000
@@ -34,7 +34,7 @@ TOKEN = "goldgate-interop-mlops-token-local-only"
 BASE_TIME = dt.datetime(2025, 6, 1, tzinfo=UTC)
 NEWER = [11, 222, 3_333, 4_444, 25_000, 39_998, 40_000]  # updated with a newer event time
 OLDER = [7, 8_000, 30_001]  # updated with an older event time: must not replace what is served
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -18,6 +18,8 @@ public class GoldgateException extends RuntimeException {
     UNAUTHENTICATED,
     /** Known caller, but this operation is not allowed (expired or tampered URL, ...). */
     PERMISSION_DENIED,
+    /** The request clashes with the current state (the name is taken, the object is read-only). */
+    CONFLICT,
     /** Valid request for something this server or this table does not support. */
     UNSUPPORTED,
     /** The data behind the request is broken (corrupt log, missing file). */

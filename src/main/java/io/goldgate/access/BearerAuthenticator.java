@@ -2,31 +2,72 @@ package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.catalog.CatalogHolder;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Turns an {@code Authorization: Bearer} header into the recipient it belongs to. */
+/**
+ * Turns an {@code Authorization: Bearer} header into the recipient it belongs to: one declared in
+ * the share catalog, or one created through the admin API (the {@link RecipientStore}). Then checks
+ * the recipient may connect from the client's address.
+ */
 @ApplicationScoped
 public class BearerAuthenticator {
 
   private final CatalogHolder catalog;
+  private final RecipientStore store;
+  private final Supplier<String> httpClientAddress;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public BearerAuthenticator(CatalogHolder catalog) {
-    this(catalog, Clock.systemUTC());
+  public BearerAuthenticator(CatalogHolder catalog, RecipientStore store, CurrentVertxRequest currentRequest) {
+    this(catalog, store, () -> httpClientAddress(currentRequest), Clock.systemUTC());
   }
 
-  BearerAuthenticator(CatalogHolder catalog, Clock clock) {
+  BearerAuthenticator(CatalogHolder catalog, RecipientStore store, Supplier<String> httpClientAddress, Clock clock) {
     this.catalog = catalog;
+    this.store = store;
+    this.httpClientAddress = httpClientAddress;
     this.clock = clock;
   }
 
+  /**
+   * Authenticates the current HTTP request: the client address is the one Vert.x resolved for it,
+   * which honours {@code quarkus.http.proxy.proxy-address-forwarding} when the operator enables it.
+   */
   public Recipient authenticate(String authorizationHeader) {
+    Recipient recipient = recipientOf(authorizationHeader);
+    if (!recipient.ipAllowList().isEmpty()) {
+      String address = httpClientAddress.get();
+      checkAddress(recipient, IpRange.literal(address), address);
+    }
+    return recipient;
+  }
+
+  /** Authenticates a call that arrived from {@code client} (null when unknown). */
+  public Recipient authenticate(String authorizationHeader, InetAddress client) {
+    Recipient recipient = recipientOf(authorizationHeader);
+    checkAddress(recipient, client, client == null ? null : client.getHostAddress());
+    return recipient;
+  }
+
+  private static void checkAddress(Recipient recipient, InetAddress client, String clientText) {
+    if (!recipient.mayConnectFrom(client)) {
+      throw new GoldgateException(
+          GoldgateException.Kind.PERMISSION_DENIED,
+          "Recipient '" + recipient.name() + "' may not connect from " + (clientText == null ? "an unknown address" : clientText)
+              + ": the address is not in its IP allow-list");
+    }
+  }
+
+  private Recipient recipientOf(String authorizationHeader) {
     if (authorizationHeader == null || authorizationHeader.isBlank()) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Missing bearer token: send 'Authorization: Bearer <token>'");
     }
@@ -34,8 +75,9 @@ public class BearerAuthenticator {
     if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The Authorization header must use the Bearer scheme");
     }
-    byte[] presented = sha256(header.substring(7).strip());
-    // Every stored hash is compared, with no early exit, so the time taken says nothing about
+    byte[] presented = Secrets.sha256(header.substring(7).strip());
+    Instant now = clock.instant();
+    // Every declared hash is compared, with no early exit, so the time taken says nothing about
     // which recipient (if any) matched.
     Recipient match = null;
     Recipient.Token matchedToken = null;
@@ -47,21 +89,42 @@ public class BearerAuthenticator {
         }
       }
     }
-    if (match == null) {
+    if (match != null) {
+      Instant expiresAt = matchedToken.expiresAt();
+      if (expiresAt != null && !now.isBefore(expiresAt)) {
+        throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token expired at " + expiresAt);
+      }
+      return match;
+    }
+    // Runtime recipients are looked up by hash: knowing how long that takes tells nothing about
+    // a token without a pre-image of its SHA-256.
+    String hash = HexFormat.of().formatHex(presented);
+    Optional<StoredRecipient> stored = store.findByTokenHash(hash);
+    StoredRecipient.StoredToken token = stored.flatMap(r -> r.token(hash)).orElse(null);
+    if (token == null) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Unknown bearer token");
     }
-    Instant expiresAt = matchedToken.expiresAt();
-    if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
-      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token expired at " + expiresAt);
+    if (token.revokedAt() != null && !now.isBefore(token.revokedAt())) {
+      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token was revoked at " + token.revokedAt());
     }
-    return match;
+    if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
+      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token expired at " + token.expiresAt());
+    }
+    String name = stored.get().name();
+    if (catalog.catalog().recipients().stream().anyMatch(r -> r.name().equalsIgnoreCase(name))) {
+      // Declared in the catalog after it was created through the API: two recipients of one name
+      // would be confused in grants, row filters and audit, so the catalog's wins.
+      throw new GoldgateException(
+          GoldgateException.Kind.UNAUTHENTICATED, "This token's recipient '" + name + "' is now declared in the share catalog; use that recipient's token");
+    }
+    return stored.get().toRecipient();
   }
 
-  static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static String httpClientAddress(CurrentVertxRequest currentRequest) {
+    RoutingContext context = currentRequest.getCurrent();
+    if (context == null || context.request().remoteAddress() == null) {
+      return null;
     }
+    return context.request().remoteAddress().hostAddress();
   }
 }

@@ -13,18 +13,30 @@ import java.util.stream.Collectors;
  * @param grantedShares lower-cased names of the shares this recipient may read
  * @param properties operator-set facts about the recipient (e.g. {@code region=emea}) that share
  *     definitions can use to restrict which rows it receives
+ * @param ipAllowList the networks it may connect from; empty means from anywhere
  */
-public record Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties) {
+public record Recipient(
+    String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties, List<IpRange> ipAllowList) {
 
   public Recipient {
     tokens = List.copyOf(tokens);
     properties = properties == null ? Map.of() : Map.copyOf(properties);
+    ipAllowList = ipAllowList == null ? List.of() : List.copyOf(ipAllowList);
     grantedShares =
         grantedShares.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
   }
 
+  public Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties) {
+    this(name, tokens, grantedShares, properties, List.of());
+  }
+
   public Recipient(String name, List<Token> tokens, Set<String> grantedShares) {
     this(name, tokens, grantedShares, Map.of());
+  }
+
+  /** Whether a client at {@code address} (null when unknown) may act as this recipient. */
+  public boolean mayConnectFrom(java.net.InetAddress address) {
+    return ipAllowList.isEmpty() || ipAllowList.stream().anyMatch(range -> range.contains(address));
   }
 
   public boolean mayRead(String share) {

@@ -79,6 +79,18 @@ public interface GoldgateConfig {
   /** The operator API under {@code /admin}. */
   Admin admin();
 
+  /** Recipients created through the admin API. */
+  Recipients recipients();
+
+  interface Recipients {
+    /**
+     * How long an activation link works if nobody opens it. The link hands out the recipient's
+     * token once; an unused link past this age answers 404 and a new one must be issued.
+     */
+    @WithDefault("7d")
+    Duration activationLinkLifetime();
+  }
+
   interface Admin {
     /**
      * Bearer token of the operator API (env {@code GOLDGATE_ADMIN_TOKEN}), at least 32 characters.

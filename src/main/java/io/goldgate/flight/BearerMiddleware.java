@@ -11,7 +11,7 @@ import org.apache.arrow.flight.RequestContext;
 
 /**
  * Authenticates every Flight call with {@code authorization: Bearer <token>}: the same recipients,
- * tokens and grants as Delta Sharing, through the same authenticator.
+ * tokens, grants and IP allow-lists as Delta Sharing, through the same authenticator.
  */
 final class BearerMiddleware implements FlightServerMiddleware {
 
@@ -46,9 +46,10 @@ final class BearerMiddleware implements FlightServerMiddleware {
     @Override
     public BearerMiddleware onCallStarted(CallInfo info, CallHeaders headers, RequestContext context) {
       try {
-        return new BearerMiddleware(authenticator.authenticate(headers.get("authorization")));
+        return new BearerMiddleware(authenticator.authenticate(headers.get("authorization"), ClientAddresses.current()));
       } catch (GoldgateException e) {
-        throw CallStatus.UNAUTHENTICATED.withDescription(e.getMessage()).toRuntimeException();
+        // UNAUTHENTICATED, UNAUTHORIZED (an address outside the allow-list), UNAVAILABLE (store down)
+        throw GoldgateFlightProducer.status(e);
       }
     }
   }

@@ -5,6 +5,7 @@ import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
+import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -89,7 +91,8 @@ public class FlightService {
     var builder =
         FlightServer.builder(allocator, location, producer)
             .middleware(BearerMiddleware.KEY, CallMetrics.recordingRefusals(new BearerMiddleware.Factory(authenticator), metrics))
-            .middleware(CallMetrics.KEY, new CallMetrics.Factory(metrics));
+            .middleware(CallMetrics.KEY, new CallMetrics.Factory(metrics))
+            .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> netty.addStreamTracerFactory(new ClientAddresses()));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {

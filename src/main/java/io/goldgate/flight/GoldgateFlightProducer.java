@@ -225,6 +225,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
             case INVALID_ARGUMENT, MALFORMED -> CallStatus.INVALID_ARGUMENT;
             case UNAUTHENTICATED -> CallStatus.UNAUTHENTICATED;
             case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
+            case CONFLICT -> CallStatus.ALREADY_EXISTS;
             case UNSUPPORTED -> CallStatus.UNIMPLEMENTED;
             case DATA_ERROR -> CallStatus.INTERNAL;
             case UNAVAILABLE -> CallStatus.UNAVAILABLE;

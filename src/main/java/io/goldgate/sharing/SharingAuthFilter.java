@@ -7,10 +7,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Every Delta Sharing call needs a bearer token, except file downloads: their pre-signed URL is
- * the credential, as with object-store URLs.
+ * Every Delta Sharing call needs a bearer token, except file downloads (their pre-signed URL is the
+ * credential, as with object-store URLs) and activation links (their one-time code is).
  */
 public class SharingAuthFilter {
+
+  /** Where activation links point; see {@code io.goldgate.admin.ActivationResource}. */
+  public static final String ACTIVATION_PATH = "/delta-sharing/activation/";
 
   private final BearerAuthenticator authenticator;
   private final CurrentRecipient current;
@@ -23,7 +26,7 @@ public class SharingAuthFilter {
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public void authenticate(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    if (!path.startsWith("/delta-sharing/") || path.startsWith(FileUrls.PATH)) {
+    if (!path.startsWith("/delta-sharing/") || path.startsWith(FileUrls.PATH) || path.startsWith(ACTIVATION_PATH)) {
       return;
     }
     current.set(authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)));

@@ -28,6 +28,7 @@ public class SharingErrors {
               .header("WWW-Authenticate", "Bearer realm=\"goldgate\"")
               .build();
       case PERMISSION_DENIED -> error(403, "PERMISSION_DENIED", e.getMessage());
+      case CONFLICT -> error(409, "RESOURCE_CONFLICT", e.getMessage());
       case UNAVAILABLE -> Response.fromResponse(error(503, "TEMPORARILY_UNAVAILABLE", e.getMessage())).header("Retry-After", "1").build();
       case DATA_ERROR -> {
         LOG.warn(e.getMessage(), e.getCause());

@@ -1,0 +1,411 @@
+package io.goldgate.admin;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.IpRange;
+import io.goldgate.access.Recipient;
+import io.goldgate.access.RecipientStore;
+import io.goldgate.access.Secrets;
+import io.goldgate.access.StoredRecipient;
+import io.goldgate.access.StoredRecipient.Activation;
+import io.goldgate.access.StoredRecipient.StoredToken;
+import io.goldgate.admin.model.ActivationLink;
+import io.goldgate.admin.model.CreateRecipientRequest;
+import io.goldgate.admin.model.IssueTokenRequest;
+import io.goldgate.admin.model.IssuedLink;
+import io.goldgate.admin.model.RecipientView;
+import io.goldgate.admin.model.SharingProfile;
+import io.goldgate.admin.model.UpdateRecipientRequest;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.Share;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.sharing.SharingAuthFilter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The lifecycle of recipients created through the admin API: create, change, grant, issue a token
+ * through a one-time activation link, rotate with a grace period, revoke, delete. Recipients of
+ * the share catalog are listed too, but are read-only here.
+ */
+@ApplicationScoped
+public class RecipientAdmin {
+
+  private static final Logger LOG = Logger.getLogger(RecipientAdmin.class);
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  /** Tokens that stopped working longer ago than this are forgotten at the recipient's next change. */
+  static final Duration FORGET_ENDED_TOKENS_AFTER = Duration.ofDays(30);
+
+  private final CatalogHolder catalog;
+  private final RecipientStore store;
+  private final GoldgateConfig config;
+  private final Clock clock;
+
+  @jakarta.inject.Inject
+  public RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config) {
+    this(catalog, store, config, Clock.systemUTC());
+  }
+
+  RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, Clock clock) {
+    this.catalog = catalog;
+    this.store = store;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** Every recipient, catalog ones first, each group by name. */
+  public List<RecipientView> list() {
+    Instant now = clock.instant();
+    var views = new ArrayList<RecipientView>();
+    catalog.catalog().recipients().stream().sorted(Comparator.comparing(Recipient::name)).forEach(r -> views.add(catalogView(r, now)));
+    store.list().forEach(r -> views.add(view(r, now)));
+    return views;
+  }
+
+  public RecipientView get(String name) {
+    Instant now = clock.instant();
+    Optional<Recipient> declared = catalogRecipient(name);
+    if (declared.isPresent()) {
+      return catalogView(declared.get(), now);
+    }
+    return view(store.get(key(name)).orElseThrow(() -> unknown(name)), now);
+  }
+
+  // ---- changing ------------------------------------------------------------------------------
+
+  public IssuedLink create(CreateRecipientRequest request, URI requestBase) {
+    if (request.name() == null || request.name().isBlank()) {
+      throw GoldgateException.invalid("name: required");
+    }
+    if (!NAME.matcher(request.name()).matches()) {
+      throw GoldgateException.invalid(
+          "name: '" + request.name() + "' must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    if (catalogRecipient(request.name()).isPresent()) {
+      throw new GoldgateException(
+          GoldgateException.Kind.CONFLICT, "Recipient '" + request.name() + "' is already declared in the share catalog (shares/*.yaml)");
+    }
+    String comment = comment(request.comment());
+    List<String> shares = shares(request.shares());
+    Map<String, String> properties = properties(request.properties());
+    List<String> ipAllowList = ipAllowList(request.ipAllowList());
+    Duration lifetime = duration("tokenLifetime", request.tokenLifetime(), false);
+    Instant now = clock.instant();
+    String code = Secrets.random();
+    var recipient = new StoredRecipient(request.name(), comment, shares, properties, ipAllowList, List.of(), activation(code, lifetime, now), now, now);
+    if (!store.create(recipient)) {
+      throw new GoldgateException(GoldgateException.Kind.CONFLICT, "Recipient '" + request.name() + "' already exists");
+    }
+    LOG.infof("Recipient '%s' created with shares %s; activation link issued", recipient.name(), shares);
+    return new IssuedLink(view(recipient, now), link(recipient.activation(), code, requestBase), null);
+  }
+
+  public RecipientView update(String name, UpdateRecipientRequest request) {
+    String comment = request.comment() == null ? null : comment(request.comment());
+    Map<String, String> properties = request.properties() == null ? null : properties(request.properties());
+    List<String> ipAllowList = request.ipAllowList() == null ? null : ipAllowList(request.ipAllowList());
+    StoredRecipient updated =
+        change(name, (r, now) -> r.withDetails(
+            comment == null ? r.comment() : comment,
+            properties == null ? r.properties() : properties,
+            ipAllowList == null ? r.ipAllowList() : ipAllowList,
+            now));
+    LOG.infof("Recipient '%s' updated", updated.name());
+    return view(updated, clock.instant());
+  }
+
+  public RecipientView grant(String name, String share) {
+    String canonical = shareName("share", share);
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          var shares = new LinkedHashSet<>(r.shares());
+          shares.removeIf(s -> s.equalsIgnoreCase(canonical));
+          shares.add(canonical);
+          return r.withShares(List.copyOf(shares), now);
+        });
+    LOG.infof("Recipient '%s' granted share '%s'", updated.name(), canonical);
+    return view(updated, clock.instant());
+  }
+
+  public RecipientView revokeGrant(String name, String share) {
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          if (r.shares().stream().noneMatch(s -> s.equalsIgnoreCase(share))) {
+            throw GoldgateException.notFound("Share '" + share + "' is not granted to recipient '" + r.name() + "'");
+          }
+          return r.withShares(r.shares().stream().filter(s -> !s.equalsIgnoreCase(share)).toList(), now);
+        });
+    LOG.infof("Recipient '%s' no longer granted share '%s'", updated.name(), share);
+    return view(updated, clock.instant());
+  }
+
+  /**
+   * A new activation link. The recipient's current tokens keep working for the grace period, then
+   * stop; an earlier link that was not opened yet stops at once.
+   */
+  public IssuedLink issueToken(String name, IssueTokenRequest request, URI requestBase) {
+    Duration grace = duration("gracePeriod", request.gracePeriod(), true);
+    Duration lifetime = duration("tokenLifetime", request.tokenLifetime(), false);
+    String code = Secrets.random();
+    Instant[] previousEnd = {null};
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          Instant graceEnd = grace == null ? now : now.plus(grace);
+          previousEnd[0] = null;
+          List<StoredToken> tokens =
+              r.mapTokens(t -> {
+                if (!t.activeAt(now)) return t;
+                Instant end = t.expiresAt() != null && t.expiresAt().isBefore(graceEnd) ? t.expiresAt() : graceEnd;
+                previousEnd[0] = previousEnd[0] == null || end.isAfter(previousEnd[0]) ? end : previousEnd[0];
+                return new StoredToken(t.sha256(), t.issuedAt(), end, t.revokedAt());
+              });
+          return r.withTokens(tokens, now).withActivation(activation(code, lifetime, now), now);
+        });
+    LOG.infof("Recipient '%s' issued a new activation link; previous tokens end at %s", updated.name(), previousEnd[0]);
+    return new IssuedLink(view(updated, clock.instant()), link(updated.activation(), code, requestBase), previousEnd[0]);
+  }
+
+  /** Every token of the recipient stops now, and a link not yet opened no longer works. */
+  public RecipientView revoke(String name) {
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          List<StoredToken> tokens = r.mapTokens(t -> t.activeAt(now) ? new StoredToken(t.sha256(), t.issuedAt(), t.expiresAt(), now) : t);
+          Activation pending = r.activation() != null && r.activation().usedAt() == null ? null : r.activation();
+          return r.withTokens(tokens, now).withActivation(pending, now);
+        });
+    LOG.infof("Recipient '%s': every token revoked", updated.name());
+    return view(updated, clock.instant());
+  }
+
+  /**
+   * Deletes a recipient created through this API. Also allowed when the catalog has since declared
+   * the same name: that is how the shadowed API recipient is cleaned up.
+   */
+  public void delete(String name) {
+    if (store.delete(key(name))) {
+      LOG.infof("Recipient '%s' deleted", key(name));
+      return;
+    }
+    refuseCatalog(name);
+    throw unknown(name);
+  }
+
+  // ---- activation ----------------------------------------------------------------------------
+
+  /**
+   * Opens an activation link: makes the token (it exists in plain form only in this answer) and
+   * marks the link used, atomically, so of two concurrent openings only one gets a token.
+   */
+  public ActivatedProfile activate(String code, URI requestBase) {
+    String codeHash = Secrets.sha256Hex(code);
+    StoredRecipient found = store.findByActivationHash(codeHash).orElseThrow(RecipientAdmin::unknownLink);
+    String token = Secrets.random();
+    String tokenHash = Secrets.sha256Hex(token);
+    Instant[] expires = {null};
+    StoredRecipient updated =
+        store.update(found.name(), r -> {
+          Instant now = clock.instant();
+          Activation a = r.activation();
+          if (a == null || !a.codeSha256().equals(codeHash)) {
+            throw unknownLink();
+          }
+          if (a.usedAt() != null) {
+            throw GoldgateException.notFound(
+                "This activation link was already used at " + a.usedAt() + ": it works once. Ask the data provider for a new link");
+          }
+          if (!now.isBefore(a.expiresAt())) {
+            throw GoldgateException.notFound("This activation link expired at " + a.expiresAt() + ": ask the data provider for a new link");
+          }
+          expires[0] = a.tokenLifetimeSeconds() == null ? null : now.plusSeconds(a.tokenLifetimeSeconds());
+          var tokens = new ArrayList<>(forgetOldTokens(r.tokens(), now));
+          tokens.add(new StoredToken(tokenHash, now, expires[0], null));
+          Activation used = new Activation(a.codeSha256(), a.createdAt(), a.expiresAt(), a.tokenLifetimeSeconds(), now);
+          return r.withTokens(tokens, now).withActivation(used, now);
+        }).orElseThrow(RecipientAdmin::unknownLink);
+    LOG.infof("Recipient '%s' activated a token (expires %s)", updated.name(), expires[0] == null ? "never" : expires[0]);
+    return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + "/delta-sharing", token, expires[0]));
+  }
+
+  /** The profile and whose it is (for the file name offered to browsers). */
+  public record ActivatedProfile(String recipient, SharingProfile profile) {}
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private interface Change {
+    StoredRecipient apply(StoredRecipient current, Instant now);
+  }
+
+  private StoredRecipient change(String name, Change change) {
+    refuseCatalog(name);
+    UnaryOperator<StoredRecipient> step = r -> {
+      Instant now = clock.instant();
+      StoredRecipient changed = change.apply(r, now);
+      return changed.withTokens(forgetOldTokens(changed.tokens(), now), changed.updatedAt());
+    };
+    return store.update(key(name), step).orElseThrow(() -> unknown(name));
+  }
+
+  private static List<StoredToken> forgetOldTokens(List<StoredToken> tokens, Instant now) {
+    Instant horizon = now.minus(FORGET_ENDED_TOKENS_AFTER);
+    return tokens.stream().filter(t -> t.endsAt() == null || t.endsAt().isAfter(horizon)).toList();
+  }
+
+  private void refuseCatalog(String name) {
+    if (catalogRecipient(name).isPresent()) {
+      throw new GoldgateException(
+          GoldgateException.Kind.CONFLICT,
+          "Recipient '" + name + "' is declared in the share catalog (shares/*.yaml) and is read-only through the admin API: change it there");
+    }
+  }
+
+  private Optional<Recipient> catalogRecipient(String name) {
+    return catalog.catalog().recipients().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst();
+  }
+
+  private static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static GoldgateException unknown(String name) {
+    return GoldgateException.notFound("Recipient '" + name + "' does not exist");
+  }
+
+  private static GoldgateException unknownLink() {
+    return GoldgateException.notFound("This activation link does not exist or was replaced by a newer one: ask the data provider for a new link");
+  }
+
+  private Activation activation(String code, Duration lifetime, Instant now) {
+    return new Activation(
+        Secrets.sha256Hex(code), now, now.plus(config.recipients().activationLinkLifetime()), lifetime == null ? null : lifetime.toSeconds(), null);
+  }
+
+  private ActivationLink link(Activation activation, String code, URI requestBase) {
+    return new ActivationLink(
+        base(requestBase) + SharingAuthFilter.ACTIVATION_PATH + code,
+        activation.expiresAt(),
+        activation.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(activation.tokenLifetimeSeconds()).toString());
+  }
+
+  /** The gateway's public base URL: configured, else the one the request came to. */
+  private String base(URI requestBase) {
+    String base = config.sharing().publicUrl().filter(u -> !u.isBlank()).orElse(requestBase.toString());
+    return base.replaceAll("/+$", "");
+  }
+
+  private static String comment(String comment) {
+    if (comment != null && comment.length() > 1000) {
+      throw GoldgateException.invalid("comment: at most 1000 characters");
+    }
+    return comment;
+  }
+
+  private List<String> shares(List<String> names) {
+    if (names == null) {
+      return List.of();
+    }
+    var canonical = new LinkedHashSet<String>();
+    for (int i = 0; i < names.size(); i++) {
+      canonical.add(shareName("shares[" + i + "]", names.get(i)));
+    }
+    return List.copyOf(canonical);
+  }
+
+  private String shareName(String field, String name) {
+    if (name == null || name.isBlank()) {
+      throw GoldgateException.invalid(field + ": a share name is required");
+    }
+    return catalog.catalog().share(name).map(Share::name)
+        .orElseThrow(() -> GoldgateException.invalid(field + ": unknown share '" + name + "'"));
+  }
+
+  private static Map<String, String> properties(Map<String, String> properties) {
+    if (properties == null) {
+      return Map.of();
+    }
+    var out = new TreeMap<String, String>();
+    for (var entry : properties.entrySet()) {
+      if (entry.getKey() == null || entry.getKey().isBlank()) {
+        throw GoldgateException.invalid("properties: a property name must not be blank");
+      }
+      if (entry.getValue() == null) {
+        throw GoldgateException.invalid("properties." + entry.getKey() + ": a value is required (a string)");
+      }
+      out.put(entry.getKey(), entry.getValue());
+    }
+    return out;
+  }
+
+  private static List<String> ipAllowList(List<String> entries) {
+    if (entries == null) {
+      return List.of();
+    }
+    var out = new ArrayList<String>();
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        out.add(IpRange.parse(entries.get(i)).toString());
+      } catch (IllegalArgumentException e) {
+        throw GoldgateException.invalid("ipAllowList[" + i + "]: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static Duration duration(String field, String text, boolean zeroAllowed) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    Duration d;
+    try {
+      d = Duration.parse(text.strip());
+    } catch (DateTimeParseException e) {
+      throw GoldgateException.invalid(field + ": '" + text + "' is not an ISO-8601 duration such as PT24H, P90D or PT30S");
+    }
+    if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+      throw GoldgateException.invalid(field + ": must be " + (zeroAllowed ? "zero or more" : "more than zero") + ", got " + text);
+    }
+    return d;
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+
+  private static RecipientView view(StoredRecipient r, Instant now) {
+    var tokens =
+        r.tokens().stream()
+            .map(t -> new RecipientView.TokenView(
+                t.activeAt(now) ? "active" : t.revokedAt() != null && !now.isBefore(t.revokedAt()) ? "revoked" : "expired",
+                t.issuedAt(), t.expiresAt(), t.revokedAt()))
+            .toList();
+    Activation a = r.activation();
+    RecipientView.ActivationView activation =
+        a == null ? null
+            : new RecipientView.ActivationView(
+                a.usedAt() != null ? "used" : now.isBefore(a.expiresAt()) ? "pending" : "expired", a.createdAt(), a.expiresAt(), a.usedAt());
+    return new RecipientView(r.name(), "api", r.comment(), r.shares(), r.properties(), r.ipAllowList(), tokens, activation, r.createdAt(), r.updatedAt());
+  }
+
+  private static RecipientView catalogView(Recipient r, Instant now) {
+    var tokens =
+        r.tokens().stream()
+            .map(t -> new RecipientView.TokenView(t.expiresAt() == null || now.isBefore(t.expiresAt()) ? "active" : "expired", null, t.expiresAt(), null))
+            .toList();
+    return new RecipientView(
+        r.name(), "catalog", null, r.grantedShares().stream().sorted().toList(), new TreeMap<>(r.properties()),
+        r.ipAllowList().stream().map(IpRange::toString).toList(), tokens, null, null, null);
+  }
+}

@@ -1,0 +1,17 @@
+package io.goldgate.admin.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /admin/recipients}.
+ *
+ * @param name lower-case letters, digits, '.', '_' and '-', at most 64 characters
+ * @param shares names of shares of the catalog to grant
+ * @param properties facts about the recipient that share definitions can use to restrict rows
+ * @param ipAllowList CIDRs (IPv4 or IPv6) the recipient may connect from; empty or absent: anywhere
+ * @param tokenLifetime ISO-8601 duration (e.g. {@code P90D}) of the token the activation link
+ *     makes, counted from activation; absent: the token does not expire
+ */
+public record CreateRecipientRequest(
+    String name, String comment, List<String> shares, Map<String, String> properties, List<String> ipAllowList, String tokenLifetime) {}

@@ -1,0 +1,30 @@
+package io.goldgate.admin.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A recipient as the admin API shows it: never a token or a hash of one.
+ *
+ * @param source {@code api} (created through this API, modifiable) or {@code catalog} (declared in
+ *     shares/*.yaml, read-only here)
+ */
+public record RecipientView(
+    String name,
+    String source,
+    String comment,
+    List<String> shares,
+    Map<String, String> properties,
+    List<String> ipAllowList,
+    List<TokenView> tokens,
+    ActivationView activation,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** @param state {@code active}, {@code expired} or {@code revoked} */
+  public record TokenView(String state, Instant issuedAt, Instant expiresAt, Instant revokedAt) {}
+
+  /** @param state {@code pending}, {@code used} or {@code expired} */
+  public record ActivationView(String state, Instant createdAt, Instant expiresAt, Instant usedAt) {}
+}

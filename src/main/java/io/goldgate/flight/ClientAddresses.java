@@ -1,0 +1,47 @@
+package io.goldgate.flight;
+
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerStreamTracer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes each Flight call's client address known to the middleware that authenticates it.
+ *
+ * <p>Arrow runs server middleware in the outermost gRPC interceptor, which sees neither the call's
+ * transport attributes nor anything an interceptor of ours could add (ours would run inside it).
+ * A stream tracer comes earlier: gRPC lets it put a holder into the call's {@link Context} before
+ * any interceptor runs, and hands it the call's attributes, the remote address among them, before
+ * the first interceptor starts.
+ */
+final class ClientAddresses extends ServerStreamTracer.Factory {
+
+  private static final Context.Key<AtomicReference<SocketAddress>> KEY = Context.key("goldgate-client-address");
+
+  @Override
+  public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+    AtomicReference<SocketAddress> holder = new AtomicReference<>();
+    return new ServerStreamTracer() {
+      @Override
+      public Context filterContext(Context context) {
+        return context.withValue(KEY, holder);
+      }
+
+      @Override
+      public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
+        holder.set(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+      }
+    };
+  }
+
+  /** The client address of the call being handled, or null when unknown. */
+  static InetAddress current() {
+    AtomicReference<SocketAddress> holder = KEY.get();
+    SocketAddress address = holder == null ? null : holder.get();
+    return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+  }
+}
