@@ -8,6 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -51,6 +54,36 @@ public class BearerAuthenticator {
     return recipient;
   }
 
+  /**
+   * {@link #authenticate(String)} for a request that must not block its thread: a catalog token is
+   * answered at once; a runtime token, which may need the recipient store (Redis), is looked up
+   * on {@code lookups}.
+   */
+  public CompletionStage<Recipient> authenticateWithoutBlocking(String authorizationHeader, Executor lookups) {
+    String address = httpClientAddress.get();
+    Recipient declared;
+    try {
+      declared = declaredRecipient(authorizationHeader, clock.instant());
+    } catch (GoldgateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (declared != null) {
+      try {
+        checkAddress(declared, declared.ipAllowList().isEmpty() ? null : IpRange.literal(address), address);
+      } catch (GoldgateException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return CompletableFuture.completedFuture(declared);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      Recipient recipient = recipientOf(authorizationHeader);
+      if (!recipient.ipAllowList().isEmpty()) {
+        checkAddress(recipient, IpRange.literal(address), address);
+      }
+      return recipient;
+    }, lookups);
+  }
+
   /** Authenticates a call that arrived from {@code client} (null when unknown). */
   public Recipient authenticate(String authorizationHeader, InetAddress client) {
     Recipient recipient = recipientOf(authorizationHeader);
@@ -68,6 +101,15 @@ public class BearerAuthenticator {
   }
 
   private Recipient recipientOf(String authorizationHeader) {
+    Instant now = clock.instant();
+    Recipient declared = declaredRecipient(authorizationHeader, now);
+    if (declared != null) {
+      return declared;
+    }
+    return storedRecipient(Secrets.sha256(bearerToken(authorizationHeader)), now);
+  }
+
+  private static String bearerToken(String authorizationHeader) {
     if (authorizationHeader == null || authorizationHeader.isBlank()) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Missing bearer token: send 'Authorization: Bearer <token>'");
     }
@@ -75,8 +117,12 @@ public class BearerAuthenticator {
     if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The Authorization header must use the Bearer scheme");
     }
-    byte[] presented = Secrets.sha256(header.substring(7).strip());
-    Instant now = clock.instant();
+    return header.substring(7).strip();
+  }
+
+  /** The catalog recipient holding the token, or null when the catalog has no such token. */
+  private Recipient declaredRecipient(String authorizationHeader, Instant now) {
+    byte[] presented = Secrets.sha256(bearerToken(authorizationHeader));
     // Every declared hash is compared, with no early exit, so the time taken says nothing about
     // which recipient (if any) matched.
     Recipient match = null;
@@ -96,6 +142,10 @@ public class BearerAuthenticator {
       }
       return match;
     }
+    return null;
+  }
+
+  private Recipient storedRecipient(byte[] presented, Instant now) {
     // Runtime recipients are looked up by hash: knowing how long that takes tells nothing about
     // a token without a pre-image of its SHA-256.
     String hash = HexFormat.of().formatHex(presented);

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * Feast's HTTP feature server API ({@code POST /get-online-features}). Callers authenticate with
@@ -25,17 +26,25 @@ public class FeaturesResource {
   private final OnlineFeatures online;
   private final BearerAuthenticator authenticator;
   private final ObjectMapper json;
+  private final ManagedExecutor lookups;
 
-  public FeaturesResource(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json) {
+  public FeaturesResource(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json, ManagedExecutor lookups) {
     this.online = online;
     this.authenticator = authenticator;
     this.json = json;
+    this.lookups = lookups;
   }
 
   @POST
   @Path("get-online-features")
   public CompletionStage<Response> getOnlineFeatures(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
-    authenticator.authenticate(authorization);
+    // Runs on the I/O thread: nothing here waits, and runtime tokens are looked up elsewhere.
+    return authenticator.authenticateWithoutBlocking(authorization, lookups)
+        .thenCompose(recipient -> online.get(parse(body)))
+        .thenApply(answer -> Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build());
+  }
+
+  private JsonNode parse(String body) {
     JsonNode request;
     try {
       request = body == null || body.isBlank() ? null : json.readTree(body);
@@ -45,6 +54,6 @@ public class FeaturesResource {
     if (request == null || !request.isObject()) {
       throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
     }
-    return online.get(request).thenApply(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
+    return request;
   }
 }

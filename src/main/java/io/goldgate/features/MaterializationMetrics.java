@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class MaterializationMetrics {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MaterializationMetrics.class);
   private static final long LAG_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final MeterRegistry registry;
@@ -43,10 +44,12 @@ public class MaterializationMetrics {
     CachedLag cached = new CachedLag(lag);
     Gauge.builder("goldgate.materialization.lag.versions", cached, c -> c.get(true))
         .description("Table versions committed after the view's watermark")
+        .strongReference(true)
         .tag("view", view)
         .register(registry);
     Gauge.builder("goldgate.materialization.lag.seconds", cached, c -> c.get(false))
         .description("Age of the oldest table commit not yet materialized (0 when up to date)")
+        .strongReference(true)
         .baseUnit("seconds")
         .tag("view", view)
         .register(registry);
@@ -68,6 +71,7 @@ public class MaterializationMetrics {
           value = source.get();
         } catch (RuntimeException e) {
           value = null;
+          LOG.debugf(e, "Materialization lag not available: %s", e.getMessage());
           return Double.NaN;
         } finally {
           computedAt = now;

@@ -188,6 +188,8 @@ class RecipientLifecycleTest {
         .body("message", equalTo("Share 'finance' is not granted to recipient '" + name + "'"));
   }
 
+  private static final String ONE_LOOKUP = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1]}}";
+
   @Test
   void givenAnIpAllowList_whenTheClientIsOutsideIt_thenSharingAndFeaturesAre403AndInsideIs200() {
     String name = uniqueName("fenced");
@@ -195,13 +197,13 @@ class RecipientLifecycleTest {
     withToken(token).get("/delta-sharing/shares").then().statusCode(403)
         .body("errorCode", equalTo("PERMISSION_DENIED"))
         .body("message", equalTo("Recipient '" + name + "' may not connect from 127.0.0.1: the address is not in its IP allow-list"));
-    withToken(token).get("/features/materialization").then().statusCode(403)
+    withToken(token).contentType("application/json").body(ONE_LOOKUP).post("/get-online-features").then().statusCode(403)
         .body("message", containsString("may not connect from 127.0.0.1"));
 
     asAdmin().body("{\"ipAllowList\":[\"10.0.0.0/8\",\"127.0.0.1/32\"]}").patch("/admin/recipients/" + name).then().statusCode(200)
         .body("ipAllowList", equalTo(List.of("10.0.0.0/8", "127.0.0.1/32")));
     withToken(token).get("/delta-sharing/shares").then().statusCode(200);
-    withToken(token).get("/features/materialization").then().statusCode(200);
+    withToken(token).contentType("application/json").body(ONE_LOOKUP).post("/get-online-features").then().statusCode(200);
 
     asAdmin().body("{\"ipAllowList\":[]}").patch("/admin/recipients/" + name).then().statusCode(200);
     withToken(token).get("/delta-sharing/shares").then().statusCode(200);
