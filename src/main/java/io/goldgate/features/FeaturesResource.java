@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.Recipient;
+import io.goldgate.audit.AuditLog;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,18 +29,20 @@ public class FeaturesResource {
   private final Materializer materializer;
   private final BearerAuthenticator authenticator;
   private final ObjectMapper json;
+  private final AuditLog audit;
 
-  public FeaturesResource(OnlineFeatures online, Materializer materializer, BearerAuthenticator authenticator, ObjectMapper json) {
+  public FeaturesResource(OnlineFeatures online, Materializer materializer, BearerAuthenticator authenticator, ObjectMapper json, AuditLog audit) {
     this.online = online;
     this.materializer = materializer;
     this.authenticator = authenticator;
     this.json = json;
+    this.audit = audit;
   }
 
   @POST
   @Path("get-online-features")
   public OnlineFeatures.Response getOnlineFeatures(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
-    authenticator.authenticate(authorization);
+    Recipient recipient = authenticator.authenticate(authorization);
     JsonNode request;
     try {
       request = body == null || body.isBlank() ? null : json.readTree(body);
@@ -48,7 +52,10 @@ public class FeaturesResource {
     if (request == null || !request.isObject()) {
       throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
     }
-    return online.get(request);
+    OnlineFeatures.Response response = online.get(request);
+    // Lookups are counted per recipient, not audited one by one: they are too many and too small.
+    audit.countFeatureLookup(recipient.name(), response.results().isEmpty() ? 0 : response.results().getFirst().values().size());
+    return response;
   }
 
   /** Materializes one view now (an operator's trigger; runs in the request). */

@@ -46,7 +46,9 @@ final class BearerMiddleware implements FlightServerMiddleware {
     @Override
     public BearerMiddleware onCallStarted(CallInfo info, CallHeaders headers, RequestContext context) {
       try {
-        return new BearerMiddleware(authenticator.authenticate(headers.get("authorization")));
+        Recipient recipient = authenticator.authenticate(headers.get("authorization"));
+        FlightAudit.current().recipient(recipient.name());
+        return new BearerMiddleware(recipient);
       } catch (GoldgateException e) {
         throw CallStatus.UNAUTHENTICATED.withDescription(e.getMessage()).toRuntimeException();
       }

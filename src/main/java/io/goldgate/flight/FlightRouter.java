@@ -28,12 +28,17 @@ final class FlightRouter implements FlightProducer {
   }
 
   private static boolean isSql(FlightDescriptor descriptor) {
-    return descriptor.isCommand() && GoldgateFlightSql.isFlightSql(descriptor.getCommand());
+    boolean sql = descriptor.isCommand() && GoldgateFlightSql.isFlightSql(descriptor.getCommand());
+    if (sql) {
+      FlightAudit.current().protocol(io.goldgate.audit.model.AuditEvent.FLIGHT_SQL);
+    }
+    return sql;
   }
 
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     if (GoldgateFlightSql.isFlightSql(ticket.getBytes())) {
+      FlightAudit.current().protocol(io.goldgate.audit.model.AuditEvent.FLIGHT_SQL);
       sql.getStream(context, ticket, listener);
     } else {
       plain.getStream(context, ticket, listener);

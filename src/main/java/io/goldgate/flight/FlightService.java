@@ -1,6 +1,7 @@
 package io.goldgate.flight;
 
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
@@ -32,18 +33,21 @@ public class FlightService {
   private final FlightTickets tickets;
   private final DeltaLake lake;
   private final BearerAuthenticator authenticator;
+  private final AuditLog audit;
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
 
   public FlightService(
-      GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator) {
+      GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
+      AuditLog audit) {
     this.config = config;
     this.catalog = catalog;
     this.planner = planner;
     this.tickets = tickets;
     this.lake = lake;
     this.authenticator = authenticator;
+    this.audit = audit;
   }
 
   void start(@Observes StartupEvent event) throws IOException {
@@ -62,7 +66,11 @@ public class FlightService {
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
     var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight);
     var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
-    var builder = FlightServer.builder(allocator, location, producer).middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator));
+    FlightAudit auditing = new FlightAudit(audit);
+    var builder =
+        FlightServer.builder(allocator, location, producer)
+            .middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator))
+            .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) grpc -> grpc.intercept(auditing));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {

@@ -120,6 +120,12 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
         endpoints.add(new FlightEndpoint(new Ticket(tickets.issue(grant))));
       }
     }
+    if (withEndpoints) {
+      FlightAudit.current()
+          .table(plan.table().share(), plan.table().schema(), plan.table().name())
+          .version(plan.snapshot().version())
+          .files(plan.splits().stream().mapToLong(List::size).sum());
+    }
     if (plan.limit() != null && records >= 0) {
       records = Math.min(records, plan.limit());
     }
@@ -131,6 +137,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     FlightTickets.Grant grant;
     ReadPlanner.Plan plan;
+    io.goldgate.audit.CallAudit audit = FlightAudit.current();
     try {
       grant = tickets.read(ticket.getBytes());
       Recipient recipient = recipient(context);
@@ -144,6 +151,9 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       if (plan.splits().size() != grant.splits() || grant.split() >= grant.splits()) {
         throw GoldgateException.invalid("This ticket no longer matches the table's plan; call GetFlightInfo again");
       }
+      audit.table(table.share(), table.schema(), table.name()).version(grant.version()).files(plan.splits().get(grant.split()).size());
+      audit.addRows(0);
+      audit.addBytes(0);
     } catch (RuntimeException e) {
       listener.error(status(e));
       return;
@@ -155,11 +165,16 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
     listener.setOnCancelHandler(() -> cancelled.set(true));
     ReadPlanner.Plan readPlan = plan;
     int split = grant.split();
-    streams.execute(() -> stream(readPlan, split, listener, backpressure, cancelled));
+    streams.execute(() -> stream(readPlan, split, listener, backpressure, cancelled, audit));
   }
 
   private void stream(
-      ReadPlanner.Plan plan, int split, ServerStreamListener listener, BackpressureStrategy backpressure, AtomicBoolean cancelled) {
+      ReadPlanner.Plan plan,
+      int split,
+      ServerStreamListener listener,
+      BackpressureStrategy backpressure,
+      AtomicBoolean cancelled,
+      io.goldgate.audit.CallAudit audit) {
     Schema schema = ArrowSchemas.schema(plan.columns());
     try (BufferAllocator allocator = root.newChildAllocator("stream", 0, config.streamMemoryLimit().asLongValue());
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
@@ -172,6 +187,8 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
           batch -> {
             try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
               loader.load(record);
+              audit.addRows(record.getLength());
+              audit.addBytes(record.computeBodyLength());
             }
             BackpressureStrategy.WaitResult ready = backpressure.waitForListener(CLIENT_WAIT_MS);
             if (ready == BackpressureStrategy.WaitResult.READY) {
