@@ -4,14 +4,9 @@ import io.goldgate.audit.AuditLog;
 import io.goldgate.audit.CallAudit;
 import io.goldgate.audit.model.AuditEvent;
 import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -21,16 +16,19 @@ import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.grpc.StatusUtils;
 
 /**
- * Audits every Flight call, one event each. A gRPC interceptor rather than a Flight middleware:
- * only gRPC sees the client's address, and the calls that authentication rejects. The call's
- * {@link CallAudit} travels in the gRPC context, where the authenticator and the producer fill in
- * recipient, table, version, files, rows and bytes.
+ * Audits every Flight call, one event each. A gRPC stream tracer rather than a Flight middleware
+ * or interceptor: it sees every call whatever the interceptor order, including those that
+ * authentication rejects, and the client's address. The call's {@link CallAudit} travels in the
+ * gRPC context, where the authenticator and the producer fill in recipient, table, version,
+ * files, rows and bytes.
  */
-final class FlightAudit implements ServerInterceptor {
+final class FlightAudit extends ServerStreamTracer.Factory {
 
   private static final Context.Key<CallAudit> KEY = Context.key("goldgate-audit");
   private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String PREFIX = FlightConstants.SERVICE + "/";
   private static final int MAX_MESSAGE = 500;
+  private static final ServerStreamTracer NOT_AUDITED = new ServerStreamTracer() {};
 
   private final AuditLog log;
 
@@ -45,58 +43,52 @@ final class FlightAudit implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    if (!FlightConstants.SERVICE.equals(call.getMethodDescriptor().getServiceName())) {
-      return next.startCall(call, headers);
+  public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+    if (!fullMethodName.startsWith(PREFIX)) {
+      return NOT_AUDITED;
     }
-    CallAudit audit = new CallAudit();
-    Instant time = Instant.now();
-    long started = System.nanoTime();
-    String operation = call.getMethodDescriptor().getBareMethodName();
-    String clientIp = ip(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-    String userAgent = headers.get(USER_AGENT);
-    AtomicBoolean recorded = new AtomicBoolean();
-    Runnable cancelled = () -> {
-      if (recorded.compareAndSet(false, true)) {
-        record(audit, time, started, operation, clientIp, userAgent, Status.CANCELLED.withDescription("The client cancelled the call"));
-      }
-    };
-    ServerCall<Q, R> auditing =
-        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-          @Override
-          public void close(Status status, Metadata trailers) {
-            try {
-              super.close(status, trailers);
-            } finally {
-              if (recorded.compareAndSet(false, true)) {
-                record(audit, time, started, operation, clientIp, userAgent, status);
-              }
-            }
-          }
-        };
-    ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(KEY, audit), auditing, headers, next);
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-      @Override
-      public void onCancel() {
-        try {
-          super.onCancel();
-        } finally {
-          cancelled.run();
-        }
-      }
-    };
+    return new Call(fullMethodName.substring(PREFIX.length()), headers.get(USER_AGENT));
   }
 
-  private void record(CallAudit audit, Instant time, long started, String operation, String clientIp, String userAgent, Status status) {
-    String message = status.isOk() ? null : status.getDescription();
-    if (message != null && message.length() > MAX_MESSAGE) {
-      message = message.substring(0, MAX_MESSAGE) + "...";
+  private final class Call extends ServerStreamTracer {
+    private final CallAudit audit = new CallAudit();
+    private final Instant time = Instant.now();
+    private final long started = System.nanoTime();
+    private final String operation;
+    private final String userAgent;
+    private final AtomicBoolean recorded = new AtomicBoolean();
+    private volatile String clientIp;
+
+    Call(String operation, String userAgent) {
+      this.operation = operation;
+      this.userAgent = userAgent;
     }
-    log.record(
-        new AuditEvent(
-            null, time, audit.recipientName(), clientIp, userAgent, audit.protocolName() == null ? AuditEvent.FLIGHT : audit.protocolName(), operation,
-            audit.shareName(), audit.schemaName(), audit.tableName(), audit.tableVersion(), audit.fileCount(), audit.byteCount(), audit.rowCount(),
-            StatusUtils.fromGrpcStatus(status).code().name(), null, message, (System.nanoTime() - started) / 1_000_000));
+
+    @Override
+    public Context filterContext(Context context) {
+      return context.withValue(KEY, audit);
+    }
+
+    @Override
+    public void serverCallStarted(ServerCallInfo<?, ?> info) {
+      clientIp = ip(info.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    }
+
+    @Override
+    public void streamClosed(Status status) {
+      if (!recorded.compareAndSet(false, true)) {
+        return;
+      }
+      String message = status.isOk() ? null : status.getDescription();
+      if (message != null && message.length() > MAX_MESSAGE) {
+        message = message.substring(0, MAX_MESSAGE) + "...";
+      }
+      log.record(
+          new AuditEvent(
+              null, time, audit.recipientName(), clientIp, userAgent, audit.protocolName() == null ? AuditEvent.FLIGHT : audit.protocolName(),
+              operation, audit.shareName(), audit.schemaName(), audit.tableName(), audit.tableVersion(), audit.fileCount(), audit.byteCount(),
+              audit.rowCount(), StatusUtils.fromGrpcStatus(status).code().name(), null, message, (System.nanoTime() - started) / 1_000_000));
+    }
   }
 
   private static String ip(SocketAddress address) {

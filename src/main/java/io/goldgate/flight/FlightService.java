@@ -70,7 +70,7 @@ public class FlightService {
     var builder =
         FlightServer.builder(allocator, location, producer)
             .middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator))
-            .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) grpc -> grpc.intercept(auditing));
+            .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) grpc -> grpc.addStreamTracerFactory(auditing));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {
