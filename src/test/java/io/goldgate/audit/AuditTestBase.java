@@ -233,18 +233,27 @@ abstract class AuditTestBase {
       var rejected = org.junit.jupiter.api.Assertions.assertThrows(org.apache.arrow.flight.FlightRuntimeException.class,
           () -> client.getInfo(FlightDescriptor.path("retail", "gold", "sales_daily"), bearer("wrong-token")));
       assertEquals(org.apache.arrow.flight.FlightStatusCode.UNAUTHENTICATED, rejected.status().code());
+      var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+      FlightInfo info = sql.execute("SELECT region FROM retail.gold.sales_daily LIMIT 3", bearer(SampleLake.ANALYST_TOKEN));
+      assertEquals(1, info.getEndpoints().size());
     }
-    audit(9);
+    audit(10);
 
     // then
-    JsonPath analyst = audit(1, "recipient", "analyst");
-    assertEquals(List.of("listShares"), analyst.getList("events.operation"));
-    JsonPath sales = audit(4, "table", "RETAIL.gold.Sales_Daily", "order", "oldest");
-    assertEquals(List.of("queryTable", "downloadFile", "GetFlightInfo", "DoGet"), sales.getList("events.operation"));
-    JsonPath unauthenticated = audit(1, "from", session.get("sessionEnd").toString());
+    JsonPath analyst = audit(2, "recipient", "analyst", "order", "oldest");
+    assertEquals(List.of("listShares", "GetFlightInfo"), analyst.getList("events.operation"));
+    Map<String, Object> sql = analyst.getMap("events[1]");
+    assertEquals("flight-sql", sql.get("protocol"));
+    assertEquals("sales_daily", sql.get("table"));
+    assertEquals(4, ((Number) sql.get("version")).intValue());
+    assertEquals("OK", sql.get("status"));
+    JsonPath sales = audit(5, "table", "RETAIL.gold.Sales_Daily", "order", "oldest");
+    assertEquals(List.of("queryTable", "downloadFile", "GetFlightInfo", "DoGet", "GetFlightInfo"), sales.getList("events.operation"));
+    JsonPath unauthenticated = audit(4, "from", session.get("sessionEnd").toString());
     List<String> afterSession = unauthenticated.getList("events.status");
-    assertEquals(List.of("UNAUTHENTICATED", "401", "200"), afterSession, "newest first: the failed authentications, then the analyst's listing");
-    List<Map<String, Object>> rejected = unauthenticated.getList("events");
+    assertEquals(List.of("OK", "UNAUTHENTICATED", "401", "200"), afterSession, "newest first: the SQL query, the failed authentications, the analyst's listing");
+    List<Map<String, Object>> afterEvents = unauthenticated.getList("events");
+    List<Map<String, Object>> rejected = afterEvents.subList(1, 3);
     assertNull(rejected.get(0).get("recipient"));
     assertEquals("flight", rejected.get(0).get("protocol"));
     assertEquals("GetFlightInfo", rejected.get(0).get("operation"));
@@ -260,8 +269,8 @@ abstract class AuditTestBase {
   @Test
   @Order(3)
   void givenMoreEventsThanALimit_whenPaging_thenPagesCoverEveryEventOnceInOrder() {
-    List<Object> all = audit(9, "limit", "1000").getList("events.id");
-    assertEquals(9, all.size());
+    List<Object> all = audit(10, "limit", "1000").getList("events.id");
+    assertEquals(10, all.size());
     for (String order : List.of("newest", "oldest")) {
       List<Object> expected = new ArrayList<>(all);
       if (order.equals("oldest")) java.util.Collections.reverse(expected);
@@ -277,7 +286,7 @@ abstract class AuditTestBase {
         pages++;
       } while (token != null);
       assertEquals(expected, seen, order);
-      assertEquals(3, pages, "3 + 3 + 3 events, no empty last page");
+      assertEquals(4, pages, "3 + 3 + 3 + 1 events");
     }
     // A page token continues only the order it was issued for.
     String newestToken = admin().queryParam("limit", 3).get("/admin/audit").then().extract().jsonPath().getString("nextPageToken");

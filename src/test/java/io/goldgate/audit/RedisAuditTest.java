@@ -34,12 +34,12 @@ class RedisAuditTest extends AuditTestBase {
   @Test
   @Order(7)
   void givenAccessesAndLookups_whenTheWriterHasRun_thenRedisHoldsLastAccessAndCountersForEveryReplica() {
-    String doGetTime = (String) audit(1, "table", "retail.gold.sales_daily").getList("events.time").getFirst();
+    String lastSalesTime = (String) audit(1, "table", "retail.gold.sales_daily").getList("events.time").getFirst();
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + RealRedis.configuredPort());
     try (var connection = client.connect()) {
       await("the writer persisted the state", () -> "2".equals(connection.sync().hget(RedisAuditSink.FEATURE_LOOKUPS, "lookups:partner")));
       assertEquals("5", connection.sync().hget(RedisAuditSink.FEATURE_LOOKUPS, "entityRows:partner"));
-      assertEquals(String.valueOf(Instant.parse(doGetTime).toEpochMilli()), connection.sync().hget(RedisAuditSink.LAST_ACCESS, "retail.gold.sales_daily"));
+      assertEquals(String.valueOf(Instant.parse(lastSalesTime).toEpochMilli()), connection.sync().hget(RedisAuditSink.LAST_ACCESS, "retail.gold.sales_daily"));
       assertEquals(Boolean.TRUE, connection.sync().exists(RedisAuditSink.STREAM) == 1);
     } finally {
       client.shutdown();
