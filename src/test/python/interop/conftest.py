@@ -333,7 +333,8 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         "-jar",
         str(app),
     ]
-    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir))
+    # Runtime state (the audit log in embedded mode) stays out of the repository.
+    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir), GOLDGATE_STATE_DIR=str(tmp_path_factory.mktemp("state")))
     env.pop("GOLDGATE_REDIS_URL", None)
     if redis_server is not None:
         env["GOLDGATE_REDIS_URL"] = redis_server.url
