@@ -63,7 +63,7 @@ public class HttpAudit {
       message = message.substring(0, MAX_MESSAGE) + "...";
     }
     Integer files = audit.fileCount();
-    if (target.operation.equals("downloadFile") && files == null && rc.response().getStatusCode() < 300) {
+    if (target.operation.equals("downloadFile") && files == null && rc.request().method() == HttpMethod.GET && rc.response().getStatusCode() < 300) {
       files = 1;
     }
     SocketAddress remote = rc.request().remoteAddress();
