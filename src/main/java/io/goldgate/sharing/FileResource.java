@@ -1,6 +1,7 @@
 package io.goldgate.sharing;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.audit.AuditContext;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.SharedTable;
 import jakarta.ws.rs.GET;
@@ -28,10 +29,12 @@ public class FileResource {
 
   private final FileUrls fileUrls;
   private final CatalogHolder catalog;
+  private final AuditContext audit;
 
-  public FileResource(FileUrls fileUrls, CatalogHolder catalog) {
+  public FileResource(FileUrls fileUrls, CatalogHolder catalog, AuditContext audit) {
     this.fileUrls = fileUrls;
     this.catalog = catalog;
+    this.audit = audit;
   }
 
   @GET
@@ -40,8 +43,10 @@ public class FileResource {
       @PathParam("file") String file,
       @QueryParam("expires") String expires,
       @QueryParam("sig") String sig,
+      @QueryParam("r") String recipient,
+      @QueryParam("rs") String recipientSig,
       @HeaderParam("Range") String range) {
-    return serve(tableId, file, expires, sig, range, true);
+    return serve(tableId, file, expires, sig, recipient, recipientSig, range, true);
   }
 
   @HEAD
@@ -50,12 +55,16 @@ public class FileResource {
       @PathParam("file") String file,
       @QueryParam("expires") String expires,
       @QueryParam("sig") String sig,
+      @QueryParam("r") String recipient,
+      @QueryParam("rs") String recipientSig,
       @HeaderParam("Range") String range) {
-    return serve(tableId, file, expires, sig, range, false);
+    return serve(tableId, file, expires, sig, recipient, recipientSig, range, false);
   }
 
-  private Response serve(String tableId, String file, String expires, String sig, String range, boolean withBody) {
+  private Response serve(
+      String tableId, String file, String expires, String sig, String recipient, String recipientSig, String range, boolean withBody) {
     String relative = fileUrls.verify(tableId, file, expires, sig);
+    audit.current().recipient(fileUrls.verifyRecipient(sig, recipient, recipientSig));
     SharedTable table =
         catalog.catalog().tableById(tableId).orElseThrow(() -> GoldgateException.notFound("The table of this file URL is no longer shared"));
     if (!table.location().isLocal()) {

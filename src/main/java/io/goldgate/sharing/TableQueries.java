@@ -69,7 +69,7 @@ public class TableQueries {
     }
     String format = chooseFormat(t, snapshot, capabilities);
     Long reportedVersion = version != null || timestamp != null ? snapshot.version() : null;
-    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0);
+    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0, null);
     return new TableResponse(
         snapshot.version(),
         format,
@@ -108,7 +108,7 @@ public class TableQueries {
     SharedTable t = directory.table(recipient, share, schema, table);
     request.validate();
     if (request.startingVersion() != null) {
-      return changesSince(t, request, capabilities, fileIdHash, requestBase);
+      return changesSince(recipient, t, request, capabilities, fileIdHash, requestBase);
     }
     TableSnapshot snapshot;
     int offset = 0;
@@ -138,7 +138,7 @@ public class TableQueries {
     boolean timeTravel = request.isTimeTravel() && !pinned;
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
-    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
     Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, snapshot.sizeInBytes(), (long) snapshot.files().size());
     return new TableResponse(
         snapshot.version(),
@@ -171,7 +171,8 @@ public class TableQueries {
   }
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
-  private TableResponse changesSince(SharedTable t, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
+  private TableResponse changesSince(
+      Recipient recipient, SharedTable t, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
     requireHistory(t, "startingVersion");
     long latest = lake.latestVersion(ref(t));
     long start = request.startingVersion();
@@ -185,7 +186,7 @@ public class TableQueries {
     boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
-    ActionLines lines = lines(format, idScheme, t, requestBase);
+    ActionLines lines = lines(format, idScheme, t, requestBase, recipient);
     return new TableResponse(
         start,
         format,
@@ -268,8 +269,8 @@ public class TableQueries {
     }
   }
 
-  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase) {
-    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase, Recipient recipient) {
+    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
   }
 
   static TableRef ref(SharedTable t) {

@@ -180,7 +180,7 @@ abstract class AuditTestBase {
     assertEquals("200", q.get("status"));
 
     Map<String, Object> file = events.get(2);
-    assertNull(file.get("recipient"), "a pre-signed URL carries no recipient");
+    assertEquals("partner", file.get("recipient"), "the pre-signed URL names who it was issued to");
     assertEquals("delta-sharing", file.get("protocol"));
     assertEquals("sales_daily", file.get("table"));
     assertEquals(1, ((Number) file.get("files")).intValue());
@@ -220,6 +220,7 @@ abstract class AuditTestBase {
     java.util.Collections.reverse(newestIds);
     assertEquals(oldestIds, newestIds);
     session.put("sessionEnd", Instant.now());
+    session.put("fileUrl", url);
   }
 
   @Test
@@ -391,6 +392,22 @@ abstract class AuditTestBase {
         SampleLake.sha256(SampleLake.ANALYST_TOKEN), adminToken(), "sig=")) {
       assertFalse(stored.contains(secret), "the audit store holds " + secret);
     }
+  }
+
+  @Test
+  @Order(8)
+  void givenAFileUrlWhoseRecipientWasChanged_whenDownloading_thenItIs403AndAuditedWithoutARecipient() {
+    String url = (String) session.get("fileUrl");
+    assertTrue(url.contains("&r=partner&rs="), url);
+    given().urlEncodingEnabled(false).get(url.replace("&r=partner&", "&r=analyst&")).then().statusCode(403)
+        .body("message", equalTo("This file URL has an invalid signature"));
+    Map<String, Object> event = audit(1).getMap("events[0]");
+    assertEquals("downloadFile", event.get("operation"));
+    assertEquals("403", event.get("status"));
+    assertEquals("PERMISSION_DENIED", event.get("errorCode"));
+    assertEquals("sales_daily", event.get("table"));
+    assertNull(event.get("recipient"));
+    assertNull(event.get("files"));
   }
 
   @Test
