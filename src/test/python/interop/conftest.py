@@ -53,6 +53,8 @@ SHARES_DIR = REPO_ROOT / "shares"
 LAKE_DIR = SHARES_DIR / "sample-lake"
 FEATURE_LAKE_DIR = SHARES_DIR / "feature-lake"
 PARTNER_PROFILE = SHARES_DIR / "sample.share"
+# Operator token of a self-started gateway; GOLDGATE_ADMIN_TOKEN names it for a running one.
+ADMIN_TOKEN = "interop-admin-token-0123456789abcdef0123"
 ANALYST_TOKEN = "goldgate-sample-analyst-token-local-only"
 
 STARTUP_TIMEOUT_S = 90
@@ -334,7 +336,12 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         str(app),
     ]
     # Runtime state (the audit log in embedded mode) stays out of the repository.
-    env = dict(os.environ, GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir), GOLDGATE_STATE_DIR=str(tmp_path_factory.mktemp("state")))
+    env = dict(
+        os.environ,
+        GOLDGATE_SHARES_DIR=str(served_catalog.shares_dir),
+        GOLDGATE_STATE_DIR=str(tmp_path_factory.mktemp("state")),
+        GOLDGATE_ADMIN_TOKEN=ADMIN_TOKEN,
+    )
     env.pop("GOLDGATE_REDIS_URL", None)
     if redis_server is not None:
         env["GOLDGATE_REDIS_URL"] = redis_server.url
@@ -383,6 +390,17 @@ def partner_profile(tmp_path_factory, gateway_url, partner_token) -> str:
 def analyst_profile(tmp_path_factory, gateway_url) -> str:
     """Profile of recipient sample-analyst (shares retail and finance)."""
     return str(_write_profile(tmp_path_factory.mktemp("profiles") / "sample-analyst.share", gateway_url, ANALYST_TOKEN))
+
+
+@pytest.fixture(scope="session")
+def admin_token(gateway_url) -> str:
+    """The operator token of the gateway under test; skips when a running gateway's is not given."""
+    if os.environ.get("GOLDGATE_URL"):
+        token = os.environ.get("GOLDGATE_ADMIN_TOKEN")
+        if not token:
+            pytest.skip("GOLDGATE_URL is set without GOLDGATE_ADMIN_TOKEN: the admin API cannot be called")
+        return token
+    return ADMIN_TOKEN
 
 
 @pytest.fixture(scope="session")
