@@ -1,5 +1,6 @@
 package io.goldgate.flight;
 
+import io.goldgate.audit.model.AuditEvent;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.Criteria;
@@ -30,7 +31,7 @@ final class FlightRouter implements FlightProducer {
   private static boolean isSql(FlightDescriptor descriptor) {
     boolean sql = descriptor.isCommand() && GoldgateFlightSql.isFlightSql(descriptor.getCommand());
     if (sql) {
-      FlightAudit.current().protocol(io.goldgate.audit.model.AuditEvent.FLIGHT_SQL);
+      FlightAudit.current().protocol(AuditEvent.FLIGHT_SQL);
     }
     return sql;
   }
@@ -38,7 +39,7 @@ final class FlightRouter implements FlightProducer {
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     if (GoldgateFlightSql.isFlightSql(ticket.getBytes())) {
-      FlightAudit.current().protocol(io.goldgate.audit.model.AuditEvent.FLIGHT_SQL);
+      FlightAudit.current().protocol(AuditEvent.FLIGHT_SQL);
       sql.getStream(context, ticket, listener);
     } else {
       plain.getStream(context, ticket, listener);

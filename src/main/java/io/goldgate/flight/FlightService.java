@@ -5,6 +5,7 @@ import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
+import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -70,7 +72,7 @@ public class FlightService {
     var builder =
         FlightServer.builder(allocator, location, producer)
             .middleware(BearerMiddleware.KEY, new BearerMiddleware.Factory(authenticator))
-            .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) grpc -> grpc.addStreamTracerFactory(auditing));
+            .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) grpc -> grpc.addStreamTracerFactory(auditing));
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {

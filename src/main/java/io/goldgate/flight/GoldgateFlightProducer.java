@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.audit.CallAudit;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
@@ -137,7 +138,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     FlightTickets.Grant grant;
     ReadPlanner.Plan plan;
-    io.goldgate.audit.CallAudit audit = FlightAudit.current();
+    CallAudit audit = FlightAudit.current();
     try {
       grant = tickets.read(ticket.getBytes());
       Recipient recipient = recipient(context);
@@ -174,7 +175,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       ServerStreamListener listener,
       BackpressureStrategy backpressure,
       AtomicBoolean cancelled,
-      io.goldgate.audit.CallAudit audit) {
+      CallAudit audit) {
     Schema schema = ArrowSchemas.schema(plan.columns());
     try (BufferAllocator allocator = root.newChildAllocator("stream", 0, config.streamMemoryLimit().asLongValue());
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {

@@ -20,7 +20,9 @@ import java.util.HexFormat;
 /**
  * Pre-signed URLs to the gateway's own file endpoint, for tables on local disk. A URL names the
  * table by id and the file by its path inside the table, and carries an expiry and an HMAC over
- * all three: without the signing key none of them can be changed.
+ * all three: without the signing key none of them can be changed. URLs issued in a response to a
+ * recipient also name it ({@code r}, with its own HMAC {@code rs}), so the audit log can attribute
+ * downloads; dropping both only loses that attribution, changing the name fails verification.
  */
 @ApplicationScoped
 public class FileUrls {
