@@ -390,6 +390,7 @@ def launch_gateway(config, log_path: Path, shares_dir: Path, redis_url: str | No
         "-jar",
         str(app),
     ]
+    # Runtime state (recipients, the audit log in embedded mode) stays out of the repository.
     env = dict(os.environ, GOLDGATE_SHARES_DIR=str(shares_dir), GOLDGATE_ADMIN_TOKEN=SELF_STARTED_ADMIN_TOKEN,
                GOLDGATE_STATE_DIR=str(log_path.parent / "state"))
     if features_dir is not None:

@@ -76,6 +76,41 @@ public interface GoldgateConfig {
     Path dir();
   }
 
+  /** The audit log of recipient access: one event per sharing request, Flight call and file download. */
+  Audit audit();
+
+  interface Audit {
+    /** Whether access is audited at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Events waiting for the background writer, at most. Recording never blocks a request: when
+     * the queue is full, or the sink fails, the event is dropped and counted
+     * ({@code goldgate.audit.dropped}).
+     */
+    @WithDefault("10000")
+    int queueCapacity();
+
+    /**
+     * Approximate length of the Redis stream {@code goldgate:audit} (Redis mode): older entries
+     * are trimmed ({@code XADD ... MAXLEN ~}).
+     */
+    @WithDefault("1000000")
+    long redisMaxLength();
+
+    /**
+     * Size at which the current JSON-lines file under {@code <state dir>/audit/} is closed and a new
+     * one started (embedded mode).
+     */
+    @WithDefault("16M")
+    io.quarkus.runtime.configuration.MemorySize fileMaxSize();
+
+    /** How many audit files are kept (embedded mode), the current one included; older ones are deleted. */
+    @WithDefault("10")
+    int fileKeep();
+  }
+
   /** The operator API under {@code /admin}. */
   Admin admin();
 

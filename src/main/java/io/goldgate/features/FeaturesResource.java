@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.audit.AuditLog;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,21 +28,33 @@ public class FeaturesResource {
   private final BearerAuthenticator authenticator;
   private final ObjectMapper json;
   private final ManagedExecutor lookups;
+  private final AuditLog audit;
 
-  public FeaturesResource(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json, ManagedExecutor lookups) {
+  public FeaturesResource(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json, ManagedExecutor lookups, AuditLog audit) {
     this.online = online;
     this.authenticator = authenticator;
     this.json = json;
     this.lookups = lookups;
+    this.audit = audit;
   }
 
   @POST
   @Path("get-online-features")
   public CompletionStage<Response> getOnlineFeatures(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
     // Runs on the I/O thread: nothing here waits, and runtime tokens are looked up elsewhere.
-    return authenticator.authenticateWithoutBlocking(authorization, lookups)
-        .thenCompose(recipient -> online.get(parse(body)))
-        .thenApply(answer -> Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build());
+    return authenticator.authenticateWithoutBlocking(authorization, lookups).thenCompose(recipient -> {
+      JsonNode request = parse(body);
+      return online.get(request).thenApply(answer -> {
+        // Lookups are counted per recipient, not audited one by one: they are too many and too small.
+        audit.countFeatureLookup(recipient.name(), entityRows(request));
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
+      });
+    });
+  }
+
+  private static int entityRows(JsonNode request) {
+    var columns = request.path("entities").elements();
+    return columns.hasNext() ? columns.next().size() : 0;
   }
 
   private JsonNode parse(String body) {

@@ -46,7 +46,9 @@ final class BearerMiddleware implements FlightServerMiddleware {
     @Override
     public BearerMiddleware onCallStarted(CallInfo info, CallHeaders headers, RequestContext context) {
       try {
-        return new BearerMiddleware(authenticator.authenticate(headers.get("authorization"), ClientAddresses.current()));
+        Recipient recipient = authenticator.authenticate(headers.get("authorization"), ClientAddresses.current());
+        FlightAudit.current().recipient(recipient.name());
+        return new BearerMiddleware(recipient);
       } catch (GoldgateException e) {
         // UNAUTHENTICATED, UNAUTHORIZED (an address outside the allow-list), UNAVAILABLE (store down)
         throw GoldgateFlightProducer.status(e);

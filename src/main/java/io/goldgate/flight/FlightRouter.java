@@ -1,5 +1,6 @@
 package io.goldgate.flight;
 
+import io.goldgate.audit.model.AuditEvent;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.Criteria;
@@ -28,12 +29,17 @@ final class FlightRouter implements FlightProducer {
   }
 
   private static boolean isSql(FlightDescriptor descriptor) {
-    return descriptor.isCommand() && GoldgateFlightSql.isFlightSql(descriptor.getCommand());
+    boolean sql = descriptor.isCommand() && GoldgateFlightSql.isFlightSql(descriptor.getCommand());
+    if (sql) {
+      FlightAudit.current().protocol(AuditEvent.FLIGHT_SQL);
+    }
+    return sql;
   }
 
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     if (GoldgateFlightSql.isFlightSql(ticket.getBytes())) {
+      FlightAudit.current().protocol(AuditEvent.FLIGHT_SQL);
       sql.getStream(context, ticket, listener);
     } else {
       plain.getStream(context, ticket, listener);

@@ -1,6 +1,7 @@
 package io.goldgate.flight;
 
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
@@ -38,13 +39,15 @@ public class FlightService {
   private final DeltaLake lake;
   private final BearerAuthenticator authenticator;
   private final GatewayMetrics metrics;
+  private final AuditLog audit;
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
 
   public FlightService(
       GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      AuditLog audit) {
     this.config = config;
     this.catalog = catalog;
     this.planner = planner;
@@ -52,6 +55,7 @@ public class FlightService {
     this.lake = lake;
     this.authenticator = authenticator;
     this.metrics = metrics;
+    this.audit = audit;
   }
 
   /**
@@ -88,11 +92,15 @@ public class FlightService {
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
     var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight, metrics);
     var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
+    FlightAudit auditing = new FlightAudit(audit);
     var builder =
         FlightServer.builder(allocator, location, producer)
             .middleware(BearerMiddleware.KEY, CallMetrics.recordingRefusals(new BearerMiddleware.Factory(authenticator), metrics))
             .middleware(CallMetrics.KEY, new CallMetrics.Factory(metrics))
-            .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> netty.addStreamTracerFactory(new ClientAddresses()));
+            .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> {
+              netty.addStreamTracerFactory(new ClientAddresses());
+              netty.addStreamTracerFactory(auditing);
+            });
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
           InputStream key = Files.newInputStream(flight.tlsKey().get())) {

@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.audit.CallAudit;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
@@ -124,6 +125,12 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
         endpoints.add(new FlightEndpoint(new Ticket(tickets.issue(grant))));
       }
     }
+    if (withEndpoints) {
+      FlightAudit.current()
+          .table(plan.table().share(), plan.table().schema(), plan.table().name())
+          .version(plan.snapshot().version())
+          .files(plan.splits().stream().mapToLong(List::size).sum());
+    }
     if (plan.limit() != null && records >= 0) {
       records = Math.min(records, plan.limit());
     }
@@ -135,6 +142,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     FlightTickets.Grant grant;
     ReadPlanner.Plan plan;
+    CallAudit audit = FlightAudit.current();
     try {
       grant = tickets.read(ticket.getBytes());
       Recipient recipient = recipient(context);
@@ -152,6 +160,9 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       if (plan.splits().size() != grant.splits() || grant.split() >= grant.splits()) {
         throw GoldgateException.invalid("This ticket no longer matches the table's plan; call GetFlightInfo again");
       }
+      audit.table(table.share(), table.schema(), table.name()).version(grant.version()).files(plan.splits().get(grant.split()).size());
+      audit.addRows(0);
+      audit.addBytes(0);
     } catch (RuntimeException e) {
       listener.error(status(e));
       return;
@@ -167,7 +178,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
     try {
       streams.execute(() -> {
         try {
-          stream(readPlan, split, listener, backpressure, cancelled);
+          stream(readPlan, split, listener, backpressure, cancelled, audit);
         } finally {
           metrics.flightStreamEnded();
         }
@@ -179,7 +190,12 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
   }
 
   private void stream(
-      ReadPlanner.Plan plan, int split, ServerStreamListener listener, BackpressureStrategy backpressure, AtomicBoolean cancelled) {
+      ReadPlanner.Plan plan,
+      int split,
+      ServerStreamListener listener,
+      BackpressureStrategy backpressure,
+      AtomicBoolean cancelled,
+      CallAudit audit) {
     Schema schema = ArrowSchemas.schema(plan.columns());
     try (BufferAllocator allocator = root.newChildAllocator("stream", 0, config.streamMemoryLimit().asLongValue());
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
@@ -194,6 +210,8 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
             try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
               bodyBytes = record.computeBodyLength();
               loader.load(record);
+              audit.addRows(record.getLength());
+              audit.addBytes(record.computeBodyLength());
             }
             BackpressureStrategy.WaitResult ready = backpressure.waitForListener(CLIENT_WAIT_MS);
             if (ready == BackpressureStrategy.WaitResult.READY) {

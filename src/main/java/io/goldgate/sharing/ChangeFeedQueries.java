@@ -73,7 +73,7 @@ public class ChangeFeedQueries {
       }
     }
     boolean endStream = capabilities.includeEndStreamAction();
-    ActionLines lines = tables.lines(format, idScheme, t, requestBase);
+    ActionLines lines = tables.lines(format, idScheme, t, requestBase, recipient);
     return new TableResponse(
         start,
         format,

@@ -1,6 +1,7 @@
 package io.goldgate.sharing;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.audit.AuditContext;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.SharedTable;
 import io.goldgate.observability.GatewayMetrics;
@@ -30,11 +31,13 @@ public class FileResource {
   private final FileUrls fileUrls;
   private final CatalogHolder catalog;
   private final GatewayMetrics metrics;
+  private final AuditContext audit;
 
-  public FileResource(FileUrls fileUrls, CatalogHolder catalog, GatewayMetrics metrics) {
+  public FileResource(FileUrls fileUrls, CatalogHolder catalog, GatewayMetrics metrics, AuditContext audit) {
     this.fileUrls = fileUrls;
     this.catalog = catalog;
     this.metrics = metrics;
+    this.audit = audit;
   }
 
   @GET
@@ -43,8 +46,10 @@ public class FileResource {
       @PathParam("file") String file,
       @QueryParam("expires") String expires,
       @QueryParam("sig") String sig,
+      @QueryParam("r") String recipient,
+      @QueryParam("rs") String recipientSig,
       @HeaderParam("Range") String range) {
-    return serve(tableId, file, expires, sig, range, true);
+    return serve(tableId, file, expires, sig, recipient, recipientSig, range, true);
   }
 
   @HEAD
@@ -53,12 +58,16 @@ public class FileResource {
       @PathParam("file") String file,
       @QueryParam("expires") String expires,
       @QueryParam("sig") String sig,
+      @QueryParam("r") String recipient,
+      @QueryParam("rs") String recipientSig,
       @HeaderParam("Range") String range) {
-    return serve(tableId, file, expires, sig, range, false);
+    return serve(tableId, file, expires, sig, recipient, recipientSig, range, false);
   }
 
-  private Response serve(String tableId, String file, String expires, String sig, String range, boolean withBody) {
+  private Response serve(
+      String tableId, String file, String expires, String sig, String recipient, String recipientSig, String range, boolean withBody) {
     String relative = fileUrls.verify(tableId, file, expires, sig);
+    audit.current().recipient(fileUrls.verifyRecipient(sig, recipient, recipientSig));
     SharedTable table =
         catalog.catalog().tableById(tableId).orElseThrow(() -> GoldgateException.notFound("The table of this file URL is no longer shared"));
     if (!table.location().isLocal()) {

@@ -20,12 +20,15 @@ import java.util.HexFormat;
 /**
  * Pre-signed URLs to the gateway's own file endpoint, for tables on local disk. A URL names the
  * table by id and the file by its path inside the table, and carries an expiry and an HMAC over
- * all three: without the signing key none of them can be changed.
+ * all three: without the signing key none of them can be changed. URLs issued in a response to a
+ * recipient also name it ({@code r}, with its own HMAC {@code rs}), so the audit log can attribute
+ * downloads; dropping both only loses that attribution, changing the name fails verification.
  */
 @ApplicationScoped
 public class FileUrls {
 
   static final String PURPOSE = "file-url";
+  static final String RECIPIENT_PURPOSE = "file-url-recipient";
   public static final String PATH = "/delta-sharing/files/";
 
   private final Signer signer;
@@ -54,6 +57,15 @@ public class FileUrls {
 
   /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
   public String url(URI requestBase, SharedTable table, String logPath, long expiresAt) {
+    return url(requestBase, table, logPath, expiresAt, null);
+  }
+
+  /**
+   * @param recipient who the URL is issued to, or null. Named in the URL ({@code r}) with its own
+   *     signature ({@code rs}, over the URL's signature and the name) so that downloads are
+   *     audited under the recipient; a changed name fails verification.
+   */
+  public String url(URI requestBase, SharedTable table, String logPath, long expiresAt, String recipient) {
     String relative = relativePath(table, logPath);
     if (table.location().isS3()) {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
@@ -65,7 +77,27 @@ public class FileUrls {
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
     // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
     // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
-    return base + PATH + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
+    String sig = signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
+    String url = base + PATH + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + sig;
+    if (recipient != null) {
+      url += "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20") + "&rs=" + signer.sign(RECIPIENT_PURPOSE, sig + "\n" + recipient);
+    }
+    return url;
+  }
+
+  /**
+   * The recipient a verified URL names, or null when it names none.
+   *
+   * @param signature the URL's {@code sig}, already verified
+   */
+  public String verifyRecipient(String signature, String recipient, String recipientSignature) {
+    if (recipient == null && recipientSignature == null) {
+      return null;
+    }
+    if (recipient == null || recipientSignature == null || !signer.verify(RECIPIENT_PURPOSE, signature + "\n" + recipient, recipientSignature)) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL has an invalid signature");
+    }
+    return recipient;
   }
 
   static String payload(String tableId, String relativePath, long expiresAt) {

@@ -1,6 +1,8 @@
 package io.goldgate.sharing;
 
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.Recipient;
+import io.goldgate.audit.AuditContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -17,10 +19,12 @@ public class SharingAuthFilter {
 
   private final BearerAuthenticator authenticator;
   private final CurrentRecipient current;
+  private final AuditContext audit;
 
-  public SharingAuthFilter(BearerAuthenticator authenticator, CurrentRecipient current) {
+  public SharingAuthFilter(BearerAuthenticator authenticator, CurrentRecipient current, AuditContext audit) {
     this.authenticator = authenticator;
     this.current = current;
+    this.audit = audit;
   }
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -29,6 +33,8 @@ public class SharingAuthFilter {
     if (!path.startsWith("/delta-sharing/") || path.startsWith(FileUrls.PATH) || path.startsWith(ACTIVATION_PATH)) {
       return;
     }
-    current.set(authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+    Recipient recipient = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    current.set(recipient);
+    audit.current().recipient(recipient.name());
   }
 }

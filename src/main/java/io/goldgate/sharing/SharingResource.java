@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.goldgate.GoldgateException;
+import io.goldgate.audit.AuditContext;
+import io.goldgate.audit.CallAudit;
 import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.GetShareResponse;
 import io.goldgate.sharing.model.Page;
@@ -45,6 +47,7 @@ public class SharingResource {
   private final AsyncQueries async;
   private final CurrentRecipient recipient;
   private final ObjectMapper json;
+  private final AuditContext audit;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
 
@@ -54,13 +57,15 @@ public class SharingResource {
       ChangeFeedQueries changeFeed,
       AsyncQueries async,
       CurrentRecipient recipient,
-      ObjectMapper json) {
+      ObjectMapper json,
+      AuditContext audit) {
     this.directory = directory;
     this.queries = queries;
     this.changeFeed = changeFeed;
     this.async = async;
     this.recipient = recipient;
     this.json = json;
+    this.audit = audit;
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
@@ -192,6 +197,15 @@ public class SharingResource {
     return ndjson(changeFeed.changes(recipient.get(), share, schema, table, range, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
   }
 
+  /** A line that hands the client a data file (the audit counts them). */
+  private static boolean isFileAction(Object line) {
+    return line instanceof Actions.FileLine
+        || line instanceof Actions.AddLine
+        || line instanceof Actions.RemoveLine
+        || line instanceof Actions.CdfLine
+        || line instanceof Actions.DeltaFileLine;
+  }
+
   private QueryRequest parseQuery(String body) {
     if (body == null || body.isBlank()) {
       return QueryRequest.EMPTY;
@@ -208,6 +222,8 @@ public class SharingResource {
   }
 
   private Response ndjson(TableResponse response) {
+    CallAudit call = audit.current();
+    call.files(0);
     StreamingOutput out =
         stream -> {
           JsonGenerator generator = json.getFactory().createGenerator(stream);
@@ -216,6 +232,9 @@ public class SharingResource {
           NdjsonBody.Sink sink = action -> {
             lineWriter.writeValue(generator, action);
             generator.writeRaw('\n');
+            if (isFileAction(action)) {
+              call.addFiles(1);
+            }
           };
           try {
             response.body().writeTo(sink);

@@ -74,7 +74,7 @@ public class TableQueries {
     restriction.admits(snapshot);
     String format = chooseFormat(t, snapshot, capabilities);
     Long reportedVersion = version != null || timestamp != null ? snapshot.version() : null;
-    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0);
+    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0, null);
     return new TableResponse(
         snapshot.version(),
         format,
@@ -114,7 +114,7 @@ public class TableQueries {
     RowRestriction restriction = t.restrictionFor(recipient);
     request.validate();
     if (request.startingVersion() != null) {
-      return changesSince(t, restriction, request, capabilities, fileIdHash, requestBase);
+      return changesSince(recipient, t, restriction, request, capabilities, fileIdHash, requestBase);
     }
     TableSnapshot snapshot;
     int offset = 0;
@@ -145,7 +145,7 @@ public class TableQueries {
     boolean timeTravel = request.isTimeTravel() && !pinned;
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
-    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
     // A restricted recipient is told the size of what it may see, not of the whole table.
     RowRestriction.Totals totals = restriction.totals(snapshot, visible);
     Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, totals.bytes(), totals.files());
@@ -181,7 +181,7 @@ public class TableQueries {
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
   private TableResponse changesSince(
-      SharedTable t, RowRestriction restriction, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
+      Recipient recipient, SharedTable t, RowRestriction restriction, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
     requireHistory(t, "startingVersion");
     long latest = lake.latestVersion(ref(t));
     long start = request.startingVersion();
@@ -196,7 +196,7 @@ public class TableQueries {
     List<LogChange> changes = lake.changes(ref(t), start, end);
     Filter filter = filterOf(request);
     Predicate<DataFile> visible = restriction.admits(startSnapshot);
-    ActionLines lines = lines(format, idScheme, t, requestBase);
+    ActionLines lines = lines(format, idScheme, t, requestBase, recipient);
     return new TableResponse(
         start,
         format,
@@ -279,8 +279,8 @@ public class TableQueries {
     }
   }
 
-  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase) {
-    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow());
+  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase, Recipient recipient) {
+    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
   }
 
   static TableRef ref(SharedTable t) {

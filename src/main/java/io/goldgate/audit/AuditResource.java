@@ -1,0 +1,191 @@
+package io.goldgate.audit;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.admin.AdminAuthFilter;
+import io.goldgate.audit.model.AuditEvent;
+import io.goldgate.audit.model.AuditPage;
+import io.goldgate.audit.model.AuditStats;
+import io.goldgate.audit.model.FeatureLookups;
+import io.goldgate.redis.RedisUnavailableException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The audit log for operators (under {@code /admin}, so only the admin token opens it).
+ *
+ * <ul>
+ *   <li>{@code GET /admin/audit}: events, newest first ({@code order=newest}, the default) or oldest
+ *       first ({@code order=oldest}) in the order they were recorded; filters {@code recipient}
+ *       (exact name), {@code table} ({@code share.schema.table}, case-insensitive), {@code from}
+ *       (inclusive) and {@code to} (exclusive), ISO-8601 instants compared with the event's time;
+ *       {@code limit} events per page (default 100, at most 1000); {@code pageToken} from the
+ *       previous page's {@code nextPageToken}, absent on the last page.
+ *   <li>{@code GET /admin/audit/stats}: queue, written and dropped counts of this replica.
+ *   <li>{@code GET /admin/audit/feature-lookups}: online feature lookups and entity rows per recipient.
+ * </ul>
+ */
+@Path(AdminAuthFilter.PATH + "/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+
+  private final AuditLog log;
+
+  public AuditResource(AuditLog log) {
+    this.log = log;
+  }
+
+  @GET
+  public AuditPage events(
+      @QueryParam("recipient") String recipient,
+      @QueryParam("table") String table,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("limit") String limit,
+      @QueryParam("order") String order,
+      @QueryParam("pageToken") String pageToken) {
+    Instant fromTime = instant("from", from);
+    Instant toTime = instant("to", to);
+    if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
+      throw GoldgateException.invalid("'from' (" + from + ") must be before 'to' (" + to + ")");
+    }
+    String tableName = table(table);
+    int pageSize = limit(limit);
+    boolean newestFirst = newestFirst(order);
+    String cursor = cursor(pageToken, newestFirst);
+    String recipientName = blankToNull(recipient);
+    Predicate<AuditEvent> filter =
+        e -> (recipientName == null || recipientName.equals(e.recipient()))
+            && (tableName == null || tableName.equalsIgnoreCase(e.qualifiedTable()))
+            && (fromTime == null || (e.time() != null && !e.time().isBefore(fromTime)))
+            && (toTime == null || (e.time() != null && e.time().isBefore(toTime)));
+    List<AuditEvent> events;
+    try {
+      // One more than a page tells whether another page exists.
+      events = log.read(filter, newestFirst, cursor, fromTime, pageSize + 1);
+    } catch (IllegalArgumentException e) {
+      throw GoldgateException.invalid("Invalid pageToken: it is not a position in this audit log");
+    } catch (RedisUnavailableException e) {
+      throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The audit log cannot be read: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "The audit log cannot be read: " + e.getMessage(), e);
+    }
+    String next = null;
+    if (events.size() > pageSize) {
+      events = events.subList(0, pageSize);
+      next = token(newestFirst, events.getLast().id());
+    }
+    return new AuditPage(List.copyOf(events), newestFirst ? "newest" : "oldest", next);
+  }
+
+  @GET
+  @Path("stats")
+  public AuditStats stats() {
+    return log.stats();
+  }
+
+  @GET
+  @Path("feature-lookups")
+  public Map<String, FeatureLookups> featureLookups() {
+    try {
+      return new TreeMap<>(log.featureLookups());
+    } catch (RedisUnavailableException e) {
+      throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The lookup counters cannot be read: " + e.getMessage());
+    } catch (Exception e) {
+      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "The lookup counters cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  private static Instant instant(String name, String value) {
+    String v = blankToNull(value);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw GoldgateException.invalid("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + value + "'");
+    }
+  }
+
+  private static String table(String value) {
+    String v = blankToNull(value);
+    if (v == null) {
+      return null;
+    }
+    String[] parts = v.split("\\.", -1);
+    if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank() || parts[2].isBlank()) {
+      throw GoldgateException.invalid("'table' must be share.schema.table, got '" + value + "'");
+    }
+    return v;
+  }
+
+  private static int limit(String value) {
+    String v = blankToNull(value);
+    if (v == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw GoldgateException.invalid("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got '" + value + "'");
+  }
+
+  private static boolean newestFirst(String value) {
+    String v = blankToNull(value);
+    if (v == null || v.equalsIgnoreCase("newest")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("oldest")) {
+      return false;
+    }
+    throw GoldgateException.invalid("'order' must be 'newest' or 'oldest', got '" + value + "'");
+  }
+
+  private static String token(boolean newestFirst, String cursor) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(((newestFirst ? "newest" : "oldest") + "|" + cursor).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String cursor(String pageToken, boolean newestFirst) {
+    String v = blankToNull(pageToken);
+    if (v == null) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw GoldgateException.invalid("Invalid pageToken: not a token this endpoint issued");
+    }
+    int bar = decoded.indexOf('|');
+    if (bar < 0 || bar == decoded.length() - 1) {
+      throw GoldgateException.invalid("Invalid pageToken: not a token this endpoint issued");
+    }
+    if (!decoded.substring(0, bar).equals(newestFirst ? "newest" : "oldest")) {
+      throw GoldgateException.invalid("Invalid pageToken: it continues a listing in the other order; pass the same 'order' as the first page");
+    }
+    return decoded.substring(bar + 1);
+  }
+}

@@ -1,0 +1,21 @@
+package io.goldgate.audit.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One Delta table the gateway reads, with everything that exposes it ({@code GET /admin/tables}).
+ *
+ * @param location the table's location (the parent of {@code _delta_log})
+ * @param shares where Delta Sharing publishes it, as {@code share.schema.table}
+ * @param flight whether Arrow Flight serves it (every shared table, when Flight is enabled)
+ * @param featureViews the feature views materialized from it
+ * @param version its latest version, absent when it cannot be read
+ * @param error why the version could not be read
+ * @param lastAccess the last successful recipient access under any of its shared names, from the
+ *     audit log; absent when never accessed
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TableEntry(
+    String location, List<String> shares, boolean flight, List<String> featureViews, Long version, String error, Instant lastAccess) {}

@@ -1,0 +1,438 @@
+package io.goldgate.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.goldgate.flight.FlightService;
+import io.goldgate.storage.TableLocation;
+import io.goldgate.testing.Ndjson;
+import io.goldgate.testing.SampleLake;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightCallHeaders;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.HeaderCallOption;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.RootAllocator;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The audit log end to end, run once per sink (files in embedded mode, a real Redis stream):
+ * a scripted session of real requests (REST Assured, the Arrow Flight Java client), then the
+ * operator API that reads it back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class AuditTestBase {
+
+  static final String SALES = "/delta-sharing/shares/retail/schemas/gold/tables/sales_daily";
+
+  @Inject FlightService flight;
+  @Inject MeterRegistry meters;
+
+  /** Facts of the scripted session, checked against the events. */
+  static final Map<String, Object> session = new LinkedHashMap<>();
+
+  /** Every stored event as the sink holds it (file lines or stream entries), for leak checks. */
+  abstract String rawStoredEvents() throws Exception;
+
+  /** Makes the sink fail (storage gone), without touching sharing itself. */
+  abstract void breakSink() throws Exception;
+
+  abstract void repairSink() throws Exception;
+
+  static String adminToken() {
+    return ConfigProvider.getConfig().getValue("goldgate.admin.token", String.class);
+  }
+
+  static RequestSpecification admin() {
+    return given().header("Authorization", "Bearer " + adminToken());
+  }
+
+  static RequestSpecification partner() {
+    return given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN);
+  }
+
+  static CallOption bearer(String token) {
+    CallHeaders headers = new FlightCallHeaders();
+    headers.insert("authorization", "Bearer " + token);
+    return new HeaderCallOption(headers);
+  }
+
+  /** GET /admin/audit with query parameters; waits until {@code expected} events are there. */
+  static JsonPath audit(int expected, Object... params) {
+    JsonPath page = null;
+    for (int i = 0; i < 100; i++) {
+      page = admin().queryParams(map(params)).get("/admin/audit").then().statusCode(200).extract().jsonPath();
+      if (page.getList("events").size() >= expected) break;
+      sleep(50);
+    }
+    return page;
+  }
+
+  static Map<String, Object> map(Object... params) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < params.length; i += 2) m.put((String) params[i], params[i + 1]);
+    return m;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void await(String what, Supplier<Boolean> condition) {
+    for (int i = 0; i < 200; i++) {
+      if (condition.get()) return;
+      sleep(50);
+    }
+    throw new AssertionError("timed out waiting until " + what);
+  }
+
+  @Test
+  @Order(1)
+  void givenAScriptedSession_whenReadingTheAuditLog_thenItHoldsExactlyOneEventPerCallWithItsDetails() throws Exception {
+    // given: list shares, query a table, download one of its files, a Flight read, a 404
+    Response shares = partner().get("/delta-sharing/shares").then().statusCode(200).extract().response();
+    Response query = partner().contentType("application/json").body("{}").post(SALES + "/query").then().statusCode(200).extract().response();
+    List<JsonNode> files = Ndjson.actions(Ndjson.lines(query.asString()), "file");
+    assertTrue(files.size() > 1);
+    String url = files.getFirst().get("url").asText();
+    byte[] downloaded = given().urlEncodingEnabled(false).get(url).then().statusCode(200).extract().asByteArray();
+    assertEquals(files.getFirst().get("size").asLong(), downloaded.length);
+    long flightRows = 0;
+    long planned;
+    try (var allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build()) {
+      FlightInfo info =
+          client.getInfo(FlightDescriptor.command("{\"table\":\"retail.gold.sales_daily\",\"limit\":7}".getBytes(StandardCharsets.UTF_8)), bearer(SampleLake.PARTNER_TOKEN));
+      assertEquals(1, info.getEndpoints().size());
+      planned = info.getEndpoints().size();
+      try (FlightStream stream = client.getStream(info.getEndpoints().getFirst().getTicket(), bearer(SampleLake.PARTNER_TOKEN))) {
+        while (stream.next()) flightRows += stream.getRoot().getRowCount();
+      }
+    }
+    assertEquals(7, flightRows);
+    assertEquals(1, planned);
+    partner().get("/delta-sharing/shares/nope").then().statusCode(404);
+
+    // when
+    JsonPath page = audit(6, "order", "oldest");
+
+    // then: exactly six events (in arrival order), nothing else
+    List<Map<String, Object>> events = new ArrayList<>(page.getList("events"));
+    assertEquals(6, events.size(), events.toString());
+    events.sort(Comparator.comparing(e -> Instant.parse((String) e.get("time"))));
+    assertEquals(List.of("listShares", "queryTable", "downloadFile", "GetFlightInfo", "DoGet", "getShare"), events.stream().map(e -> e.get("operation")).toList());
+    for (Map<String, Object> e : events) {
+      assertEquals("127.0.0.1", e.get("clientIp"), e.toString());
+      assertNotNull(e.get("userAgent"), e.toString());
+      assertNotNull(e.get("id"));
+      assertTrue(((Number) e.get("latencyMs")).longValue() >= 0);
+    }
+
+    Map<String, Object> list = events.get(0);
+    assertEquals("partner", list.get("recipient"));
+    assertEquals("delta-sharing", list.get("protocol"));
+    assertEquals("200", list.get("status"));
+    assertEquals((long) shares.asByteArray().length, ((Number) list.get("bytes")).longValue());
+    assertNull(list.get("table"));
+    assertNull(list.get("errorCode"));
+
+    Map<String, Object> q = events.get(1);
+    assertEquals("partner", q.get("recipient"));
+    assertEquals("retail", q.get("share"));
+    assertEquals("gold", q.get("schema"));
+    assertEquals("sales_daily", q.get("table"));
+    assertEquals(Integer.parseInt(query.header("Delta-Table-Version")), ((Number) q.get("version")).intValue());
+    assertEquals(4, ((Number) q.get("version")).intValue());
+    assertEquals(files.size(), ((Number) q.get("files")).intValue());
+    assertEquals((long) query.asByteArray().length, ((Number) q.get("bytes")).longValue());
+    assertEquals("200", q.get("status"));
+
+    Map<String, Object> file = events.get(2);
+    assertEquals("partner", file.get("recipient"), "the pre-signed URL names who it was issued to");
+    assertEquals("delta-sharing", file.get("protocol"));
+    assertEquals("sales_daily", file.get("table"));
+    assertEquals(1, ((Number) file.get("files")).intValue());
+    assertEquals((long) downloaded.length, ((Number) file.get("bytes")).longValue());
+    assertEquals("200", file.get("status"));
+
+    Map<String, Object> info = events.get(3);
+    assertEquals("partner", info.get("recipient"));
+    assertEquals("flight", info.get("protocol"));
+    assertEquals("retail", info.get("share"));
+    assertEquals("sales_daily", info.get("table"));
+    assertEquals(4, ((Number) info.get("version")).intValue());
+    assertEquals("OK", info.get("status"));
+    int plannedFiles = ((Number) info.get("files")).intValue();
+    assertTrue(plannedFiles >= 1);
+
+    Map<String, Object> get = events.get(4);
+    assertEquals("partner", get.get("recipient"));
+    assertEquals("flight", get.get("protocol"));
+    assertEquals("sales_daily", get.get("table"));
+    assertEquals(4, ((Number) get.get("version")).intValue());
+    assertEquals(plannedFiles, ((Number) get.get("files")).intValue(), "one endpoint reads every planned file");
+    assertEquals(7L, ((Number) get.get("rows")).longValue());
+    assertTrue(((Number) get.get("bytes")).longValue() > 0);
+    assertEquals("OK", get.get("status"));
+
+    Map<String, Object> missing = events.get(5);
+    assertEquals("partner", missing.get("recipient"));
+    assertEquals("nope", missing.get("share"));
+    assertEquals("404", missing.get("status"));
+    assertEquals("RESOURCE_DOES_NOT_EXIST", missing.get("errorCode"));
+    assertNotNull(missing.get("message"));
+
+    // newest first (the default) is the same events in reverse recording order
+    List<Object> oldestIds = page.getList("events.id");
+    List<Object> newestIds = new ArrayList<>(admin().get("/admin/audit").then().statusCode(200).extract().jsonPath().getList("events.id"));
+    java.util.Collections.reverse(newestIds);
+    assertEquals(oldestIds, newestIds);
+    session.put("sessionEnd", Instant.now());
+    session.put("fileUrl", url);
+  }
+
+  @Test
+  @Order(2)
+  void givenEvents_whenFilteringByRecipientTableAndTime_thenOnlyMatchingOnesAreReturned() throws Exception {
+    // given: the session, plus an analyst read and a failed authentication
+    given().header("Authorization", "Bearer " + SampleLake.ANALYST_TOKEN).get("/delta-sharing/shares").then().statusCode(200);
+    given().header("Authorization", "Bearer wrong-token").get("/delta-sharing/shares").then().statusCode(401);
+    try (var allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build()) {
+      var rejected = org.junit.jupiter.api.Assertions.assertThrows(org.apache.arrow.flight.FlightRuntimeException.class,
+          () -> client.getInfo(FlightDescriptor.path("retail", "gold", "sales_daily"), bearer("wrong-token")));
+      assertEquals(org.apache.arrow.flight.FlightStatusCode.UNAUTHENTICATED, rejected.status().code());
+      var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+      FlightInfo info = sql.execute("SELECT region FROM retail.gold.sales_daily LIMIT 3", bearer(SampleLake.ANALYST_TOKEN));
+      assertEquals(1, info.getEndpoints().size());
+    }
+    audit(10);
+
+    // then
+    JsonPath analyst = audit(2, "recipient", "analyst", "order", "oldest");
+    assertEquals(List.of("listShares", "GetFlightInfo"), analyst.getList("events.operation"));
+    Map<String, Object> sql = analyst.getMap("events[1]");
+    assertEquals("flight-sql", sql.get("protocol"));
+    assertEquals("sales_daily", sql.get("table"));
+    assertEquals(4, ((Number) sql.get("version")).intValue());
+    assertEquals("OK", sql.get("status"));
+    JsonPath sales = audit(5, "table", "RETAIL.gold.Sales_Daily", "order", "oldest");
+    assertEquals(List.of("queryTable", "downloadFile", "GetFlightInfo", "DoGet", "GetFlightInfo"), sales.getList("events.operation"));
+    JsonPath unauthenticated = audit(4, "from", session.get("sessionEnd").toString());
+    List<String> afterSession = unauthenticated.getList("events.status");
+    assertEquals(List.of("OK", "UNAUTHENTICATED", "401", "200"), afterSession, "newest first: the SQL query, the failed authentications, the analyst's listing");
+    List<Map<String, Object>> afterEvents = unauthenticated.getList("events");
+    List<Map<String, Object>> rejected = afterEvents.subList(1, 3);
+    assertNull(rejected.get(0).get("recipient"));
+    assertEquals("flight", rejected.get(0).get("protocol"));
+    assertEquals("GetFlightInfo", rejected.get(0).get("operation"));
+    assertEquals("Unknown bearer token", rejected.get(0).get("message"));
+    assertNull(rejected.get(1).get("recipient"));
+    assertEquals("listShares", rejected.get(1).get("operation"));
+    assertEquals("UNAUTHENTICATED", rejected.get(1).get("errorCode"));
+    assertEquals("Unknown bearer token", rejected.get(1).get("message"));
+    assertEquals(6, audit(6, "to", session.get("sessionEnd").toString()).getList("events").size());
+    assertEquals(0, audit(0, "recipient", "nobody").getList("events").size());
+  }
+
+  @Test
+  @Order(3)
+  void givenMoreEventsThanALimit_whenPaging_thenPagesCoverEveryEventOnceInOrder() {
+    List<Object> all = audit(10, "limit", "1000").getList("events.id");
+    assertEquals(10, all.size());
+    for (String order : List.of("newest", "oldest")) {
+      List<Object> expected = new ArrayList<>(all);
+      if (order.equals("oldest")) java.util.Collections.reverse(expected);
+      List<Object> seen = new ArrayList<>();
+      String token = null;
+      int pages = 0;
+      do {
+        var request = admin().queryParam("limit", 3).queryParam("order", order);
+        if (token != null) request = request.queryParam("pageToken", token);
+        JsonPath page = request.get("/admin/audit").then().statusCode(200).body("order", equalTo(order)).extract().jsonPath();
+        seen.addAll(page.getList("events.id"));
+        token = page.getString("nextPageToken");
+        pages++;
+      } while (token != null);
+      assertEquals(expected, seen, order);
+      assertEquals(4, pages, "3 + 3 + 3 + 1 events");
+    }
+    // A page token continues only the order it was issued for.
+    String newestToken = admin().queryParam("limit", 3).get("/admin/audit").then().extract().jsonPath().getString("nextPageToken");
+    admin().queryParam("order", "oldest").queryParam("pageToken", newestToken).get("/admin/audit").then().statusCode(400)
+        .body("message", org.hamcrest.Matchers.containsString("other order"));
+  }
+
+  @Test
+  @Order(3)
+  void givenBadFilterValues_whenReadingTheAuditLog_thenItIs400NamingTheProblem() {
+    admin().queryParam("from", "yesterday").get("/admin/audit").then().statusCode(400)
+        .body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
+        .body("message", equalTo("'from' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got 'yesterday'"));
+    admin().queryParam("to", "2026-13-01T00:00:00Z").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'to' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '2026-13-01T00:00:00Z'"));
+    admin().queryParam("from", "2026-02-01T00:00:00Z").queryParam("to", "2026-01-01T00:00:00Z").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'from' (2026-02-01T00:00:00Z) must be before 'to' (2026-01-01T00:00:00Z)"));
+    admin().queryParam("table", "retail.sales_daily").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'table' must be share.schema.table, got 'retail.sales_daily'"));
+    admin().queryParam("limit", "0").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'limit' must be a whole number from 1 to 1000, got '0'"));
+    admin().queryParam("limit", "1001").get("/admin/audit").then().statusCode(400);
+    admin().queryParam("limit", "ten").get("/admin/audit").then().statusCode(400);
+    admin().queryParam("order", "random").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'order' must be 'newest' or 'oldest', got 'random'"));
+    admin().queryParam("pageToken", "not-a-token!").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("Invalid pageToken: not a token this endpoint issued"));
+    String foreign = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("newest|garbage".getBytes(StandardCharsets.UTF_8));
+    admin().queryParam("pageToken", foreign).get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("Invalid pageToken: it is not a position in this audit log"));
+    given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).get("/admin/audit").then().statusCode(401);
+  }
+
+  @Test
+  @Order(4)
+  void givenTheTestCatalog_whenListingTables_thenEachTableShowsItsExposureVersionAndLastAccess() {
+    List<Map<String, Object>> tables = admin().get("/admin/tables").then().statusCode(200).extract().jsonPath().getList("$");
+    Path sample = SampleLake.SAMPLE_LAKE;
+    Path features = SampleLake.FEATURE_LAKE;
+    Path temp = Path.of(ConfigProvider.getConfig().getValue("goldgate.shares.dir", String.class));
+    Instant salesAccess = Instant.parse((String) audit(1, "table", "retail.gold.sales_daily").getList("events.time").getFirst());
+    List<Map<String, Object>> expected = new ArrayList<>();
+    expected.add(entry(features.resolve("customers_cm"), List.of("features.delta.customers_cm"), List.of(), 4, null));
+    expected.add(entry(features.resolve("events_cdf"), List.of("features.delta.events_cdf", "features.delta.events_cdf_latest_only"), List.of(), 5, null));
+    expected.add(entry(features.resolve("orders_dv"), List.of("features.delta.orders_dv"), List.of(), 3, null));
+    expected.add(entry(features.resolve("plain_cdf_off"), List.of("features.delta.plain_cdf_off"), List.of(), 2, null));
+    expected.add(entry(features.resolve("readings_ntz"), List.of("features.delta.readings_ntz"), List.of(), 1, null));
+    expected.add(entry(sample.resolve("customer_features"), List.of("finance.gold.customer_ltv", "retail.gold.customer_features"), List.of("customer_stats"), 3, null));
+    expected.add(entry(sample.resolve("inventory_levels"), List.of("retail.gold.inventory_levels"), List.of("inventory_position"), 3, null));
+    expected.add(entry(sample.resolve("sales_daily"), List.of("retail.gold.sales_daily"), List.of(), 4, salesAccess));
+    expected.add(entry(temp.resolve("corrupt_inventory"), List.of("retail.history.corrupt_inventory"), List.of(), 3, null));
+    expected.add(entry(temp.resolve("growing_customers"), List.of("retail.history.growing_customers"), List.of("growing_customer_stats"), 3, null));
+    expected.add(entry(temp.resolve("growing_sales"), List.of("retail.history.growing_sales"), List.of(), 4, null));
+    expected.add(entry(temp.resolve("missing_file_customers"), List.of("retail.history.missing_file_customers"), List.of(), 3, null));
+    expected.add(entry(temp.resolve("timed_events"), List.of("features.delta.timed_events"), List.of(), 5, null));
+    expected.add(entry(temp.resolve("timed_sales"), List.of("retail.history.timed_sales"), List.of(), 4, null));
+    expected.sort(Comparator.comparing(e -> (String) e.get("location")));
+    assertEquals(expected, tables);
+  }
+
+  static Map<String, Object> entry(Path location, List<String> shares, List<String> views, int version, Instant lastAccess) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("location", TableLocation.local(location).uri());
+    m.put("shares", shares);
+    m.put("flight", true);
+    m.put("featureViews", views);
+    m.put("version", version);
+    if (lastAccess != null) m.put("lastAccess", lastAccess.toString());
+    return m;
+  }
+
+  @Test
+  @Order(5)
+  void givenOnlineLookups_whenReadingTheCounters_thenLookupsAndEntityRowsAreCountedPerRecipient() {
+    partner().post("/features/views/customer_stats/materialize").then().statusCode(200);
+    String one = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1,2,3]}}";
+    String two = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[4,99999]}}";
+    partner().contentType("application/json").body(one).post("/get-online-features").then().statusCode(200);
+    partner().contentType("application/json").body(two).post("/get-online-features").then().statusCode(200);
+    given().header("Authorization", "Bearer " + SampleLake.ANALYST_TOKEN).contentType("application/json").body(one).post("/get-online-features").then().statusCode(200);
+    partner().contentType("application/json").body("{\"features\":[\"customer_stats:nope\"],\"entities\":{\"customer_id\":[1]}}")
+        .post("/get-online-features").then().statusCode(400);
+
+    admin().get("/admin/audit/feature-lookups").then().statusCode(200)
+        .body("partner.lookups", equalTo(2)).body("partner.entityRows", equalTo(5))
+        .body("analyst.lookups", equalTo(1)).body("analyst.entityRows", equalTo(3))
+        .body("size()", equalTo(2));
+    // Persisted by the writer within a second; the totals read the same before and after.
+    sleep(1_500);
+    admin().get("/admin/audit/feature-lookups").then().statusCode(200)
+        .body("partner.lookups", equalTo(2)).body("partner.entityRows", equalTo(5));
+    assertEquals(0, audit(0, "table", "retail.gold.customer_features").getList("events").size(), "lookups are counted, not audited one by one");
+  }
+
+  @Test
+  @Order(6)
+  void givenTheStoredEvents_whenSearchingForCredentials_thenNoTokenHashOrSignatureIsThere() throws Exception {
+    audit(8);
+    String stored = rawStoredEvents();
+    assertTrue(stored.contains("sales_daily"), "the raw store holds the events");
+    for (String secret : List.of(SampleLake.PARTNER_TOKEN, SampleLake.ANALYST_TOKEN, "wrong-token", SampleLake.sha256(SampleLake.PARTNER_TOKEN),
+        SampleLake.sha256(SampleLake.ANALYST_TOKEN), adminToken(), "sig=")) {
+      assertFalse(stored.contains(secret), "the audit store holds " + secret);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void givenAFileUrlWhoseRecipientWasChanged_whenDownloading_thenItIs403AndAuditedWithoutARecipient() {
+    String url = (String) session.get("fileUrl");
+    assertTrue(url.contains("&r=partner&rs="), url);
+    given().urlEncodingEnabled(false).get(url.replace("&r=partner&", "&r=analyst&")).then().statusCode(403)
+        .body("message", equalTo("This file URL has an invalid signature"));
+    Map<String, Object> event = audit(1).getMap("events[0]");
+    assertEquals("downloadFile", event.get("operation"));
+    assertEquals("403", event.get("status"));
+    assertEquals("PERMISSION_DENIED", event.get("errorCode"));
+    assertEquals("sales_daily", event.get("table"));
+    assertNull(event.get("recipient"));
+    assertNull(event.get("files"));
+  }
+
+  @Test
+  @Order(9)
+  void givenTheSinkFails_whenRecipientsKeepReading_thenRequestsSucceedAndDroppedEventsAreCounted() throws Exception {
+    JsonPath before = admin().get("/admin/audit/stats").then().statusCode(200).extract().jsonPath();
+    double meterBefore = meters.counter("goldgate.audit.dropped").count();
+    long droppedBefore = before.getLong("dropped");
+    breakSink();
+    try {
+      for (int i = 0; i < 3; i++) {
+        partner().get("/delta-sharing/shares").then().statusCode(200);
+      }
+      partner().contentType("application/json").body("{}").post(SALES + "/query").then().statusCode(200);
+      await("4 events are dropped", () -> admin().get("/admin/audit/stats").then().extract().jsonPath().getLong("dropped") == droppedBefore + 4);
+      assertEquals(meterBefore + 4, meters.counter("goldgate.audit.dropped").count());
+    } finally {
+      repairSink();
+    }
+    // Auditing resumes once the sink is back.
+    long written = admin().get("/admin/audit/stats").then().extract().jsonPath().getLong("written");
+    await("auditing resumes", () -> {
+      partner().get("/delta-sharing/shares/retail").then().statusCode(200);
+      return admin().get("/admin/audit/stats").then().extract().jsonPath().getLong("written") > written;
+    });
+    assertEquals("getShare", audit(1).getList("events.operation").getFirst());
+  }
+}
