@@ -74,7 +74,8 @@ final class NoLeakScenario {
       tokens.add(RecipientApi.activate(link).getString("bearerToken"));
       api.keep(given().get(URI.create(link).getPath()));
       api.keep(withToken(tokens.get(0)).get("/delta-sharing/shares"));
-      api.keep(withToken(tokens.get(0)).post("/features/views/customer_stats/materialize"));
+      api.keep(withToken(tokens.get(0)).contentType("application/json")
+          .body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1]}}").post("/get-online-features"));
       api.keep(asAdmin().body("{\"ipAllowList\":[]}").patch("/admin/recipients/" + name));
       api.keep(withToken(tokens.get(0)).get("/delta-sharing/shares/retail/all-tables"));
       api.keep(withToken(tokens.get(0)).contentType("application/json").body("{\"limitHint\":1}")

@@ -331,13 +331,13 @@ abstract class AuditTestBase {
     Instant salesAccess = Instant.parse((String) audit(1, "table", "retail.gold.sales_daily").getList("events.time").getFirst());
     List<Map<String, Object>> expected = new ArrayList<>();
     expected.add(entry(features.resolve("customers_cm"), List.of("features.delta.customers_cm"), List.of(), 4, null));
-    expected.add(entry(features.resolve("events_cdf"), List.of("features.delta.events_cdf", "features.delta.events_cdf_latest_only"), List.of(), 5, null));
+    expected.add(entry(features.resolve("events_cdf"), List.of("features.delta.events_cdf", "features.delta.events_cdf_latest_only", "regional.gold.events_by_day"), List.of(), 5, null));
     expected.add(entry(features.resolve("orders_dv"), List.of("features.delta.orders_dv"), List.of(), 3, null));
     expected.add(entry(features.resolve("plain_cdf_off"), List.of("features.delta.plain_cdf_off"), List.of(), 2, null));
     expected.add(entry(features.resolve("readings_ntz"), List.of("features.delta.readings_ntz"), List.of(), 1, null));
     expected.add(entry(sample.resolve("customer_features"), List.of("finance.gold.customer_ltv", "retail.gold.customer_features"), List.of("customer_stats"), 3, null));
     expected.add(entry(sample.resolve("inventory_levels"), List.of("retail.gold.inventory_levels"), List.of("inventory_position"), 3, null));
-    expected.add(entry(sample.resolve("sales_daily"), List.of("retail.gold.sales_daily"), List.of(), 4, salesAccess));
+    expected.add(entry(sample.resolve("sales_daily"), List.of("regional.gold.emea_sales", "regional.gold.misfiltered_sales", "regional.gold.sales_daily", "retail.gold.sales_daily"), List.of(), 4, salesAccess));
     expected.add(entry(temp.resolve("corrupt_inventory"), List.of("retail.history.corrupt_inventory"), List.of(), 3, null));
     expected.add(entry(temp.resolve("growing_customers"), List.of("retail.history.growing_customers"), List.of("growing_customer_stats"), 3, null));
     expected.add(entry(temp.resolve("growing_sales"), List.of("retail.history.growing_sales"), List.of(), 4, null));
@@ -362,7 +362,7 @@ abstract class AuditTestBase {
   @Test
   @Order(5)
   void givenOnlineLookups_whenReadingTheCounters_thenLookupsAndEntityRowsAreCountedPerRecipient() {
-    partner().post("/features/views/customer_stats/materialize").then().statusCode(200);
+    admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200);
     String one = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1,2,3]}}";
     String two = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[4,99999]}}";
     partner().contentType("application/json").body(one).post("/get-online-features").then().statusCode(200);
