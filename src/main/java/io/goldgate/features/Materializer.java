@@ -11,6 +11,7 @@ import io.goldgate.flight.ArrowSchemas;
 import io.goldgate.flight.SplitReader;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
+import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableSnapshot;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,12 +20,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -37,12 +41,14 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.jboss.logging.Logger;
 
 /**
  * Copies a feature view's newest row per entity from its Gold table into the online store, in
  * Feast's layout. The table version read last is kept in the store as the view's watermark, so a
- * restart does not redo work, and Feast's newer-wins rule keeps older data from overwriting newer.
+ * restart resumes from it, and Feast's newer-wins rule keeps older data from overwriting newer.
  */
 @ApplicationScoped
 public class Materializer {
@@ -83,7 +89,7 @@ public class Materializer {
 
   private static final String CDF_ENABLED = "delta.enableChangeDataFeed";
   private static final String CHANGE_TYPE = "_change_type";
-  private static final long PROGRESS_LOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+  private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Features features;
   private final OnlineStores stores;
@@ -109,7 +115,7 @@ public class Materializer {
 
   /** The last or current run of every online view that has run since start-up, with fresh lag figures. */
   public Map<String, Progress> progress() {
-    Map<String, Progress> out = new java.util.TreeMap<>();
+    Map<String, Progress> out = new TreeMap<>();
     for (FeatureView view : features.registry().views().values()) {
       Progress p = progress.get(view.name());
       if (p == null && !view.online()) {
@@ -142,7 +148,7 @@ public class Materializer {
     }
     long firstMissing = watermark + 1;
     long committed = lake.changes(view.table(), firstMissing, firstMissing).stream()
-        .mapToLong(io.goldgate.lake.LogChange::timestamp).findFirst()
+        .mapToLong(LogChange::timestamp).findFirst()
         .orElseGet(() -> lake.commitTimestamp(view.table(), firstMissing));
     long seconds = Math.max(0, (System.currentTimeMillis() - committed) / 1000);
     return new Lag(latest, watermark, latest - watermark, seconds);
@@ -206,7 +212,7 @@ public class Materializer {
     }
     if (plan.changeData()) {
       columns.add(new ArrowSchemas.Column(
-          org.apache.arrow.vector.types.pojo.Field.nullable(CHANGE_TYPE, new org.apache.arrow.vector.types.pojo.ArrowType.Utf8()), CHANGE_TYPE, false));
+          Field.nullable(CHANGE_TYPE, new ArrowType.Utf8()), CHANGE_TYPE, false));
     }
     String project = config.features().project();
     Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
@@ -271,26 +277,26 @@ public class Materializer {
     }
     try {
       if (changeFeedOn(snapshot.metadata()) && changeFeedOn(lake.at(view.table(), watermark).metadata())) {
-        List<io.goldgate.lake.LogChange> changes = lake.changes(view.table(), watermark + 1, snapshot.version());
-        boolean continuous = changes.stream().noneMatch(c -> c instanceof io.goldgate.lake.LogChange.MetadataChanged m && !changeFeedOn(m.metadata()));
+        List<LogChange> changes = lake.changes(view.table(), watermark + 1, snapshot.version());
+        boolean continuous = changes.stream().noneMatch(c -> c instanceof LogChange.MetadataChanged m && !changeFeedOn(m.metadata()));
         if (continuous) {
-          Set<Long> described = new java.util.HashSet<>();
+          Set<Long> described = new HashSet<>();
           changes.forEach(c -> {
-            if (c instanceof io.goldgate.lake.LogChange.ChangeDataAdded) described.add(c.version());
+            if (c instanceof LogChange.ChangeDataAdded) described.add(c.version());
           });
           List<DataFile> files = new ArrayList<>();
-          for (io.goldgate.lake.LogChange change : changes) {
+          for (LogChange change : changes) {
             switch (change) {
-              case io.goldgate.lake.LogChange.ChangeDataAdded c -> files.add(c.file());
+              case LogChange.ChangeDataAdded c -> files.add(c.file());
               // A version without _change_data files is described by its added files (inserts).
-              case io.goldgate.lake.LogChange.Added a when a.dataChange() && !described.contains(a.version()) -> files.add(a.file());
+              case LogChange.Added a when a.dataChange() && !described.contains(a.version()) -> files.add(a.file());
               default -> {}
             }
           }
           return new Plan("cdf", files, true);
         }
       }
-      Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       lake.at(view.table(), watermark).files().forEach(f -> seen.add(f.path()));
       return new Plan("incremental", snapshot.files().stream().filter(f -> !seen.contains(f.path())).toList(), false);
     } catch (GoldgateException e) {

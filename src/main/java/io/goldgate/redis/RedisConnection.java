@@ -182,6 +182,14 @@ public class RedisConnection {
         : ((StatefulRedisConnection<K, V>) connection).async();
   }
 
+  /** RESP2, bounded connects, and commands refused at once (not queued) while disconnected. */
+  private <B extends ClientOptions.Builder> B withCommonOptions(B builder) {
+    builder.protocolVersion(ProtocolVersion.RESP2)
+        .socketOptions(socketOptions())
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    return builder;
+  }
+
   private <K, V> StatefulConnection<K, V> connection(RedisCodec<K, V> codec) {
     if (uri == null) {
       throw new RedisUnavailableException("No Redis is configured (goldgate.redis.url)", null);
@@ -192,11 +200,7 @@ public class RedisConnection {
         RedisClusterClient created = (RedisClusterClient) client;
         if (created == null) {
           created = RedisClusterClient.create(uri);
-          created.setOptions(ClusterClientOptions.builder()
-              .protocolVersion(ProtocolVersion.RESP2)
-              .socketOptions(socketOptions())
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .build());
+          created.setOptions(withCommonOptions(ClusterClientOptions.builder()).build());
           client = created;
           closeables.add(created::shutdown);
         }
@@ -207,11 +211,7 @@ public class RedisConnection {
       RedisClient created = (RedisClient) client;
       if (created == null) {
         created = RedisClient.create(uri);
-        created.setOptions(ClientOptions.builder()
-            .protocolVersion(ProtocolVersion.RESP2)
-            .socketOptions(socketOptions())
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .build());
+        created.setOptions(withCommonOptions(ClientOptions.builder()).build());
         client = created;
         closeables.add(created::shutdown);
       }
