@@ -19,7 +19,7 @@ final class MemoryOnlineStore implements OnlineStore {
       Map<ByteKey, byte[]> hash = hashes.getOrDefault(new ByteKey(keys.get(k)), Map.of());
       byte[][] row = new byte[fields.size()][];
       for (int f = 0; f < fields.size(); f++) {
-        row[f] = hash.get(new ByteKey(fields.fields()[f]));
+        row[f] = hash.get(new ByteKey(fields.field(f)));
       }
       out[k] = row;
     }

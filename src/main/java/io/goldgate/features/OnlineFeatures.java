@@ -2,8 +2,11 @@ package io.goldgate.features;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goldgate.BoundedCache;
 import io.goldgate.GoldgateException;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
@@ -11,7 +14,6 @@ import io.goldgate.features.FeatureRegistry.FeatureRef;
 import io.goldgate.features.FeatureRegistry.FeatureView;
 import io.goldgate.features.FeatureRegistry.JoinKey;
 import io.goldgate.features.OnlineStore.ByteKey;
-import io.goldgate.features.OnlineStore.FieldSet;
 import io.goldgate.features.feast.FeastCodec;
 import io.goldgate.redis.RedisUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +21,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Online feature lookups, in Feast's request and response shapes: column-oriented results with a
@@ -50,15 +51,22 @@ public class OnlineFeatures {
    */
   static final int WHOLE_HASH_MIN_FIELDS = 8;
 
+  private static final SerializableString PRESENT = new SerializedString("PRESENT");
+  private static final SerializableString NULL_VALUE = new SerializedString("NULL_VALUE");
+  private static final SerializableString NOT_FOUND = new SerializedString("NOT_FOUND");
+  private static final SerializableString OUTSIDE_MAX_AGE = new SerializedString("OUTSIDE_MAX_AGE");
+  private static final SerializableString ZERO = new SerializedString(ZERO_TIME);
+
   private final Features features;
   private final OnlineStores stores;
   private final GoldgateConfig config;
   private final JsonFactory jsonFactory;
   private final Clock clock = Clock.systemUTC();
-  /** Feature references as requested ("view:feature") to their resolved form; valid ones only. */
-  private final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
-  /** The field sets of view groups, by the views' names. */
-  private final Map<List<String>, GroupFields> groupFields = io.goldgate.BoundedCache.lru(1024);
+  /**
+   * Plans by what a request asks for (its feature list, or its feature service). Only valid
+   * requests are planned, and the cache is bounded, so odd feature lists cannot grow it.
+   */
+  private final Map<Object, Plan> plans = BoundedCache.lru(1024);
 
   public OnlineFeatures(Features features, OnlineStores stores, GoldgateConfig config, ObjectMapper json) {
     this.features = features;
@@ -67,83 +75,56 @@ public class OnlineFeatures {
     this.jsonFactory = json.getFactory();
   }
 
-  /** One requested feature, with everything serving needs precomputed. */
-  private record Resolved(FeatureRef ref, FeatureView view, FeatureDef def, byte[] field) {}
+  /** Views sharing join keys share a Redis hash per entity, as in Feast: one read per group. */
+  private record Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash) {}
 
-  /**
-   * The fields read for a group of views sharing one entity key: each view's event-time field,
-   * then the requested features' fields.
-   */
-  private record GroupFields(FieldSet fields, boolean wholeHash) {}
+  /** One requested feature: where its value and its view's event time are in the read rows. */
+  private record Column(FeatureView view, FeatureDef def, int group, int viewInGroup, int field, SerializableString name, SerializableString fullName) {}
 
-  /** Views that share join keys share a Redis hash per entity, as in Feast. */
-  private static final class Group {
-    final List<JoinKey> joinKeys;
-    final List<FeatureView> views = new ArrayList<>();
-    final List<byte[]> keys = new ArrayList<>();
-    int[] rowKey;
-
-    Group(List<JoinKey> joinKeys) {
-      this.joinKeys = joinKeys;
-    }
-  }
+  /** Everything about a request that does not depend on its entities, worked out once. */
+  private record Plan(List<Group> groups, List<Column> columns, Map<String, JoinKey> joinKeys) {}
 
   /** Answers a request with the JSON bytes of Feast's response. */
   public CompletionStage<byte[]> get(JsonNode request) {
-    FeatureRegistry registry = features.registry();
-    List<Resolved> refs = requestedFeatures(request, registry);
-    Map<List<JoinKey>, Group> groups = new LinkedHashMap<>();
-    Map<String, JoinKey> needed = new LinkedHashMap<>();
-    for (Resolved ref : refs) {
-      Group group = groups.computeIfAbsent(ref.view().joinKeys(), Group::new);
-      if (!group.views.contains(ref.view())) {
-        group.views.add(ref.view());
-      }
-      ref.view().joinKeys().forEach(k -> needed.put(k.name(), k));
-    }
+    Plan plan = plan(request, features.registry());
     JsonNode entities = request.path("entities");
-    int rows = entityRows(entities, needed);
+    int rows = entityRows(entities, plan.joinKeys());
     String project = config.features().project();
-    for (Group group : groups.values()) {
-      group.rowKey = new int[rows];
+    List<int[]> rowKeys = new ArrayList<>(plan.groups().size());
+    List<CompletableFuture<byte[][][]>> reads = new ArrayList<>(plan.groups().size());
+    for (Group group : plan.groups()) {
+      int[] rowKey = new int[rows];
+      List<byte[]> keys = new ArrayList<>(rows);
       Map<ByteKey, Integer> keyIndex = new HashMap<>();
       for (int r = 0; r < rows; r++) {
-        List<FeastCodec.KeyPart> parts = new ArrayList<>(group.joinKeys.size());
-        for (JoinKey key : group.joinKeys) {
+        List<FeastCodec.KeyPart> parts = new ArrayList<>(group.joinKeys().size());
+        for (JoinKey key : group.joinKeys()) {
           parts.add(new FeastCodec.KeyPart(key.name(), Materializer.kind(key.type()), keyValue(key, entities.get(key.name()).get(r))));
         }
         byte[] redisKey = FeastCodec.redisKey(parts, project);
-        Integer known = keyIndex.putIfAbsent(new ByteKey(redisKey), group.keys.size());
+        Integer known = keyIndex.putIfAbsent(new ByteKey(redisKey), keys.size());
+        rowKey[r] = known == null ? keys.size() : known;
         if (known == null) {
-          group.rowKey[r] = group.keys.size();
-          group.keys.add(redisKey);
-        } else {
-          group.rowKey[r] = known;
+          keys.add(redisKey);
         }
       }
-    }
-    List<Group> groupList = new ArrayList<>(groups.values());
-    List<GroupFields> fieldsOf = new ArrayList<>(groupList.size());
-    List<CompletableFuture<byte[][][]>> reads = new ArrayList<>(groupList.size());
-    for (Group group : groupList) {
-      GroupFields fields = fields(group, refs, registry);
-      fieldsOf.add(fields);
+      rowKeys.add(rowKey);
       try {
-        reads.add(stores.store().read(group.keys, fields.fields(), fields.wholeHash()).toCompletableFuture());
+        reads.add(stores.store().read(keys, group.fields(), group.wholeHash()).toCompletableFuture());
       } catch (RedisUnavailableException e) {
         return CompletableFuture.failedFuture(unavailable(e));
       }
     }
     boolean full = request.path("full_feature_names").asBoolean(false);
-    int rowCount = rows;
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .handle((ignored, failure) -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             throw new CompletionException(cause instanceof RedisUnavailableException r ? unavailable(r) : cause);
           }
-          List<byte[][][]> stored = reads.stream().map(CompletableFuture::join).toList();
-          return render(request, entities, needed, refs, groupList, fieldsOf, stored, rowCount, full);
+          List<byte[][][]> stored = new ArrayList<>(reads.size());
+          reads.forEach(read -> stored.add(read.join()));
+          return render(plan, entities, rowKeys, stored, rows, full);
         });
   }
 
@@ -151,129 +132,91 @@ public class OnlineFeatures {
     return new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The online store is unavailable: " + e.getMessage());
   }
 
-  private GroupFields fields(Group group, List<Resolved> refs, FeatureRegistry registry) {
-    List<String> signature = new ArrayList<>();
-    group.views.forEach(v -> signature.add("_ts:" + v.name()));
-    for (Resolved ref : refs) {
-      if (group.views.contains(ref.view())) {
-        signature.add(ref.ref().toString());
-      }
-    }
-    return groupFields.computeIfAbsent(signature, s -> {
-      List<byte[]> fields = new ArrayList<>();
-      group.views.forEach(v -> fields.add(FeastCodec.timestampField(v.name())));
-      for (Resolved ref : refs) {
-        if (group.views.contains(ref.view())) {
-          fields.add(ref.field());
-        }
-      }
-      // Everything Goldgate's views can put in this hash: if the wanted fields are most of it,
-      // one HGETALL is cheaper for Redis than an HMGET of many fields.
-      int hashSize = registry.views().values().stream()
-          .filter(v -> v.joinKeys().equals(group.joinKeys))
-          .mapToInt(v -> v.features().size() + 1)
-          .sum();
-      boolean whole = fields.size() >= WHOLE_HASH_MIN_FIELDS && fields.size() * 2 >= hashSize;
-      return new GroupFields(FieldSet.of(fields), whole);
-    });
-  }
-
-  private byte[] render(
-      JsonNode request,
-      JsonNode entities,
-      Map<String, JoinKey> needed,
-      List<Resolved> refs,
-      List<Group> groups,
-      List<GroupFields> fieldsOf,
-      List<byte[][][]> stored,
-      int rows,
-      boolean full) {
+  private byte[] render(Plan plan, JsonNode entities, List<int[]> rowKeys, List<byte[][][]> stored, int rows, boolean full) {
     // A view's event time is the same for all its features in a row: decode and format it once.
-    Map<FeatureView, Instant[]> eventTimes = new HashMap<>();
-    Map<FeatureView, String[]> eventTimeText = new HashMap<>();
-    for (int g = 0; g < groups.size(); g++) {
-      Group group = groups.get(g);
-      for (int v = 0; v < group.views.size(); v++) {
-        Instant[] times = new Instant[rows];
-        String[] texts = new String[rows];
+    List<Instant[][]> eventTimes = new ArrayList<>(plan.groups().size());
+    List<SerializableString[][]> eventTimeText = new ArrayList<>(plan.groups().size());
+    for (int g = 0; g < plan.groups().size(); g++) {
+      int views = plan.groups().get(g).views().size();
+      Instant[][] times = new Instant[views][rows];
+      SerializableString[][] texts = new SerializableString[views][rows];
+      for (int v = 0; v < views; v++) {
         for (int r = 0; r < rows; r++) {
-          byte[] ts = stored.get(g)[group.rowKey[r]][v];
+          byte[] ts = stored.get(g)[rowKeys.get(g)[r]][v];
           if (ts != null) {
-            times[r] = FeastCodec.readTimestamp(ts);
-            texts[r] = times[r].toString();
+            times[v][r] = FeastCodec.readTimestamp(ts);
+            texts[v][r] = new SerializedString(times[v][r].toString());
           }
         }
-        eventTimes.put(group.views.get(v), times);
-        eventTimeText.put(group.views.get(v), texts);
       }
+      eventTimes.add(times);
+      eventTimeText.add(texts);
     }
     Instant now = clock.instant();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + rows * refs.size() * 48);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512 + rows * plan.columns().size() * 64);
     try (JsonGenerator json = jsonFactory.createGenerator(out)) {
+      JsonValues values = new JsonValues(json);
       json.writeStartObject();
       json.writeObjectFieldStart("metadata");
       json.writeArrayFieldStart("feature_names");
-      for (String key : needed.keySet()) {
+      for (String key : plan.joinKeys().keySet()) {
         json.writeString(key);
       }
-      for (Resolved ref : refs) {
-        json.writeString(full ? ref.view().name() + "__" + ref.def().name() : ref.def().name());
+      for (Column column : plan.columns()) {
+        json.writeString(full ? column.fullName() : column.name());
       }
       json.writeEndArray();
       json.writeEndObject();
       json.writeArrayFieldStart("results");
-      for (String key : needed.keySet()) {
+      for (String key : plan.joinKeys().keySet()) {
         json.writeStartObject();
         json.writeArrayFieldStart("values");
         for (JsonNode v : entities.get(key)) {
           json.writeTree(v);
         }
         json.writeEndArray();
-        repeated(json, "statuses", "PRESENT", rows);
-        repeated(json, "event_timestamps", ZERO_TIME, rows);
+        repeated(json, "statuses", PRESENT, rows);
+        repeated(json, "event_timestamps", ZERO, rows);
         json.writeEndObject();
       }
-      for (Resolved ref : refs) {
-        int g = groupOf(groups, ref.view());
-        Group group = groups.get(g);
-        int field = fieldsOf.get(g).fields().indexOf(ref.field());
-        Instant[] times = eventTimes.get(ref.view());
-        String[] texts = eventTimeText.get(ref.view());
-        java.time.Duration ttl = ref.view().ttl();
-        String[] statuses = new String[rows];
+      SerializableString[] statuses = new SerializableString[rows];
+      for (Column column : plan.columns()) {
+        byte[][][] group = stored.get(column.group());
+        int[] rowKey = rowKeys.get(column.group());
+        Instant[] times = eventTimes.get(column.group())[column.viewInGroup()];
+        SerializableString[] texts = eventTimeText.get(column.group())[column.viewInGroup()];
+        Duration ttl = column.view().ttl();
         json.writeStartObject();
         json.writeArrayFieldStart("values");
         for (int r = 0; r < rows; r++) {
-          Instant eventTime = times[r];
-          if (eventTime == null) {
+          if (times[r] == null) {
             json.writeNull();
-            statuses[r] = "NOT_FOUND";
-            continue;
-          }
-          if (ttl != null && eventTime.plus(ttl).isBefore(now)) {
+            statuses[r] = NOT_FOUND;
+          } else if (ttl != null && times[r].plus(ttl).isBefore(now)) {
             json.writeNull();
-            statuses[r] = "OUTSIDE_MAX_AGE";
-            continue;
-          }
-          byte[] value = stored.get(g)[group.rowKey[r]][field];
-          FeastCodec.Decoded decoded = value == null ? FeastCodec.Decoded.EMPTY : FeastCodec.readValue(value);
-          if (decoded.kind() == null) {
-            json.writeNull();
-            statuses[r] = value == null ? "NOT_FOUND" : "NULL_VALUE";
+            statuses[r] = OUTSIDE_MAX_AGE;
           } else {
-            writeValue(json, decoded);
-            statuses[r] = "PRESENT";
+            byte[] value = group[rowKey[r]][column.field()];
+            if (value == null) {
+              json.writeNull();
+              statuses[r] = NOT_FOUND;
+            } else if (FeastCodec.readValue(value, values)) {
+              statuses[r] = PRESENT;
+            } else {
+              json.writeNull();
+              statuses[r] = NULL_VALUE;
+            }
           }
         }
         json.writeEndArray();
         json.writeArrayFieldStart("statuses");
-        for (String status : statuses) {
+        for (SerializableString status : statuses) {
           json.writeString(status);
         }
         json.writeEndArray();
         json.writeArrayFieldStart("event_timestamps");
         for (int r = 0; r < rows; r++) {
-          json.writeString(texts[r] == null ? ZERO_TIME : texts[r]);
+          json.writeString(texts[r] == null ? ZERO : texts[r]);
         }
         json.writeEndArray();
         json.writeEndObject();
@@ -286,14 +229,7 @@ public class OnlineFeatures {
     return out.toByteArray();
   }
 
-  private static int groupOf(List<Group> groups, FeatureView view) {
-    for (int g = 0; g < groups.size(); g++) {
-      if (groups.get(g).views.contains(view)) return g;
-    }
-    throw new IllegalStateException("view " + view.name() + " in no group");
-  }
-
-  private static void repeated(JsonGenerator json, String name, String value, int n) throws IOException {
+  private static void repeated(JsonGenerator json, String name, SerializableString value, int n) throws IOException {
     json.writeArrayFieldStart(name);
     for (int i = 0; i < n; i++) {
       json.writeString(value);
@@ -301,16 +237,84 @@ public class OnlineFeatures {
     json.writeEndArray();
   }
 
-  private static void writeValue(JsonGenerator json, FeastCodec.Decoded decoded) throws IOException {
-    switch (decoded.kind()) {
-      case BYTES -> json.writeString(Base64.getEncoder().encodeToString((byte[]) decoded.value()));
-      case UNIX_TIMESTAMP -> json.writeString(Instant.ofEpochSecond((Long) decoded.value()).toString());
-      case STRING -> json.writeString((String) decoded.value());
-      case INT32 -> json.writeNumber((Integer) decoded.value());
-      case INT64 -> json.writeNumber((Long) decoded.value());
-      case DOUBLE -> json.writeNumber((Double) decoded.value());
-      case FLOAT -> json.writeNumber((Float) decoded.value());
-      case BOOL -> json.writeBoolean((Boolean) decoded.value());
+  /** Writes decoded feature values as JSON, in Feast's JSON forms (bytes as base64). */
+  private static final class JsonValues implements FeastCodec.ValueSink {
+    private final JsonGenerator json;
+
+    JsonValues(JsonGenerator json) {
+      this.json = json;
+    }
+
+    @Override
+    public void bytes(byte[] source, int offset, int length) {
+      try {
+        json.writeBinary(source, offset, length);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void utf8(byte[] source, int offset, int length) {
+      try {
+        json.writeUTF8String(source, offset, length);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void int32(int value) {
+      try {
+        json.writeNumber(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void int64(long value) {
+      try {
+        json.writeNumber(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void float64(double value) {
+      try {
+        json.writeNumber(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void float32(float value) {
+      try {
+        json.writeNumber(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void bool(boolean value) {
+      try {
+        json.writeBoolean(value);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void unixTimestamp(long epochSeconds) {
+      try {
+        json.writeString(Instant.ofEpochSecond(epochSeconds).toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -365,50 +369,99 @@ public class OnlineFeatures {
     }
   }
 
-  private List<Resolved> requestedFeatures(JsonNode request, FeatureRegistry registry) {
+  /** The request's plan: from the cache, or checked and worked out now. */
+  private Plan plan(JsonNode request, FeatureRegistry registry) {
     boolean hasList = request.has("features");
     boolean hasService = request.has("feature_service");
     if (hasList == hasService) {
       throw GoldgateException.invalid("Give exactly one of 'features' (a list of view:feature) and 'feature_service'");
     }
+    Object cacheKey;
+    if (hasService) {
+      cacheKey = "service:" + request.get("feature_service").asText();
+    } else {
+      JsonNode list = request.get("features");
+      if (!list.isArray() || list.isEmpty()) {
+        throw GoldgateException.invalid("'features' must be a non-empty list of view:feature");
+      }
+      List<String> texts = new ArrayList<>(list.size());
+      for (JsonNode f : list) {
+        if (!f.isTextual() || f.asText().indexOf(':') <= 0) {
+          throw GoldgateException.invalid("Feature '" + f.asText() + "' must be written view:feature");
+        }
+        texts.add(f.asText());
+      }
+      cacheKey = texts;
+    }
+    Plan cached = plans.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    Plan fresh = newPlan(requestedFeatures(request, hasService, registry), registry);
+    plans.put(cacheKey, fresh);
+    return fresh;
+  }
+
+  private static List<FeatureRef> requestedFeatures(JsonNode request, boolean hasService, FeatureRegistry registry) {
     if (hasService) {
       var service = registry.services().get(request.get("feature_service").asText());
       if (service == null) {
         throw GoldgateException.invalid("Unknown feature service '" + request.get("feature_service").asText() + "'");
       }
-      return service.features().stream().map(ref -> resolve(ref.toString(), registry)).toList();
+      return service.features();
     }
-    JsonNode list = request.get("features");
-    if (!list.isArray() || list.isEmpty()) {
-      throw GoldgateException.invalid("'features' must be a non-empty list of view:feature");
+    Set<FeatureRef> refs = new LinkedHashSet<>();
+    for (JsonNode f : request.get("features")) {
+      refs.add(FeatureRef.parse(f.asText()));
     }
-    Set<String> seen = new LinkedHashSet<>();
-    List<Resolved> refs = new ArrayList<>(list.size());
-    for (JsonNode f : list) {
-      String text = f.asText();
-      if (!f.isTextual() || text.indexOf(':') <= 0) {
-        throw GoldgateException.invalid("Feature '" + text + "' must be written view:feature");
-      }
-      if (seen.add(text)) {
-        refs.add(resolve(text, registry));
-      }
-    }
-    return refs;
+    return List.copyOf(refs);
   }
 
-  private Resolved resolve(String text, FeatureRegistry registry) {
-    Resolved known = resolved.get(text);
-    if (known != null) {
-      return known;
+  private static Plan newPlan(List<FeatureRef> refs, FeatureRegistry registry) {
+    Map<List<JoinKey>, List<FeatureView>> viewsByKeys = new LinkedHashMap<>();
+    Map<String, JoinKey> joinKeys = new LinkedHashMap<>();
+    List<FeatureView> refViews = new ArrayList<>(refs.size());
+    List<FeatureDef> refDefs = new ArrayList<>(refs.size());
+    for (FeatureRef ref : refs) {
+      FeatureView view = registry.views().get(ref.view());
+      FeatureDef def = view == null ? null : view.feature(ref.feature()).orElse(null);
+      if (def == null) {
+        throw GoldgateException.invalid("Unknown feature '" + ref + "'");
+      }
+      refViews.add(view);
+      refDefs.add(def);
+      List<FeatureView> views = viewsByKeys.computeIfAbsent(view.joinKeys(), k -> new ArrayList<>());
+      if (!views.contains(view)) {
+        views.add(view);
+      }
+      view.joinKeys().forEach(k -> joinKeys.put(k.name(), k));
     }
-    FeatureRef ref = FeatureRef.parse(text);
-    FeatureView view = registry.views().get(ref.view());
-    FeatureDef def = view == null ? null : view.feature(ref.feature()).orElse(null);
-    if (def == null) {
-      throw GoldgateException.invalid("Unknown feature '" + ref + "'");
+    List<Group> groups = new ArrayList<>();
+    List<Column> columns = new ArrayList<>(refs.size());
+    List<List<byte[]>> groupFields = new ArrayList<>();
+    for (var entry : viewsByKeys.entrySet()) {
+      List<byte[]> fields = new ArrayList<>();
+      entry.getValue().forEach(v -> fields.add(FeastCodec.timestampField(v.name())));
+      groupFields.add(fields);
     }
-    Resolved fresh = new Resolved(ref, view, def, FeastCodec.featureField(view.name(), def.name()));
-    resolved.put(text, fresh);
-    return fresh;
+    List<List<JoinKey>> keySets = new ArrayList<>(viewsByKeys.keySet());
+    for (int i = 0; i < refs.size(); i++) {
+      FeatureView view = refViews.get(i);
+      int g = keySets.indexOf(view.joinKeys());
+      List<byte[]> fields = groupFields.get(g);
+      fields.add(FeastCodec.featureField(view.name(), refDefs.get(i).name()));
+      columns.add(new Column(view, refDefs.get(i), g, viewsByKeys.get(view.joinKeys()).indexOf(view), fields.size() - 1,
+          new SerializedString(refDefs.get(i).name()), new SerializedString(view.name() + "__" + refDefs.get(i).name())));
+    }
+    for (int g = 0; g < keySets.size(); g++) {
+      List<JoinKey> keys = keySets.get(g);
+      List<byte[]> fields = groupFields.get(g);
+      // Everything Goldgate's views can put in this hash: if the wanted fields are most of it,
+      // one HGETALL is cheaper for Redis than an HMGET of many fields.
+      int hashSize = registry.views().values().stream().filter(v -> v.joinKeys().equals(keys)).mapToInt(v -> v.features().size() + 1).sum();
+      boolean whole = fields.size() >= WHOLE_HASH_MIN_FIELDS && fields.size() * 2 >= hashSize;
+      groups.add(new Group(keys, List.copyOf(viewsByKeys.get(keys)), FieldSet.of(fields), whole));
+    }
+    return new Plan(List.copyOf(groups), List.copyOf(columns), java.util.Collections.unmodifiableMap(joinKeys));
   }
 }

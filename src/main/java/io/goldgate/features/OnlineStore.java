@@ -38,26 +38,6 @@ public interface OnlineStore extends AutoCloseable {
   /** One entity row: its key, its field values, its event time (as stored and as a number). */
   record Row(byte[] key, Map<ByteKey, byte[]> fields, byte[] timestamp, long eventMicros) {}
 
-  /** Hash fields to read, with their positions for matching whole-hash replies. */
-  record FieldSet(byte[][] fields, Map<ByteKey, Integer> positions) {
-    public static FieldSet of(List<byte[]> fields) {
-      Map<ByteKey, Integer> positions = new java.util.HashMap<>();
-      for (int i = 0; i < fields.size(); i++) {
-        positions.putIfAbsent(new ByteKey(fields.get(i)), i);
-      }
-      return new FieldSet(fields.toArray(byte[][]::new), Map.copyOf(positions));
-    }
-
-    public int size() {
-      return fields.length;
-    }
-
-    /** The position of a field, or -1. */
-    public int indexOf(byte[] field) {
-      return positions.getOrDefault(new ByteKey(field), -1);
-    }
-  }
-
   /** byte[] with value equality, to key maps. */
   record ByteKey(byte[] bytes) {
     @Override

@@ -2,10 +2,8 @@ package io.goldgate.features;
 
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.redis.RedisUnavailableException;
-import io.goldgate.features.OnlineStore.FieldSet;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
@@ -46,15 +44,15 @@ final class RedisOnlineStore implements OnlineStore {
 
   @Override
   public CompletionStage<byte[][][]> read(List<byte[]> keys, FieldSet fields, boolean wholeHash) {
-    List<AsyncCommand<byte[], byte[], List<byte[]>>> commands = new ArrayList<>(keys.size());
+    List<AsyncCommand<byte[], byte[], byte[][]>> commands = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
       CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key);
       if (!wholeHash) {
-        for (byte[] field : fields.fields()) {
-          args.add(field);
+        for (int f = 0; f < fields.size(); f++) {
+          args.add(fields.field(f));
         }
       }
-      commands.add(new AsyncCommand<>(new Command<>(wholeHash ? CommandType.HGETALL : CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args)));
+      commands.add(new AsyncCommand<>(new Command<>(wholeHash ? CommandType.HGETALL : CommandType.HMGET, new HashRowOutput(fields, wholeHash), args)));
     }
     try {
       // One write and flush for the whole request instead of one per command.
@@ -74,23 +72,10 @@ final class RedisOnlineStore implements OnlineStore {
           }
           byte[][][] out = new byte[keys.size()][][];
           for (int k = 0; k < out.length; k++) {
-            List<byte[]> reply = commands.get(k).join();
-            out[k] = wholeHash ? pick(reply, fields) : reply.toArray(byte[][]::new);
+            out[k] = commands.get(k).join();
           }
           return out;
         });
-  }
-
-  /** The wanted fields out of a whole hash's field, value, field, value... reply. */
-  private static byte[][] pick(List<byte[]> reply, FieldSet fields) {
-    byte[][] row = new byte[fields.size()][];
-    for (int i = 0; i + 1 < reply.size(); i += 2) {
-      int position = fields.indexOf(reply.get(i));
-      if (position >= 0) {
-        row[position] = reply.get(i + 1);
-      }
-    }
-    return row;
   }
 
   @Override

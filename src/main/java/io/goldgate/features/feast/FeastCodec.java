@@ -208,6 +208,76 @@ public final class FeastCodec {
     };
   }
 
+  /** Receives one decoded scalar Value; strings and bytes are passed as ranges of the input. */
+  public interface ValueSink {
+    void bytes(byte[] source, int offset, int length);
+
+    void utf8(byte[] source, int offset, int length);
+
+    void int32(int value);
+
+    void int64(long value);
+
+    void float64(double value);
+
+    void float32(float value);
+
+    void bool(boolean value);
+
+    void unixTimestamp(long epochSeconds);
+  }
+
+  /**
+   * Decodes a serialized feast.types.Value of a scalar kind into {@code sink} without allocating
+   * (the serving path decodes thousands per request). Returns false, calling nothing, for an
+   * empty Value (Feast's null).
+   */
+  public static boolean readValue(byte[] bytes, ValueSink sink) {
+    if (bytes.length == 0) return false;
+    long[] cursor = {0};
+    int tag = (int) varint(bytes, cursor);
+    switch (tag >>> 3) {
+      case 1, 2 -> {
+        int length = (int) varint(bytes, cursor);
+        int offset = (int) cursor[0];
+        if ((tag >>> 3) == 1) sink.bytes(bytes, offset, length);
+        else sink.utf8(bytes, offset, length);
+      }
+      case 3 -> sink.int32((int) varint(bytes, cursor));
+      case 4 -> sink.int64(varint(bytes, cursor));
+      case 5 -> sink.float64(Double.longBitsToDouble(littleEndian(bytes, (int) cursor[0], 8)));
+      case 6 -> sink.float32(Float.intBitsToFloat((int) littleEndian(bytes, (int) cursor[0], 4)));
+      case 7 -> sink.bool(varint(bytes, cursor) != 0);
+      case 8 -> sink.unixTimestamp(varint(bytes, cursor));
+      case 19 -> {
+        return false;
+      }
+      default -> throw new IllegalArgumentException("Unsupported feast Value field " + (tag >>> 3));
+    }
+    return true;
+  }
+
+  private static long varint(byte[] b, long[] cursor) {
+    int pos = (int) cursor[0];
+    long result = 0;
+    int shift = 0;
+    while (true) {
+      byte x = b[pos++];
+      result |= (long) (x & 0x7F) << shift;
+      if ((x & 0x80) == 0) {
+        cursor[0] = pos;
+        return result;
+      }
+      shift += 7;
+    }
+  }
+
+  private static long littleEndian(byte[] b, int pos, int n) {
+    long v = 0;
+    for (int i = 0; i < n; i++) v |= (long) (b[pos + i] & 0xff) << (8 * i);
+    return v;
+  }
+
   /** Just enough protobuf writing for Value and Timestamp. */
   private static final class Proto {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(16);

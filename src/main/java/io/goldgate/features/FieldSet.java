@@ -1,0 +1,92 @@
+package io.goldgate.features;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The hash fields one read wants, in order, with a lookup from a field's bytes (as they arrive in
+ * a Redis reply) to its position that allocates nothing: a whole-hash reply is matched field by
+ * field, thousands of times per request.
+ */
+public final class FieldSet {
+
+  private final byte[][] fields;
+  /** Open addressing: slot -> position + 1, or 0 when empty. */
+  private final int[] slots;
+  private final int mask;
+
+  private FieldSet(byte[][] fields) {
+    this.fields = fields;
+    int size = Integer.highestOneBit(Math.max(4, fields.length * 4) - 1) << 1;
+    this.slots = new int[size];
+    this.mask = size - 1;
+    for (int i = 0; i < fields.length; i++) {
+      int slot = hash(fields[i], 0, fields[i].length) & mask;
+      while (slots[slot] != 0) {
+        if (Arrays.equals(fields[slots[slot] - 1], fields[i])) break;
+        slot = (slot + 1) & mask;
+      }
+      if (slots[slot] == 0) slots[slot] = i + 1;
+    }
+  }
+
+  public static FieldSet of(List<byte[]> fields) {
+    return new FieldSet(fields.toArray(byte[][]::new));
+  }
+
+  public int size() {
+    return fields.length;
+  }
+
+  public byte[] field(int position) {
+    return fields[position];
+  }
+
+  public byte[][] fields() {
+    return fields.clone();
+  }
+
+  /** The position of a field, or -1. */
+  public int indexOf(byte[] field) {
+    return find(ByteBuffer.wrap(field));
+  }
+
+  /** The position of the field held in {@code bytes} (from its position to its limit), or -1. */
+  public int find(ByteBuffer bytes) {
+    int start = bytes.position();
+    int length = bytes.remaining();
+    int slot = hash(bytes, start, length) & mask;
+    while (slots[slot] != 0) {
+      byte[] candidate = fields[slots[slot] - 1];
+      if (candidate.length == length && equal(candidate, bytes, start)) {
+        return slots[slot] - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  private static boolean equal(byte[] candidate, ByteBuffer bytes, int start) {
+    for (int i = 0; i < candidate.length; i++) {
+      if (candidate[i] != bytes.get(start + i)) return false;
+    }
+    return true;
+  }
+
+  private static int hash(byte[] b, int start, int length) {
+    int h = length;
+    for (int i = 0; i < length; i++) h = 31 * h + b[start + i];
+    return mix(h);
+  }
+
+  private static int hash(ByteBuffer b, int start, int length) {
+    int h = length;
+    for (int i = 0; i < length; i++) h = 31 * h + b.get(start + i);
+    return mix(h);
+  }
+
+  private static int mix(int h) {
+    return h ^ (h >>> 16) ^ (h >>> 7);
+  }
+}
