@@ -315,6 +315,7 @@ public class Materializer {
     VarCharVector changeType = changeData ? (VarCharVector) vector(batch, CHANGE_TYPE) : null;
     List<FieldVector> keys = view.joinKeys().stream().map(k -> vector(batch, k.name())).toList();
     List<FieldVector> values = view.features().stream().map(f -> vector(batch, f.columnOrName())).toList();
+    byte[][] fieldNames = view.features().stream().map(f -> FeastCodec.featureField(view.name(), f.name())).toArray(byte[][]::new);
     for (int row = 0; row < batch.getRowCount(); row++) {
       if (ts.isNull(row) || anyNull(keys, row) || (changeType != null && !isNewImage(changeType, row))) {
         continue;
@@ -330,14 +331,13 @@ public class Materializer {
       if (current != null && current.eventMicros() >= micros) {
         continue;
       }
-      Map<ByteKey, byte[]> fields = new HashMap<>();
+      byte[][] encoded = new byte[values.size()][];
       for (int f = 0; f < values.size(); f++) {
         FeatureDef def = view.features().get(f);
-        Object value = cell(values.get(f), row, def.type());
-        fields.put(new ByteKey(FeastCodec.featureField(view.name(), def.name())), FeastCodec.value(kind(def.type()), value));
+        encoded[f] = FeastCodec.value(kind(def.type()), cell(values.get(f), row, def.type()));
       }
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-      latest.put(entity, new OnlineStore.Row(entity.bytes(), fields, FeastCodec.timestamp(eventTime), micros));
+      latest.put(entity, new OnlineStore.Row(entity.bytes(), fieldNames, encoded, FeastCodec.timestamp(eventTime), micros));
     }
   }
 

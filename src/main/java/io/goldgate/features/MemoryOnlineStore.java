@@ -37,7 +37,9 @@ final class MemoryOnlineStore implements OnlineStore {
         if (stored != null && micros(stored) >= row.eventMicros()) {
           continue;
         }
-        hash.putAll(row.fields());
+        for (int f = 0; f < row.values().length; f++) {
+          hash.put(new ByteKey(row.fieldNames()[f]), row.values()[f]);
+        }
         hash.put(ts, row.timestamp());
         written++;
       }

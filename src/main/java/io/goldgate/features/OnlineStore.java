@@ -35,8 +35,11 @@ public interface OnlineStore extends AutoCloseable {
   @Override
   void close();
 
-  /** One entity row: its key, its field values, its event time (as stored and as a number). */
-  record Row(byte[] key, Map<ByteKey, byte[]> fields, byte[] timestamp, long eventMicros) {}
+  /**
+   * One entity row: its key, its feature values (aligned with {@code fieldNames}, which all rows of
+   * a view share), its event time (as stored and as a number).
+   */
+  record Row(byte[] key, byte[][] fieldNames, byte[][] values, byte[] timestamp, long eventMicros) {}
 
   /** byte[] with value equality, to key maps. */
   record ByteKey(byte[] bytes) {

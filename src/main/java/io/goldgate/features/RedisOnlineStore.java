@@ -87,14 +87,14 @@ final class RedisOnlineStore implements OnlineStore {
     List<RedisFuture<Long>> writes = new ArrayList<>(rows.size());
     try {
       for (Row row : rows) {
-        byte[][] args = new byte[3 + 2 * row.fields().size()][];
+        byte[][] args = new byte[3 + 2 * row.values().length][];
         args[0] = timestampField;
         args[1] = row.timestamp();
         args[2] = Long.toString(row.eventMicros()).getBytes(StandardCharsets.US_ASCII);
         int i = 3;
-        for (var field : row.fields().entrySet()) {
-          args[i++] = field.getKey().bytes();
-          args[i++] = field.getValue();
+        for (int f = 0; f < row.values().length; f++) {
+          args[i++] = row.fieldNames()[f];
+          args[i++] = row.values()[f];
         }
         writes.add(commands.evalsha(writeIfNewerSha, ScriptOutputType.INTEGER, new byte[][] {row.key()}, args));
       }
