@@ -175,6 +175,7 @@ class OnlineFeaturesTest {
     partner().body(body).post("/get-online-features").then().statusCode(503).body("errorCode", equalTo("TEMPORARILY_UNAVAILABLE"));
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertTrue(millis < 2_000, "answered in " + millis + " ms, not a hung request");
+    admin().get("/admin/features/materialization").then().statusCode(503).body("errorCode", equalTo("TEMPORARILY_UNAVAILABLE"));
     RealRedis.start(port);
     int status = 0;
     for (int i = 0; i < 100 && status != 200; i++) {

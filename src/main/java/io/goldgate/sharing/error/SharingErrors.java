@@ -37,6 +37,12 @@ public class SharingErrors {
     };
   }
 
+  /** Gateway state in a Redis that is down or slow: a retryable 503, never a 500. */
+  @ServerExceptionMapper
+  public Response redisUnavailable(io.goldgate.redis.RedisUnavailableException e) {
+    return domain(new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "Redis is unavailable: " + e.getMessage()));
+  }
+
   @ServerExceptionMapper
   public Response notFound(NotFoundException e) {
     return error(404, "RESOURCE_DOES_NOT_EXIST", "No such endpoint");
