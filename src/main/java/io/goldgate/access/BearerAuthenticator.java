@@ -48,8 +48,7 @@ public class BearerAuthenticator {
   public Recipient authenticate(String authorizationHeader) {
     Recipient recipient = recipientOf(authorizationHeader);
     if (!recipient.ipAllowList().isEmpty()) {
-      String address = httpClientAddress.get();
-      checkAddress(recipient, IpRange.literal(address), address);
+      checkHttpAddress(recipient, httpClientAddress.get());
     }
     return recipient;
   }
@@ -60,28 +59,30 @@ public class BearerAuthenticator {
    * on {@code lookups}.
    */
   public CompletionStage<Recipient> authenticateWithoutBlocking(String authorizationHeader, Executor lookups) {
+    // Read now: the lookup below runs outside this request's context.
     String address = httpClientAddress.get();
-    Recipient declared;
+    byte[] presented;
     try {
-      declared = declaredRecipient(authorizationHeader, clock.instant());
+      presented = presentedHash(authorizationHeader);
+      Recipient declared = declaredRecipient(presented, clock.instant());
+      if (declared != null) {
+        checkHttpAddress(declared, address);
+        return CompletableFuture.completedFuture(declared);
+      }
     } catch (GoldgateException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (declared != null) {
-      try {
-        checkAddress(declared, declared.ipAllowList().isEmpty() ? null : IpRange.literal(address), address);
-      } catch (GoldgateException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-      return CompletableFuture.completedFuture(declared);
-    }
     return CompletableFuture.supplyAsync(() -> {
-      Recipient recipient = recipientOf(authorizationHeader);
-      if (!recipient.ipAllowList().isEmpty()) {
-        checkAddress(recipient, IpRange.literal(address), address);
-      }
-      return recipient;
+      Recipient stored = storedRecipient(presented, clock.instant());
+      checkHttpAddress(stored, address);
+      return stored;
     }, lookups);
+  }
+
+  private static void checkHttpAddress(Recipient recipient, String address) {
+    if (!recipient.ipAllowList().isEmpty()) {
+      checkAddress(recipient, IpRange.literal(address), address);
+    }
   }
 
   /** Authenticates a call that arrived from {@code client} (null when unknown). */
@@ -101,28 +102,18 @@ public class BearerAuthenticator {
   }
 
   private Recipient recipientOf(String authorizationHeader) {
+    byte[] presented = presentedHash(authorizationHeader);
     Instant now = clock.instant();
-    Recipient declared = declaredRecipient(authorizationHeader, now);
-    if (declared != null) {
-      return declared;
-    }
-    return storedRecipient(Secrets.sha256(bearerToken(authorizationHeader)), now);
+    Recipient declared = declaredRecipient(presented, now);
+    return declared != null ? declared : storedRecipient(presented, now);
   }
 
-  private static String bearerToken(String authorizationHeader) {
-    if (authorizationHeader == null || authorizationHeader.isBlank()) {
-      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Missing bearer token: send 'Authorization: Bearer <token>'");
-    }
-    String header = authorizationHeader.strip();
-    if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The Authorization header must use the Bearer scheme");
-    }
-    return header.substring(7).strip();
+  private static byte[] presentedHash(String authorizationHeader) {
+    return Secrets.sha256(BearerHeaders.token(authorizationHeader, "Missing bearer token: send 'Authorization: Bearer <token>'"));
   }
 
   /** The catalog recipient holding the token, or null when the catalog has no such token. */
-  private Recipient declaredRecipient(String authorizationHeader, Instant now) {
-    byte[] presented = Secrets.sha256(bearerToken(authorizationHeader));
+  private Recipient declaredRecipient(byte[] presented, Instant now) {
     // Every declared hash is compared, with no early exit, so the time taken says nothing about
     // which recipient (if any) matched.
     Recipient match = null;

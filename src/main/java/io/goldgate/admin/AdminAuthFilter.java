@@ -1,13 +1,13 @@
 package io.goldgate.admin;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.access.BearerHeaders;
+import io.goldgate.access.Secrets;
 import io.goldgate.config.GoldgateConfig;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -25,7 +25,7 @@ public class AdminAuthFilter {
     if (token != null && token.length() < 32) {
       throw new IllegalArgumentException("goldgate.admin.token must be at least 32 characters");
     }
-    this.adminTokenHash = token == null ? null : sha256(token);
+    this.adminTokenHash = token == null ? null : Secrets.sha256(token);
   }
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -38,24 +38,9 @@ public class AdminAuthFilter {
       throw new GoldgateException(
           GoldgateException.Kind.PERMISSION_DENIED, "The admin API is closed: set goldgate.admin.token (env GOLDGATE_ADMIN_TOKEN)");
     }
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (header == null || header.isBlank()) {
-      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Missing admin token: send 'Authorization: Bearer <admin token>'");
-    }
-    header = header.strip();
-    if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The Authorization header must use the Bearer scheme");
-    }
-    if (!MessageDigest.isEqual(adminTokenHash, sha256(header.substring(7).strip()))) {
+    String token = BearerHeaders.token(request.getHeaderString(HttpHeaders.AUTHORIZATION), "Missing admin token: send 'Authorization: Bearer <admin token>'");
+    if (!MessageDigest.isEqual(adminTokenHash, Secrets.sha256(token))) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Not the admin token");
-    }
-  }
-
-  private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
