@@ -62,7 +62,6 @@ Dependencies: pyarrow, deltalake, numpy, requests; redis-server; a JDK; wrk opti
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -78,12 +77,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sharing_bench import Gateway, free_port, log, stop_process, tail  # noqa: E402
+from sharing_bench import SCHEMA, SHARE, Gateway, free_port, log, stop_process, tail, write_catalog  # noqa: E402
 
 GENERATOR_VERSION = 1
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = BENCH_DIR / ".data"
-SHARE, SCHEMA, TABLE = "bench", "s", "features"
+TABLE = "features"  # in the share and schema of sharing_bench.write_catalog
 VIEW, ENTITY, JOIN_KEY, PROJECT = "customer_50", "customer", "customer_id", "goldgate"
 N_FEATURES = 50
 TYPE_CYCLE = ["Float64", "Float64", "Int64", "String", "Bool"]
@@ -161,23 +160,6 @@ def source_rows(table_dir: Path, ids: list[int]) -> dict[int, dict]:
 
     t = DeltaTable(str(table_dir)).to_pyarrow_dataset().to_table(filter=pc.field(JOIN_KEY).isin(ids))
     return {r[JOIN_KEY]: r for r in t.to_pylist()}
-
-
-def write_catalog(shares_dir: Path, table_dir: Path, token: str) -> None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    (shares_dir / "bench.yaml").write_text(f"""shares:
-  - name: {SHARE}
-    schemas:
-      - name: {SCHEMA}
-        tables:
-          - name: {TABLE}
-            location: {table_dir}
-recipients:
-  - name: bench
-    tokens:
-      - hash: sha256:{digest}
-    shares: [{SHARE}]
-""")
 
 
 def write_feature_defs(defs_dir: Path) -> None:
@@ -930,7 +912,7 @@ def main() -> int:
     shares_dir, defs_dir = tmp / "shares", tmp / "feature-defs"
     shares_dir.mkdir()
     defs_dir.mkdir()
-    write_catalog(shares_dir, table_dir, token)
+    write_catalog(shares_dir, {TABLE: table_dir}, token)
     write_feature_defs(defs_dir)
     redis = RedisServer(args.redis_server, tmp, [a for x in args.redis_arg for a in x.split("=", 1)])
     jfr = tmp / "gateway.jfr"

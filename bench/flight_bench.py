@@ -501,7 +501,7 @@ def main() -> int:
     token = "bench-" + secrets.token_urlsafe(24)
     shares_dir = tmp / "shares"
     shares_dir.mkdir()
-    write_catalog(shares_dir, table_dir, token)
+    write_catalog(shares_dir, {TABLE_NAME.split(".")[2]: table_dir}, token)
     pyflight = None
     try:
         log(f"\n== 2./3. Gateway ({app}), log in {tmp / 'gateway.log'}")

@@ -384,17 +384,20 @@ def tail(path: Path, n: int = 30) -> str:
         return ""
 
 
-def write_catalog(shares_dir: Path, table_dir: Path, token: str) -> None:
+def write_catalog(shares_dir: Path, tables: dict[str, Path], token: str) -> None:
+    """The benches' catalog: share SHARE, schema SCHEMA with the given tables (name -> location, all
+    with history), and one recipient "bench" holding the token."""
     digest = hashlib.sha256(token.encode()).hexdigest()
+    entries = "".join(f"""          - name: {name}
+            location: {location}
+            historyShared: true
+""" for name, location in tables.items())
     (shares_dir / "bench.yaml").write_text(f"""shares:
   - name: {SHARE}
     schemas:
       - name: {SCHEMA}
         tables:
-          - name: {TABLE}
-            location: {table_dir}
-            historyShared: true
-recipients:
+{entries}recipients:
   - name: bench
     tokens:
       - hash: sha256:{digest}
@@ -603,7 +606,7 @@ def main() -> int:
     token = "bench-" + secrets.token_urlsafe(24)
     shares_dir = tmp / "shares"
     shares_dir.mkdir()
-    write_catalog(shares_dir, table_dir, token)
+    write_catalog(shares_dir, {TABLE: table_dir}, token)
     gw = Gateway(args.java, app, shares_dir, token, tmp / "gateway.log", args.heap)
     static_proc = None
     try:

@@ -275,26 +275,6 @@ def big_table_args(args) -> argparse.Namespace:
                               rows_per_file=args.rows_per_file, seed=args.seed, data_dir=args.data_dir)
 
 
-def write_catalog(shares_dir: Path, tables: dict[str, Path], token: str) -> None:
-    import hashlib
-
-    entries = "".join(f"""          - name: {name}
-            location: {loc}
-            historyShared: true
-""" for name, loc in tables.items())
-    (shares_dir / "bench.yaml").write_text(f"""shares:
-  - name: {sb.SHARE}
-    schemas:
-      - name: {sb.SCHEMA}
-        tables:
-{entries}recipients:
-  - name: bench
-    tokens:
-      - hash: sha256:{hashlib.sha256(token.encode()).hexdigest()}
-    shares: [{sb.SHARE}]
-""")
-
-
 # ----------------------------------------------------------------------------------------------
 # 2. Change data feed
 # ----------------------------------------------------------------------------------------------
@@ -459,7 +439,7 @@ def main() -> int:
     token = "bench-" + secrets.token_urlsafe(24)
     shares_dir = tmp / "shares"
     shares_dir.mkdir()
-    write_catalog(shares_dir, tables, token)
+    sb.write_catalog(shares_dir, tables, token)
     gw = Gateway(args.java, app, shares_dir, token, tmp / "gateway.log", args.heap)
     log(f"\n   gateway {app}, log in {gw.log_path}")
     try:
