@@ -43,15 +43,6 @@ public final class FieldSet {
     return fields[position];
   }
 
-  public byte[][] fields() {
-    return fields.clone();
-  }
-
-  /** The position of a field, or -1. */
-  public int indexOf(byte[] field) {
-    return find(ByteBuffer.wrap(field));
-  }
-
   /** The position of the field held in {@code bytes} (from its position to its limit), or -1. */
   public int find(ByteBuffer bytes) {
     int start = bytes.position();

@@ -10,7 +10,7 @@ import java.util.Map;
 public interface OnlineStore extends AutoCloseable {
 
   /**
-   * For every key, the stored values of the fields, aligned with {@code fields.fields()} (null where
+   * For every key, the stored values of the fields, in the order of {@code fields} (null where
    * absent), all in one pipelined round trip. With {@code wholeHash} the store may read each whole
    * hash (HGETALL) and pick the fields: cheaper for Redis when most of a small hash is wanted.
    * Never blocks: the result completes when the store answers, or fails with {@link

@@ -88,8 +88,8 @@ public class RedisConnection {
   }
 
   /**
-   * Turns the failure of a command that was not awaited through {@link #await} (a batch completed
-   * asynchronously) into the exception callers map to 503, counting it like {@code await} does.
+   * Turns the failure of a command (awaited, or a batch completed asynchronously) into the
+   * exception callers map to 503, and counts it by kind.
    */
   public RedisUnavailableException failure(Throwable cause) {
     if (cause instanceof TimeoutException) {
@@ -229,11 +229,9 @@ public class RedisConnection {
     try {
       return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      timeouts.increment();
-      throw new RedisUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms", e);
+      throw failure(e);
     } catch (ExecutionException e) {
-      (e.getCause() instanceof RedisCommandExecutionException ? errorReplies : unreachable).increment();
-      throw new RedisUnavailableException("Redis failed: " + e.getCause().getMessage(), e.getCause());
+      throw failure(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RedisUnavailableException("Interrupted while waiting for Redis", e);

@@ -173,10 +173,10 @@ public final class FeastCodec {
   public static Instant readTimestamp(byte[] bytes) {
     long seconds = 0;
     long nanos = 0;
-    Reader in = new Reader(bytes);
-    while (in.more()) {
-      int tag = (int) in.varint();
-      long v = in.varint();
+    long[] cursor = {0};
+    while (cursor[0] < bytes.length) {
+      int tag = (int) varint(bytes, cursor);
+      long v = varint(bytes, cursor);
       if (tag >>> 3 == 1) seconds = v;
       else if (tag >>> 3 == 2) nanos = v;
     }
@@ -188,24 +188,51 @@ public final class FeastCodec {
     public static final Decoded EMPTY = new Decoded(null, null);
   }
 
-  /** Reads a serialized feast.types.Value of a scalar kind. */
+  /** Reads a serialized feast.types.Value of a scalar kind into Java values. */
   public static Decoded readValue(byte[] bytes) {
-    Reader in = new Reader(bytes);
-    if (!in.more()) return Decoded.EMPTY;
-    int tag = (int) in.varint();
-    int field = tag >>> 3;
-    return switch (field) {
-      case 1 -> new Decoded(Kind.BYTES, in.lengthDelimited());
-      case 2 -> new Decoded(Kind.STRING, new String(in.lengthDelimited(), StandardCharsets.UTF_8));
-      case 3 -> new Decoded(Kind.INT32, (int) in.varint());
-      case 4 -> new Decoded(Kind.INT64, in.varint());
-      case 5 -> new Decoded(Kind.DOUBLE, Double.longBitsToDouble(in.fixed64()));
-      case 6 -> new Decoded(Kind.FLOAT, Float.intBitsToFloat(in.fixed32()));
-      case 7 -> new Decoded(Kind.BOOL, in.varint() != 0);
-      case 8 -> new Decoded(Kind.UNIX_TIMESTAMP, in.varint());
-      case 19 -> Decoded.EMPTY;
-      default -> throw new IllegalArgumentException("Unsupported feast Value field " + field);
-    };
+    Decoded[] decoded = {Decoded.EMPTY};
+    readValue(bytes, new ValueSink() {
+      @Override
+      public void bytes(byte[] source, int offset, int length) {
+        decoded[0] = new Decoded(Kind.BYTES, java.util.Arrays.copyOfRange(source, offset, offset + length));
+      }
+
+      @Override
+      public void utf8(byte[] source, int offset, int length) {
+        decoded[0] = new Decoded(Kind.STRING, new String(source, offset, length, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void int32(int value) {
+        decoded[0] = new Decoded(Kind.INT32, value);
+      }
+
+      @Override
+      public void int64(long value) {
+        decoded[0] = new Decoded(Kind.INT64, value);
+      }
+
+      @Override
+      public void float64(double value) {
+        decoded[0] = new Decoded(Kind.DOUBLE, value);
+      }
+
+      @Override
+      public void float32(float value) {
+        decoded[0] = new Decoded(Kind.FLOAT, value);
+      }
+
+      @Override
+      public void bool(boolean value) {
+        decoded[0] = new Decoded(Kind.BOOL, value);
+      }
+
+      @Override
+      public void unixTimestamp(long epochSeconds) {
+        decoded[0] = new Decoded(Kind.UNIX_TIMESTAMP, epochSeconds);
+      }
+    });
+    return decoded[0];
   }
 
   /** Receives one decoded scalar Value; strings and bytes are passed as ranges of the input. */
@@ -314,49 +341,6 @@ public final class FeastCodec {
 
     byte[] bytes() {
       return out.toByteArray();
-    }
-  }
-
-  private static final class Reader {
-    private final byte[] b;
-    private int pos;
-
-    Reader(byte[] b) {
-      this.b = b;
-    }
-
-    boolean more() {
-      return pos < b.length;
-    }
-
-    long varint() {
-      long result = 0;
-      int shift = 0;
-      while (true) {
-        byte x = b[pos++];
-        result |= (long) (x & 0x7F) << shift;
-        if ((x & 0x80) == 0) return result;
-        shift += 7;
-      }
-    }
-
-    long fixed64() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) v |= (long) (b[pos++] & 0xff) << (8 * i);
-      return v;
-    }
-
-    int fixed32() {
-      int v = 0;
-      for (int i = 0; i < 4; i++) v |= (b[pos++] & 0xff) << (8 * i);
-      return v;
-    }
-
-    byte[] lengthDelimited() {
-      int n = (int) varint();
-      byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
-      pos += n;
-      return out;
     }
   }
 }
