@@ -54,13 +54,11 @@ public class BearerAuthenticator {
   }
 
   /**
-   * {@link #authenticate(String)} for a request that must not block its thread: a catalog token is
-   * answered at once; a runtime token, which may need the recipient store (Redis), is looked up
-   * on {@code lookups}.
+   * Authenticates an HTTP call from {@code address} (null when unknown) without blocking the
+   * calling thread: a catalog token is answered at once; a runtime token, which may need the
+   * recipient store (Redis), is looked up on {@code lookups}.
    */
-  public CompletionStage<Recipient> authenticateWithoutBlocking(String authorizationHeader, Executor lookups) {
-    // Read now: the lookup below runs outside this request's context.
-    String address = httpClientAddress.get();
+  public CompletionStage<Recipient> authenticateWithoutBlocking(String authorizationHeader, String address, Executor lookups) {
     byte[] presented;
     try {
       presented = presentedHash(authorizationHeader);

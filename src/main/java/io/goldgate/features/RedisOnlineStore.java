@@ -56,15 +56,13 @@ final class RedisOnlineStore implements OnlineStore {
     }
     try {
       // One write and flush for the whole request instead of one per command.
-      redis.bytesConnection().dispatch(commands);
+      redis.nonBlockingReadConnection().dispatch(commands);
     } catch (RuntimeException e) {
       commands.forEach(c -> c.cancel(false));
       // A failed connect was counted where it happened.
       return CompletableFuture.failedFuture(e instanceof RedisUnavailableException ? e : redis.failure(e));
     }
-    long timeoutMillis = redis.timeout().toMillis();
-    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new))
-        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+    return redis.withinTimeout(CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new)))
         .handle((ignored, failure) -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

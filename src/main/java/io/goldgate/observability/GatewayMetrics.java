@@ -41,7 +41,9 @@ public class GatewayMetrics {
     this.registry = registry;
     this.filesBytes = servedBytes(registry, Protocols.FILES);
     this.flightBytes = servedBytes(registry, Protocols.FLIGHT);
+    // Held strongly: Micrometer keeps a gauge's state weakly, and a collected one drops the series.
     Gauge.builder(FLIGHT_STREAMS_ACTIVE, activeStreams, AtomicInteger::get)
+        .strongReference(true)
         .description("Arrow Flight DoGet streams being sent right now")
         .tags(Protocols.TAG, Protocols.FLIGHT)
         .register(registry);

@@ -9,7 +9,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -19,14 +22,20 @@ import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one Redis (standalone or cluster) that every part of the gateway shares: the online store,
@@ -40,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 public class RedisConnection {
 
   private static final Duration MIN_HANDSHAKE = Duration.ofSeconds(3);
+  private static final long DEADLINE_TICK_MILLIS = 10;
 
   /** Failed Redis calls, by why: {@code timeout}, {@code unreachable} or {@code error} (an error reply). */
   public static final String ERRORS = "goldgate.redis.errors";
@@ -52,13 +62,30 @@ public class RedisConnection {
   private volatile RedisClusterAsyncCommands<byte[], byte[]> bytes;
   private volatile StatefulConnection<byte[], byte[]> bytesConnection;
   private volatile RedisClusterAsyncCommands<String, String> strings;
+  /** The HTTP server's event loops, when there is one: lookups read Redis on them. */
+  private EventLoopGroup httpEventLoops;
+  private volatile EventLoopReaders readers;
+  private final AtomicBoolean connectingReaders = new AtomicBoolean();
+  private volatile long readersRetryAt;
+  private boolean closed;
   private final Counter timeouts;
   private final Counter unreachable;
   private final Counter errorReplies;
+  /**
+   * Deadlines of asynchronous calls. A hashed wheel costs a queue insert per call; the JDK's
+   * {@code orTimeout} woke a scheduler thread for every lookup, two context switches that showed
+   * up in the lookup latency tail on two cores.
+   */
+  private final HashedWheelTimer deadlines = new HashedWheelTimer(runnable -> {
+    Thread thread = new Thread(runnable, "goldgate-redis-deadlines");
+    thread.setDaemon(true);
+    return thread;
+  }, DEADLINE_TICK_MILLIS, TimeUnit.MILLISECONDS, 512);
 
   @jakarta.inject.Inject
-  public RedisConnection(GoldgateConfig config, MeterRegistry meters) {
+  public RedisConnection(GoldgateConfig config, MeterRegistry meters, Vertx vertx) {
     this(config.redis().url().filter(u -> !u.isBlank()).orElse(null), config.redis().cluster(), config.redis().timeout(), meters);
+    this.httpEventLoops = vertx.nettyEventLoopGroup();
   }
 
   /** Without metrics (errors are counted nowhere). */
@@ -143,6 +170,47 @@ public class RedisConnection {
     return bytesConnection;
   }
 
+  /**
+   * The binary connection for a lookup that never waits: on an HTTP event loop, the connection
+   * served by that loop (see {@link EventLoopReaders}); elsewhere, or while those connect, the
+   * shared one. Only standalone Redis: a cluster connection spans several nodes and threads.
+   */
+  public StatefulConnection<byte[], byte[]> nonBlockingReadConnection() {
+    EventLoopReaders current = readers;
+    if (current != null) {
+      StatefulConnection<byte[], byte[]> own = current.forCurrentThread();
+      if (own != null) {
+        return own;
+      }
+    } else {
+      connectReadersSoon();
+    }
+    return bytesConnection();
+  }
+
+  private void connectReadersSoon() {
+    if (uri == null || cluster || httpEventLoops == null || System.nanoTime() < readersRetryAt || !connectingReaders.compareAndSet(false, true)) {
+      return;
+    }
+    // Connecting blocks, and must not run on the event loops it connects on.
+    Thread.ofVirtual().name("goldgate-redis-readers").start(() -> {
+      try {
+        EventLoopReaders connected = EventLoopReaders.connect(httpEventLoops, uri, withCommonOptions(ClientOptions.builder()).build());
+        synchronized (this) {
+          if (closed) {
+            connected.close();
+          } else {
+            readers = connected;
+          }
+        }
+      } catch (RuntimeException e) {
+        readersRetryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      } finally {
+        connectingReaders.set(false);
+      }
+    });
+  }
+
   /** Commands with UTF-8 string keys and values (gateway state). */
   public RedisClusterAsyncCommands<String, String> strings() {
     RedisClusterAsyncCommands<String, String> c = strings;
@@ -165,6 +233,7 @@ public class RedisConnection {
   /** Opens the binary connection in the background, so the first lookup does not pay for it. */
   public void connectSoon() {
     if (uri != null) {
+      connectReadersSoon();
       Thread.ofVirtual().name("goldgate-redis-connect").start(() -> {
         try {
           bytes();
@@ -180,6 +249,15 @@ public class RedisConnection {
     return connection instanceof StatefulRedisClusterConnection<K, V> cluster
         ? cluster.async()
         : ((StatefulRedisConnection<K, V>) connection).async();
+  }
+
+  /**
+   * Lettuce's resources without its per-command latency statistics: nothing reads them, and with
+   * LatencyUtils on the class path (Micrometer brings it) they cost every command a histogram
+   * update and start pause-detector threads that wake every few milliseconds.
+   */
+  static ClientResources.Builder resources() {
+    return DefaultClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled());
   }
 
   /** RESP2, bounded connects, and commands refused at once (not queued) while disconnected. */
@@ -199,10 +277,12 @@ public class RedisConnection {
       if (cluster) {
         RedisClusterClient created = (RedisClusterClient) client;
         if (created == null) {
-          created = RedisClusterClient.create(uri);
+          ClientResources resources = resources().build();
+          created = RedisClusterClient.create(resources, uri);
           created.setOptions(withCommonOptions(ClusterClientOptions.builder()).build());
           client = created;
           closeables.add(created::shutdown);
+          closeables.add(resources::shutdown);
         }
         StatefulRedisClusterConnection<K, V> connection = created.connect(codec);
         closeables.add(0, connection);
@@ -210,10 +290,12 @@ public class RedisConnection {
       }
       RedisClient created = (RedisClient) client;
       if (created == null) {
-        created = RedisClient.create(uri);
+        ClientResources resources = resources().build();
+        created = RedisClient.create(resources, uri);
         created.setOptions(withCommonOptions(ClientOptions.builder()).build());
         client = created;
         closeables.add(created::shutdown);
+        closeables.add(resources::shutdown);
       }
       StatefulRedisConnection<K, V> connection = created.connect(codec);
       closeables.add(0, connection);
@@ -222,6 +304,18 @@ public class RedisConnection {
       unreachable.increment();
       throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Fails {@code future} with a {@link TimeoutException} unless it completes within the configured
+   * timeout (give or take {@value #DEADLINE_TICK_MILLIS} ms), without blocking anything.
+   */
+  public <T> CompletableFuture<T> withinTimeout(CompletableFuture<T> future) {
+    if (!future.isDone()) {
+      Timeout deadline = deadlines.newTimeout(expired -> future.completeExceptionally(new TimeoutException()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+      future.whenComplete((result, failure) -> deadline.cancel());
+    }
+    return future;
   }
 
   /** Waits for a reply until {@code deadline} (a {@link System#nanoTime()} value). */
@@ -260,6 +354,11 @@ public class RedisConnection {
 
   @PreDestroy
   public synchronized void close() {
+    closed = true;
+    if (readers != null) {
+      readers.close();
+      readers = null;
+    }
     for (AutoCloseable closeable : closeables) {
       try {
         closeable.close();
@@ -268,5 +367,6 @@ public class RedisConnection {
       }
     }
     closeables.clear();
+    deadlines.stop();
   }
 }

@@ -15,6 +15,7 @@ import io.goldgate.access.RedisRecipientStore;
 import io.goldgate.access.Secrets;
 import io.goldgate.access.StoredRecipient;
 import io.goldgate.redis.RedisConnection;
+import io.goldgate.testing.Readiness;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.lettuce.core.RedisClient;
@@ -166,6 +167,7 @@ class RecipientLifecycleRedisTest {
       asAdmin().get("/admin/recipients").then().statusCode(503);
     } finally {
       RealRedis.start(port);
+      Readiness.await();
     }
   }
 }

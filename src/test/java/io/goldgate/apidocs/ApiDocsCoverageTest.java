@@ -13,6 +13,7 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import io.goldgate.features.FeaturesRoute;
 import jakarta.ws.rs.Path;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
@@ -44,6 +45,7 @@ class ApiDocsCoverageTest {
   @Test
   void givenTheCompiledResources_whenComparedWithTheDocument_thenEveryOperationIsDocumentedAndNothingElse() throws Exception {
     Set<String> inCode = jaxRsOperations();
+    inCode.add("POST " + FeaturesRoute.PATH);
     Set<String> inDocument = documentedOperations();
 
     assertTrue(inCode.contains("POST /delta-sharing/shares/{share}/schemas/{schema}/tables/{table}/query"), "the scan finds resources: " + inCode);

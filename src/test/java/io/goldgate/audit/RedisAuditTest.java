@@ -2,6 +2,7 @@ package io.goldgate.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.goldgate.testing.Readiness;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.lettuce.core.Range;
@@ -54,5 +55,6 @@ class RedisAuditTest extends AuditTestBase {
   @Override
   void repairSink() {
     RealRedis.start(RealRedis.configuredPort());
+    Readiness.await();
   }
 }

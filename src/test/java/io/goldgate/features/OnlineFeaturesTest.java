@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.features.feast.FeastCodec;
+import io.goldgate.testing.Readiness;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.lettuce.core.RedisClient;
@@ -127,6 +128,40 @@ class OnlineFeaturesTest {
   }
 
   @Test
+  @Order(4)
+  void givenTheLookupEndpoint_whenCalledWrongly_thenItAnswersWithTheSameErrorsAsTheRestOfTheApi() throws Exception {
+    given().get("/get-online-features").then().statusCode(405).header("Allow", "POST").body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
+    given().contentType("application/json").body("{}").post("/get-online-features").then().statusCode(401)
+        .header("WWW-Authenticate", "Bearer realm=\"goldgate\"").body("errorCode", equalTo("UNAUTHENTICATED"));
+    given().header("Authorization", "Bearer not-a-token").contentType("application/json").body("{}").post("/get-online-features").then().statusCode(401);
+    // A body over quarkus.http.limits.max-body-size (10 MiB by default) is refused before it is read,
+    // declared or sent in chunks.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("POST /get-online-features HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + SampleLake.PARTNER_TOKEN
+          + "\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+    }
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(("POST /get-online-features HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + SampleLake.PARTNER_TOKEN
+          + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] chunk = ("100000\r\n" + " ".repeat(0x100000) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      try {
+        for (int i = 0; i < 12; i++) {
+          out.write(chunk);
+        }
+      } catch (java.io.IOException closedByTheServer) {
+        // expected once the server has answered and closed
+      }
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.contains("larger than 10485760 bytes"), answer);
+    }
+  }
+
+  @Test
   @Order(5)
   void aNewTableVersionIsReadIncrementallyAndOlderRowsNeverOverwriteNewerOnes() throws Exception {
     admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
@@ -166,6 +201,22 @@ class OnlineFeaturesTest {
   }
 
   @Test
+  @Order(8)
+  void givenARedisThatStopsAnswering_whenLookingUp_then503WithinTheTimeoutAndServingResumesWhenItAnswersAgain() throws Exception {
+    String body = "{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[1]}}";
+    lookup(body);
+    // Redis holds every client's commands, as a server stalled by a slow command or a fork would.
+    assertTrue(RealRedis.send(RealRedis.configuredPort(), "CLIENT PAUSE 1500").startsWith("+OK"));
+    long started = System.nanoTime();
+    partner().body(body).post("/get-online-features").then().statusCode(503)
+        .header("Retry-After", "1").body("errorCode", equalTo("TEMPORARILY_UNAVAILABLE")).body("message", containsString("did not answer within 300 ms"));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(millis >= 290 && millis < 1_200, "answered after " + millis + " ms; the timeout is 300 ms");
+    Thread.sleep(1_500 - millis + 100);
+    assertEquals("PRESENT", lookup(body).getString("results[1].statuses[0]"), "the replies that came late did not shift later ones");
+  }
+
+  @Test
   @Order(9)
   void redisDownIs503WithinTheTimeoutAndServingRecoversWhenItIsBack() throws Exception {
     int port = RealRedis.configuredPort();
@@ -183,5 +234,6 @@ class OnlineFeaturesTest {
       if (status != 200) Thread.sleep(100);
     }
     assertEquals(200, status, "serving recovers without a restart");
+    Readiness.await();
   }
 }

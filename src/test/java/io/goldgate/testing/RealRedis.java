@@ -116,7 +116,7 @@ public class RealRedis implements QuarkusTestResourceLifecycleManager {
   }
 
   /** One inline command over a raw socket; the reply's first line, or "" when nothing answers. */
-  static String send(int port, String command) {
+  public static String send(int port, String command) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(2_000);
       OutputStream out = socket.getOutputStream();

@@ -173,10 +173,12 @@ public final class FeastCodec {
   public static Instant readTimestamp(byte[] bytes) {
     long seconds = 0;
     long nanos = 0;
-    long[] cursor = {0};
-    while (cursor[0] < bytes.length) {
-      int tag = (int) varint(bytes, cursor);
-      long v = varint(bytes, cursor);
+    int pos = 0;
+    while (pos < bytes.length) {
+      int tag = (int) varintAt(bytes, pos);
+      pos = varintEnd(bytes, pos);
+      long v = varintAt(bytes, pos);
+      pos = varintEnd(bytes, pos);
       if (tag >>> 3 == 1) seconds = v;
       else if (tag >>> 3 == 2) nanos = v;
     }
@@ -261,21 +263,21 @@ public final class FeastCodec {
    */
   public static boolean readValue(byte[] bytes, ValueSink sink) {
     if (bytes.length == 0) return false;
-    long[] cursor = {0};
-    int tag = (int) varint(bytes, cursor);
+    int tag = (int) varintAt(bytes, 0);
+    int pos = varintEnd(bytes, 0);
     switch (tag >>> 3) {
       case 1, 2 -> {
-        int length = (int) varint(bytes, cursor);
-        int offset = (int) cursor[0];
+        int length = (int) varintAt(bytes, pos);
+        int offset = varintEnd(bytes, pos);
         if ((tag >>> 3) == 1) sink.bytes(bytes, offset, length);
         else sink.utf8(bytes, offset, length);
       }
-      case 3 -> sink.int32((int) varint(bytes, cursor));
-      case 4 -> sink.int64(varint(bytes, cursor));
-      case 5 -> sink.float64(Double.longBitsToDouble(littleEndian(bytes, (int) cursor[0], 8)));
-      case 6 -> sink.float32(Float.intBitsToFloat((int) littleEndian(bytes, (int) cursor[0], 4)));
-      case 7 -> sink.bool(varint(bytes, cursor) != 0);
-      case 8 -> sink.unixTimestamp(varint(bytes, cursor));
+      case 3 -> sink.int32((int) varintAt(bytes, pos));
+      case 4 -> sink.int64(varintAt(bytes, pos));
+      case 5 -> sink.float64(Double.longBitsToDouble(littleEndian(bytes, pos, 8)));
+      case 6 -> sink.float32(Float.intBitsToFloat((int) littleEndian(bytes, pos, 4)));
+      case 7 -> sink.bool(varintAt(bytes, pos) != 0);
+      case 8 -> sink.unixTimestamp(varintAt(bytes, pos));
       case 19 -> {
         return false;
       }
@@ -284,19 +286,26 @@ public final class FeastCodec {
     return true;
   }
 
-  private static long varint(byte[] b, long[] cursor) {
-    int pos = (int) cursor[0];
+  /** The varint that starts at {@code pos}; with {@link #varintEnd}, decoding allocates no cursor. */
+  private static long varintAt(byte[] b, int pos) {
     long result = 0;
     int shift = 0;
     while (true) {
       byte x = b[pos++];
       result |= (long) (x & 0x7F) << shift;
       if ((x & 0x80) == 0) {
-        cursor[0] = pos;
         return result;
       }
       shift += 7;
     }
+  }
+
+  /** Where the varint that starts at {@code pos} ends. */
+  private static int varintEnd(byte[] b, int pos) {
+    while ((b[pos++] & 0x80) != 0) {
+      // continuation bit set: the varint goes on
+    }
+    return pos;
   }
 
   private static long littleEndian(byte[] b, int pos, int n) {
