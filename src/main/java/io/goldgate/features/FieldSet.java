@@ -12,12 +12,18 @@ import java.util.List;
 public final class FieldSet {
 
   private final byte[][] fields;
+  /** The fields as read-only buffers, to compare with a reply's bytes in one vectorized call. */
+  private final ByteBuffer[] buffers;
   /** Open addressing: slot -> position + 1, or 0 when empty. */
   private final int[] slots;
   private final int mask;
 
   private FieldSet(byte[][] fields) {
     this.fields = fields;
+    this.buffers = new ByteBuffer[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      buffers[i] = ByteBuffer.wrap(fields[i]).asReadOnlyBuffer();
+    }
     int size = Integer.highestOneBit(Math.max(4, fields.length * 4) - 1) << 1;
     this.slots = new int[size];
     this.mask = size - 1;
@@ -43,14 +49,21 @@ public final class FieldSet {
     return fields[position];
   }
 
-  /** The position of the field held in {@code bytes} (from its position to its limit), or -1. */
-  public int find(ByteBuffer bytes) {
-    int start = bytes.position();
-    int length = bytes.remaining();
-    int slot = hash(bytes, start, length) & mask;
+  /**
+   * The position of the field held in {@code bytes} (from its position to its limit), or -1. Tries
+   * {@code expected} first: Redis returns a hash in the order its fields were written, which is the
+   * same for every entity a view's writer wrote, so a reply is mostly matched without hashing.
+   */
+  public int find(ByteBuffer bytes, int expected) {
+    if (expected >= 0 && expected < buffers.length && bytes.mismatch(buffers[expected]) < 0) {
+      return expected;
+    }
+    // Reply bytes usually sit in direct memory, where reading byte by byte is slow: copy them once.
+    byte[] copy = new byte[bytes.remaining()];
+    bytes.get(bytes.position(), copy);
+    int slot = hash(copy, 0, copy.length) & mask;
     while (slots[slot] != 0) {
-      byte[] candidate = fields[slots[slot] - 1];
-      if (candidate.length == length && equal(candidate, bytes, start)) {
+      if (Arrays.equals(fields[slots[slot] - 1], copy)) {
         return slots[slot] - 1;
       }
       slot = (slot + 1) & mask;
@@ -58,22 +71,9 @@ public final class FieldSet {
     return -1;
   }
 
-  private static boolean equal(byte[] candidate, ByteBuffer bytes, int start) {
-    for (int i = 0; i < candidate.length; i++) {
-      if (candidate[i] != bytes.get(start + i)) return false;
-    }
-    return true;
-  }
-
   private static int hash(byte[] b, int start, int length) {
     int h = length;
     for (int i = 0; i < length; i++) h = 31 * h + b[start + i];
-    return mix(h);
-  }
-
-  private static int hash(ByteBuffer b, int start, int length) {
-    int h = length;
-    for (int i = 0; i < length; i++) h = 31 * h + b.get(start + i);
     return mix(h);
   }
 

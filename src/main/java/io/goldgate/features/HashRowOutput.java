@@ -31,7 +31,7 @@ final class HashRowOutput extends CommandOutput<byte[], byte[], byte[][]> {
     if (!pairs) {
       if (bytes != null && i < output.length) output[i] = copy(bytes);
     } else if ((i & 1) == 0) {
-      position = bytes == null ? -1 : fields.find(bytes);
+      position = bytes == null ? -1 : fields.find(bytes, position + 1);
     } else if (position >= 0 && bytes != null) {
       output[position] = copy(bytes);
     }
