@@ -68,7 +68,8 @@ final class EventLoopReaders implements AutoCloseable {
     Map<EventLoop, StatefulRedisConnection<byte[], byte[]>> byLoop = new LinkedHashMap<>();
     List<StatefulRedisConnection<byte[], byte[]>> spare = new ArrayList<>();
     try {
-      // Netty hands out its loops in turn, so this takes `size` connects unless something else connects meanwhile.
+      // Netty hands out its loops in turn, so this takes `size` connects. Should a reconnect land in
+      // between, a connection may be filed under the wrong loop: lookups on it still work, with a hop.
       for (int attempt = 0; attempt < size * 3 && byLoop.size() < size; attempt++) {
         StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
         EventLoop loop;
@@ -98,10 +99,6 @@ final class EventLoopReaders implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  int size() {
-    return loops.length;
   }
 
   @Override
