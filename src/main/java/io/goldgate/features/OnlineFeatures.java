@@ -288,6 +288,8 @@ public class OnlineFeatures {
   /** Writes decoded feature values as JSON, in Feast's JSON forms (bytes as base64). */
   private static final class JsonValues implements FeastCodec.ValueSink {
     private final JsonGenerator json;
+    private final StringBuilder number = new StringBuilder(32);
+    private final char[] digits = new char[32];
 
     JsonValues(JsonGenerator json) {
       this.json = json;
@@ -332,7 +334,16 @@ public class OnlineFeatures {
     @Override
     public void float64(double value) {
       try {
-        json.writeNumber(value);
+        if (Double.isFinite(value)) {
+          // Same text as Double.toString, without a String per value: doubles were a third of the
+          // bytes a 100-entity lookup allocated.
+          number.setLength(0);
+          number.append(value);
+          number.getChars(0, number.length(), digits, 0);
+          json.writeNumber(digits, 0, number.length());
+        } else {
+          json.writeNumber(value);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
