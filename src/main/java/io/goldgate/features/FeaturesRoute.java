@@ -9,6 +9,8 @@ import io.goldgate.audit.AuditLog;
 import io.goldgate.redis.RedisUnavailableException;
 import io.goldgate.sharing.error.SharingErrors;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
@@ -88,15 +91,25 @@ public class FeaturesRoute {
   private void lookup(RoutingContext context, String authorization, Buffer body) {
     // Runs on the I/O thread: nothing here waits, and runtime tokens are looked up elsewhere.
     String address = context.request().remoteAddress() == null ? null : context.request().remoteAddress().hostAddress();
+    // A runtime token is looked up on another thread: come back to this event loop for the read,
+    // which then uses this loop's own Redis connection.
+    Context loop = Vertx.currentContext();
+    Executor onThisLoop = task -> {
+      if (loop == null || Vertx.currentContext() == loop) {
+        task.run();
+      } else {
+        loop.runOnContext(ignored -> task.run());
+      }
+    };
     authenticator.authenticateWithoutBlocking(authorization, address, lookups)
-        .thenCompose(recipient -> {
+        .thenComposeAsync(recipient -> {
           JsonNode request = parse(body);
           return online.get(request, BufferOutput::new).thenApply(answer -> {
             // Lookups are counted per recipient, not audited one by one: they are too many and too small.
             audit.countFeatureLookup(recipient.name(), entityRows(request));
             return answer;
           });
-        })
+        }, onThisLoop)
         .whenComplete((answer, failure) -> {
           if (failure == null) {
             context.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.buffer);
