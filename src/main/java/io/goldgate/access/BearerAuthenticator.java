@@ -161,9 +161,15 @@ public class BearerAuthenticator {
 
   private static String httpClientAddress(CurrentVertxRequest currentRequest) {
     RoutingContext context = currentRequest.getCurrent();
-    if (context == null || context.request().remoteAddress() == null) {
-      return null;
-    }
-    return context.request().remoteAddress().hostAddress();
+    return context == null ? null : clientAddress(context);
+  }
+
+  /**
+   * The address of the client of an HTTP request, or null when unknown: the one Vert.x resolved,
+   * which honours {@code quarkus.http.proxy.proxy-address-forwarding} when the operator enables it.
+   */
+  public static String clientAddress(RoutingContext context) {
+    var remote = context.request().remoteAddress();
+    return remote == null ? null : remote.hostAddress();
   }
 }

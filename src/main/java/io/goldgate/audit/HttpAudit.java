@@ -1,11 +1,11 @@
 package io.goldgate.audit;
 
+import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,13 +66,12 @@ public class HttpAudit {
     if (target.operation.equals("downloadFile") && files == null && rc.request().method() == HttpMethod.GET && rc.response().getStatusCode() < 300) {
       files = 1;
     }
-    SocketAddress remote = rc.request().remoteAddress();
     log.record(
         new AuditEvent(
             null,
             time,
             audit.recipientName(),
-            remote == null ? null : remote.hostAddress(),
+            BearerAuthenticator.clientAddress(rc),
             rc.request().getHeader("User-Agent"),
             AuditEvent.DELTA_SHARING,
             target.operation,

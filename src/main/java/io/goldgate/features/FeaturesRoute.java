@@ -90,7 +90,7 @@ public class FeaturesRoute {
 
   private void lookup(RoutingContext context, String authorization, Buffer body) {
     // Runs on the I/O thread: nothing here waits, and runtime tokens are looked up elsewhere.
-    String address = context.request().remoteAddress() == null ? null : context.request().remoteAddress().hostAddress();
+    String address = BearerAuthenticator.clientAddress(context);
     // A runtime token is looked up on another thread: come back to this event loop for the read,
     // which then uses this loop's own Redis connection.
     Context loop = Vertx.currentContext();
