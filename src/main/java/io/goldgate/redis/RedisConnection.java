@@ -59,6 +59,7 @@ public class RedisConnection {
   private final Duration timeout;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private volatile Object client;
+  private ClientResources clientResources;
   private volatile RedisClusterAsyncCommands<byte[], byte[]> bytes;
   private volatile StatefulConnection<byte[], byte[]> bytesConnection;
   private volatile RedisClusterAsyncCommands<String, String> strings;
@@ -260,6 +261,14 @@ public class RedisConnection {
     return DefaultClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled());
   }
 
+  /** The resources of the shared client, shut down after it (last in {@link #close()}). */
+  private ClientResources clientResources() {
+    if (clientResources == null) {
+      clientResources = resources().build();
+    }
+    return clientResources;
+  }
+
   /** RESP2, bounded connects, and commands refused at once (not queued) while disconnected. */
   private <B extends ClientOptions.Builder> B withCommonOptions(B builder) {
     builder.protocolVersion(ProtocolVersion.RESP2)
@@ -277,12 +286,10 @@ public class RedisConnection {
       if (cluster) {
         RedisClusterClient created = (RedisClusterClient) client;
         if (created == null) {
-          ClientResources resources = resources().build();
-          created = RedisClusterClient.create(resources, uri);
+          created = RedisClusterClient.create(clientResources(), uri);
           created.setOptions(withCommonOptions(ClusterClientOptions.builder()).build());
           client = created;
           closeables.add(created::shutdown);
-          closeables.add(resources::shutdown);
         }
         StatefulRedisClusterConnection<K, V> connection = created.connect(codec);
         closeables.add(0, connection);
@@ -290,12 +297,10 @@ public class RedisConnection {
       }
       RedisClient created = (RedisClient) client;
       if (created == null) {
-        ClientResources resources = resources().build();
-        created = RedisClient.create(resources, uri);
+        created = RedisClient.create(clientResources(), uri);
         created.setOptions(withCommonOptions(ClientOptions.builder()).build());
         client = created;
         closeables.add(created::shutdown);
-        closeables.add(resources::shutdown);
       }
       StatefulRedisConnection<K, V> connection = created.connect(codec);
       closeables.add(0, connection);
@@ -367,6 +372,10 @@ public class RedisConnection {
       }
     }
     closeables.clear();
+    if (clientResources != null) {
+      clientResources.shutdown();
+      clientResources = null;
+    }
     deadlines.stop();
   }
 }
