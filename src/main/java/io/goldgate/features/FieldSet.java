@@ -28,7 +28,7 @@ public final class FieldSet {
     this.slots = new int[size];
     this.mask = size - 1;
     for (int i = 0; i < fields.length; i++) {
-      int slot = hash(fields[i], 0, fields[i].length) & mask;
+      int slot = hash(fields[i]) & mask;
       while (slots[slot] != 0) {
         if (Arrays.equals(fields[slots[slot] - 1], fields[i])) break;
         slot = (slot + 1) & mask;
@@ -61,7 +61,7 @@ public final class FieldSet {
     // Reply bytes usually sit in direct memory, where reading byte by byte is slow: copy them once.
     byte[] copy = new byte[bytes.remaining()];
     bytes.get(bytes.position(), copy);
-    int slot = hash(copy, 0, copy.length) & mask;
+    int slot = hash(copy) & mask;
     while (slots[slot] != 0) {
       if (Arrays.equals(fields[slots[slot] - 1], copy)) {
         return slots[slot] - 1;
@@ -71,9 +71,9 @@ public final class FieldSet {
     return -1;
   }
 
-  private static int hash(byte[] b, int start, int length) {
-    int h = length;
-    for (int i = 0; i < length; i++) h = 31 * h + b[start + i];
+  private static int hash(byte[] b) {
+    int h = b.length;
+    for (byte x : b) h = 31 * h + x;
     return mix(h);
   }
 
