@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.goldgate.flight.FlightService;
 import io.goldgate.storage.TableLocation;
+import io.goldgate.testing.Await;
 import io.goldgate.testing.Ndjson;
 import io.goldgate.testing.SampleLake;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,13 +21,14 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightCallHeaders;
@@ -110,12 +112,9 @@ abstract class AuditTestBase {
     }
   }
 
-  static void await(String what, Supplier<Boolean> condition) {
-    for (int i = 0; i < 200; i++) {
-      if (condition.get()) return;
-      sleep(50);
-    }
-    throw new AssertionError("timed out waiting until " + what);
+  /** Waits at most 10 s, as the audit writer flushes within a second or so. */
+  static void await(String what, BooleanSupplier condition) {
+    Await.until(what, Duration.ofSeconds(10), condition);
   }
 
   @Test

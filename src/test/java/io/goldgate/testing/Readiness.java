@@ -1,7 +1,7 @@
 package io.goldgate.testing;
 
 import io.restassured.RestAssured;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Waits for the gateway under test to be ready again. Tests that stop and restart its Redis call it
@@ -13,17 +13,7 @@ public final class Readiness {
   private Readiness() {}
 
   public static void await() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (RestAssured.get("/q/health/ready").statusCode() != 200) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the gateway is not ready 20 s after Redis came back");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    Await.until("the gateway is ready after Redis came back", Duration.ofSeconds(20),
+        () -> RestAssured.get("/q/health/ready").statusCode() == 200);
   }
 }
