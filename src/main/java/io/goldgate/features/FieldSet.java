@@ -1,6 +1,7 @@
 package io.goldgate.features;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +15,11 @@ public final class FieldSet {
   private final byte[][] fields;
   /** The fields as read-only buffers, to compare with a reply's bytes in one vectorized call. */
   private final ByteBuffer[] buffers;
+  /**
+   * Four-byte fields (every feature's: a murmur3 hash) as big-endian ints: one read compares them,
+   * where a buffer comparison's set-up cost more than the four bytes.
+   */
+  private final int[] ints;
   /** Open addressing: slot -> position + 1, or 0 when empty. */
   private final int[] slots;
   private final int mask;
@@ -21,8 +27,12 @@ public final class FieldSet {
   private FieldSet(byte[][] fields) {
     this.fields = fields;
     this.buffers = new ByteBuffer[fields.length];
+    this.ints = new int[fields.length];
     for (int i = 0; i < fields.length; i++) {
       buffers[i] = ByteBuffer.wrap(fields[i]).asReadOnlyBuffer();
+      if (fields[i].length == Integer.BYTES) {
+        ints[i] = ByteBuffer.wrap(fields[i]).getInt();
+      }
     }
     int size = Integer.highestOneBit(Math.max(4, fields.length * 4) - 1) << 1;
     this.slots = new int[size];
@@ -55,7 +65,7 @@ public final class FieldSet {
    * same for every entity a view's writer wrote, so a reply is mostly matched without hashing.
    */
   public int find(ByteBuffer bytes, int expected) {
-    if (expected >= 0 && expected < buffers.length && bytes.mismatch(buffers[expected]) < 0) {
+    if (expected >= 0 && expected < fields.length && holds(bytes, expected)) {
       return expected;
     }
     // Reply bytes usually sit in direct memory, where reading byte by byte is slow: copy them once.
@@ -69,6 +79,18 @@ public final class FieldSet {
       slot = (slot + 1) & mask;
     }
     return -1;
+  }
+
+  private boolean holds(ByteBuffer bytes, int position) {
+    int length = bytes.remaining();
+    if (length != fields[position].length) {
+      return false;
+    }
+    if (length == Integer.BYTES) {
+      int read = bytes.getInt(bytes.position());
+      return (bytes.order() == ByteOrder.BIG_ENDIAN ? read : Integer.reverseBytes(read)) == ints[position];
+    }
+    return bytes.mismatch(buffers[position]) < 0;
   }
 
   private static int hash(byte[] b) {

@@ -3,6 +3,7 @@ package io.goldgate.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,20 @@ class FieldSetTest {
     assertEquals(-1, FIELDS.find(inReply("f4"), 1));
     assertEquals(-1, FIELDS.find(inReply("f"), 1), "a prefix of a wanted field is another field");
     assertEquals(-1, FIELDS.find(inReply("f11"), 1), "so is a longer one");
+  }
+
+  @Test
+  void givenFourByteFieldsAsFeastNamesThem_whenFinding_thenOnlyTheSameFourBytesMatch() {
+    FieldSet hashed = FieldSet.of(List.of(bytes("_ts:view"), new byte[] {1, 2, 3, 4}, new byte[] {(byte) 0xff, 0, 0, 1}));
+    assertEquals(1, hashed.find(inReply(new byte[] {1, 2, 3, 4}), 1));
+    assertEquals(2, hashed.find(inReply(new byte[] {(byte) 0xff, 0, 0, 1}), 2));
+    assertEquals(1, hashed.find(inReply(new byte[] {1, 2, 3, 4}).order(ByteOrder.LITTLE_ENDIAN), 1), "whatever order the buffer reads in");
+    assertEquals(-1, hashed.find(inReply(new byte[] {1, 2, 3, 5}), 1), "one byte off is another field");
+    assertEquals(2, hashed.find(inReply(new byte[] {(byte) 0xff, 0, 0, 1}), 1), "a wrong guess falls back to the lookup");
+  }
+
+  private static ByteBuffer inReply(byte[] field) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(field.length + 6).put(bytes("$4\r\n")).put(field).put((byte) '\r').flip();
+    return direct.position(4).limit(4 + field.length);
   }
 }
