@@ -8,6 +8,8 @@ import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.redis.RedisUnavailableException;
 import io.goldgate.sharing.error.SharingErrors;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -101,10 +103,12 @@ public class FeaturesRoute {
         loop.runOnContext(ignored -> task.run());
       }
     };
+    // Made when the answer is rendered; released here should the lookup fail after that.
+    BufferOutput[] rendered = new BufferOutput[1];
     authenticator.authenticateWithoutBlocking(authorization, address, lookups)
         .thenComposeAsync(recipient -> {
           JsonNode request = parse(body);
-          return online.get(request, BufferOutput::new).thenApply(answer -> {
+          return online.get(request, size -> rendered[0] = new BufferOutput(size)).thenApply(answer -> {
             // Lookups are counted per recipient, not audited one by one: they are too many and too small.
             audit.countFeatureLookup(recipient.name(), entityRows(request));
             return answer;
@@ -112,8 +116,11 @@ public class FeaturesRoute {
         }, onThisLoop)
         .whenComplete((answer, failure) -> {
           if (failure == null) {
-            context.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.buffer);
+            send(context, answer);
           } else {
+            if (rendered[0] != null) {
+              rendered[0].release();
+            }
             fail(context, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure, 0);
           }
         });
@@ -162,22 +169,46 @@ public class FeaturesRoute {
     }
   }
 
-  /** Collects a response in the buffer the HTTP server writes out. */
+  /** Sends a rendered answer and releases its memory once it is written, or could not be. */
+  private static void send(RoutingContext context, BufferOutput answer) {
+    try {
+      context.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.buffer()).onComplete(written -> answer.release());
+    } catch (RuntimeException e) {
+      answer.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Collects a response in pooled direct memory, which the HTTP server writes to the socket as it
+   * is. A response runs to hundreds of kilobytes: on the heap it was half of all a 100-entity
+   * lookup allocated, so young collections came twice as often, and it was copied into direct
+   * memory once more on the way out.
+   */
   private static final class BufferOutput extends OutputStream {
-    final Buffer buffer;
+    private final ByteBuf bytes;
 
     BufferOutput(int sizeHint) {
-      buffer = Buffer.buffer(sizeHint);
+      bytes = PooledByteBufAllocator.DEFAULT.directBuffer(sizeHint);
+    }
+
+    /** The response for the server to write: Vert.x wraps it so that writing does not release it. */
+    Buffer buffer() {
+      return Buffer.buffer(bytes);
+    }
+
+    void release() {
+      bytes.release();
     }
 
     @Override
     public void write(int b) {
-      buffer.appendByte((byte) b);
+      bytes.writeByte(b);
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) {
-      buffer.appendBytes(bytes, offset, length);
+    public void write(byte[] source, int offset, int length) {
+      bytes.writeBytes(source, offset, length);
     }
   }
 
