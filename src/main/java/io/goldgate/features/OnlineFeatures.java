@@ -106,7 +106,7 @@ public class OnlineFeatures {
     for (Group group : plan.groups()) {
       int[] rowKey = new int[rows];
       List<byte[]> keys = new ArrayList<>(rows);
-      Map<ByteKey, Integer> keyIndex = new HashMap<>();
+      Map<ByteKey, Integer> keyIndex = HashMap.newHashMap(rows);
       for (int r = 0; r < rows; r++) {
         List<FeastCodec.KeyPart> parts = new ArrayList<>(group.joinKeys().size());
         for (JoinKey key : group.joinKeys()) {
