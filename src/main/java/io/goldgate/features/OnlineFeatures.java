@@ -296,84 +296,52 @@ public class OnlineFeatures {
     }
 
     @Override
-    public void bytes(byte[] source, int offset, int length) {
-      try {
-        json.writeBinary(source, offset, length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void bytes(byte[] source, int offset, int length) throws IOException {
+      json.writeBinary(source, offset, length);
     }
 
     @Override
-    public void utf8(byte[] source, int offset, int length) {
-      try {
-        json.writeUTF8String(source, offset, length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void utf8(byte[] source, int offset, int length) throws IOException {
+      json.writeUTF8String(source, offset, length);
     }
 
     @Override
-    public void int32(int value) {
-      try {
+    public void int32(int value) throws IOException {
+      json.writeNumber(value);
+    }
+
+    @Override
+    public void int64(long value) throws IOException {
+      json.writeNumber(value);
+    }
+
+    @Override
+    public void float64(double value) throws IOException {
+      if (Double.isFinite(value)) {
+        // Same text as Double.toString, without a String per value: doubles were a third of the
+        // bytes a 100-entity lookup allocated.
+        number.setLength(0);
+        number.append(value);
+        number.getChars(0, number.length(), digits, 0);
+        json.writeNumber(digits, 0, number.length());
+      } else {
         json.writeNumber(value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
 
     @Override
-    public void int64(long value) {
-      try {
-        json.writeNumber(value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void float32(float value) throws IOException {
+      json.writeNumber(value);
     }
 
     @Override
-    public void float64(double value) {
-      try {
-        if (Double.isFinite(value)) {
-          // Same text as Double.toString, without a String per value: doubles were a third of the
-          // bytes a 100-entity lookup allocated.
-          number.setLength(0);
-          number.append(value);
-          number.getChars(0, number.length(), digits, 0);
-          json.writeNumber(digits, 0, number.length());
-        } else {
-          json.writeNumber(value);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void bool(boolean value) throws IOException {
+      json.writeBoolean(value);
     }
 
     @Override
-    public void float32(float value) {
-      try {
-        json.writeNumber(value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void bool(boolean value) {
-      try {
-        json.writeBoolean(value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void unixTimestamp(long epochSeconds) {
-      try {
-        json.writeString(Instant.ofEpochSecond(epochSeconds).toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    public void unixTimestamp(long epochSeconds) throws IOException {
+      json.writeString(Instant.ofEpochSecond(epochSeconds).toString());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.goldgate.features.feast;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -185,75 +186,27 @@ public final class FeastCodec {
     return Instant.ofEpochSecond(seconds, nanos);
   }
 
-  /** A decoded Value: its kind and Java value, or null kind for an empty (missing) Value. */
-  public record Decoded(Kind kind, Object value) {
-    public static final Decoded EMPTY = new Decoded(null, null);
-  }
-
-  /** Reads a serialized feast.types.Value of a scalar kind into Java values. */
-  public static Decoded readValue(byte[] bytes) {
-    Decoded[] decoded = {Decoded.EMPTY};
-    readValue(bytes, new ValueSink() {
-      @Override
-      public void bytes(byte[] source, int offset, int length) {
-        decoded[0] = new Decoded(Kind.BYTES, java.util.Arrays.copyOfRange(source, offset, offset + length));
-      }
-
-      @Override
-      public void utf8(byte[] source, int offset, int length) {
-        decoded[0] = new Decoded(Kind.STRING, new String(source, offset, length, StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public void int32(int value) {
-        decoded[0] = new Decoded(Kind.INT32, value);
-      }
-
-      @Override
-      public void int64(long value) {
-        decoded[0] = new Decoded(Kind.INT64, value);
-      }
-
-      @Override
-      public void float64(double value) {
-        decoded[0] = new Decoded(Kind.DOUBLE, value);
-      }
-
-      @Override
-      public void float32(float value) {
-        decoded[0] = new Decoded(Kind.FLOAT, value);
-      }
-
-      @Override
-      public void bool(boolean value) {
-        decoded[0] = new Decoded(Kind.BOOL, value);
-      }
-
-      @Override
-      public void unixTimestamp(long epochSeconds) {
-        decoded[0] = new Decoded(Kind.UNIX_TIMESTAMP, epochSeconds);
-      }
-    });
-    return decoded[0];
-  }
-
-  /** Receives one decoded scalar Value; strings and bytes are passed as ranges of the input. */
+  /**
+   * Receives one decoded scalar Value; strings and bytes are passed as ranges of the input. A sink
+   * may fail as the stream it writes to does, and the failure reaches the caller of {@link
+   * #readValue}.
+   */
   public interface ValueSink {
-    void bytes(byte[] source, int offset, int length);
+    void bytes(byte[] source, int offset, int length) throws IOException;
 
-    void utf8(byte[] source, int offset, int length);
+    void utf8(byte[] source, int offset, int length) throws IOException;
 
-    void int32(int value);
+    void int32(int value) throws IOException;
 
-    void int64(long value);
+    void int64(long value) throws IOException;
 
-    void float64(double value);
+    void float64(double value) throws IOException;
 
-    void float32(float value);
+    void float32(float value) throws IOException;
 
-    void bool(boolean value);
+    void bool(boolean value) throws IOException;
 
-    void unixTimestamp(long epochSeconds);
+    void unixTimestamp(long epochSeconds) throws IOException;
   }
 
   /**
@@ -261,7 +214,7 @@ public final class FeastCodec {
    * (the serving path decodes thousands per request). Returns false, calling nothing, for an
    * empty Value (Feast's null).
    */
-  public static boolean readValue(byte[] bytes, ValueSink sink) {
+  public static boolean readValue(byte[] bytes, ValueSink sink) throws IOException {
     if (bytes.length == 0) return false;
     int tag = (int) varintAt(bytes, 0);
     int pos = varintEnd(bytes, 0);
