@@ -169,7 +169,9 @@ public class OnlineFeatures {
       eventTimes.add(times);
       eventTimeLists.add(lists);
     }
-    byte[] allPresent = null;
+    // Every join-key column, and most feature columns, have all of their statuses PRESENT.
+    byte[] allPresent = repeatedList(PRESENT, rows);
+    byte[] joinKeyTimes = repeatedList(ZERO, rows);
     Instant now = clock.instant();
     try (JsonGenerator json = jsonFactory.createGenerator(out)) {
       JsonValues values = new JsonValues(json);
@@ -192,8 +194,8 @@ public class OnlineFeatures {
           json.writeTree(v);
         }
         json.writeEndArray();
-        repeated(json, "statuses", PRESENT, rows);
-        repeated(json, "event_timestamps", ZERO, rows);
+        rawArray(json, out, "statuses", allPresent);
+        rawArray(json, out, "event_timestamps", joinKeyTimes);
         json.writeEndObject();
       }
       SerializableString[] statuses = new SerializableString[rows];
@@ -226,9 +228,6 @@ public class OnlineFeatures {
         }
         json.writeEndArray();
         if (allOf(statuses, PRESENT)) {
-          if (allPresent == null) {
-            allPresent = repeatedList(PRESENT, rows);
-          }
           rawArray(json, out, "statuses", allPresent);
         } else {
           json.writeArrayFieldStart("statuses");
@@ -275,14 +274,6 @@ public class OnlineFeatures {
       }
     }
     return list;
-  }
-
-  private static void repeated(JsonGenerator json, String name, SerializableString value, int n) throws IOException {
-    json.writeArrayFieldStart(name);
-    for (int i = 0; i < n; i++) {
-      json.writeString(value);
-    }
-    json.writeEndArray();
   }
 
   /** Writes decoded feature values as JSON, in Feast's JSON forms (bytes as base64). */
