@@ -1,5 +1,6 @@
 package io.goldgate.features;
 
+import io.goldgate.CompletionFailures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.context.ManagedExecutor;
@@ -121,7 +121,7 @@ public class FeaturesRoute {
             if (rendered[0] != null) {
               rendered[0].release();
             }
-            fail(context, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure, 0);
+            fail(context, CompletionFailures.unwrap(failure), 0);
           }
         });
   }

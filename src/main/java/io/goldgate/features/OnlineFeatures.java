@@ -1,5 +1,6 @@
 package io.goldgate.features;
 
+import io.goldgate.CompletionFailures;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -130,7 +131,7 @@ public class OnlineFeatures {
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .handle((ignored, failure) -> {
           if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = CompletionFailures.unwrap(failure);
             throw new CompletionException(cause instanceof RedisUnavailableException r ? unavailable(r) : cause);
           }
           List<byte[][][]> stored = new ArrayList<>(reads.size());

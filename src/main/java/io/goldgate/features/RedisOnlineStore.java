@@ -1,5 +1,6 @@
 package io.goldgate.features;
 
+import io.goldgate.CompletionFailures;
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisFuture;
@@ -65,7 +66,7 @@ final class RedisOnlineStore implements OnlineStore {
     return redis.withinTimeout(CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new)))
         .handle((ignored, failure) -> {
           if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = CompletionFailures.unwrap(failure);
             throw new CompletionException(redis.failure(cause));
           }
           byte[][][] out = new byte[keys.size()][][];
