@@ -7,8 +7,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
-import io.lettuce.core.resource.NettyCustomizer;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -16,9 +14,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,76 +22,67 @@ import java.util.concurrent.TimeUnit;
  * an event loop goes out, comes back and is answered on the same thread: no hand-over to a Lettuce
  * I/O thread and back, which was two of the four thread wake-ups of every online lookup.
  *
+ * <p>Each connection has a client of its own that is lent just its loop, so that a reconnect (after
+ * Redis restarts, say) comes back on the same loop: with one client lent the whole group, Netty
+ * placed a reconnected channel on whichever loop came next.
+ *
  * <p>Only non-blocking reads may use these connections: waiting for one of them on its own event
  * loop would wait forever.
  */
 final class EventLoopReaders implements AutoCloseable {
 
-  private final RedisClient client;
-  private final ClientResources resources;
-  private final EventLoop[] loops;
-  private final List<StatefulRedisConnection<byte[], byte[]>> connections;
+  /** Shared by the per-loop clients' resources, shut down after them. */
+  private final ClientResources shared;
+  private final List<Reader> readers;
 
-  private EventLoopReaders(RedisClient client, ClientResources resources, Map<EventLoop, StatefulRedisConnection<byte[], byte[]>> byLoop) {
-    this.client = client;
-    this.resources = resources;
-    this.loops = byLoop.keySet().toArray(EventLoop[]::new);
-    this.connections = List.copyOf(byLoop.values());
+  /** A loop's client, its resources (sharing {@link #shared}) and its connection. */
+  private record Reader(EventLoop loop, RedisClient client, ClientResources resources, StatefulRedisConnection<byte[], byte[]> connection) {
+    void close() {
+      if (connection != null) {
+        connection.close();
+      }
+      client.shutdown(0, 2, TimeUnit.SECONDS);
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  private EventLoopReaders(ClientResources shared, List<Reader> readers) {
+    this.shared = shared;
+    this.readers = readers;
   }
 
   /**
    * Connects once per event loop of {@code group}. Blocks, so never call it on one of those loops.
    */
   static EventLoopReaders connect(EventLoopGroup group, RedisURI uri, ClientOptions options) {
-    int size = 0;
-    for (EventExecutor ignored : group) {
-      size++;
-    }
-    Channel[] lastChannel = new Channel[1];
-    ClientResources resources = RedisConnection.resources()
-        .eventLoopGroupProvider(new Borrowed(group, size))
-        .nettyCustomizer(new NettyCustomizer() {
-          @Override
-          public void afterChannelInitialized(Channel channel) {
-            synchronized (lastChannel) {
-              lastChannel[0] = channel;
-            }
-          }
-        })
-        .build();
-    RedisClient client = RedisClient.create(resources, uri);
-    client.setOptions(options);
-    Map<EventLoop, StatefulRedisConnection<byte[], byte[]>> byLoop = new LinkedHashMap<>();
-    List<StatefulRedisConnection<byte[], byte[]>> spare = new ArrayList<>();
+    ClientResources shared = RedisConnection.resources().build();
+    List<Reader> readers = new ArrayList<>();
     try {
-      // Netty hands out its loops in turn, so this takes `size` connects. Should a reconnect land in
-      // between, a connection may be filed under the wrong loop: lookups on it still work, with a hop.
-      for (int attempt = 0; attempt < size * 3 && byLoop.size() < size; attempt++) {
-        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-        EventLoop loop;
-        synchronized (lastChannel) {
-          loop = lastChannel[0].eventLoop();
-        }
-        if (byLoop.putIfAbsent(loop, connection) != null) {
-          spare.add(connection);
+      for (EventExecutor executor : group) {
+        EventLoop loop = (EventLoop) executor;
+        ClientResources resources = shared.mutate().eventLoopGroupProvider(new Borrowed(loop)).build();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(options);
+        try {
+          readers.add(new Reader(loop, client, resources, client.connect(ByteArrayCodec.INSTANCE)));
+        } catch (RuntimeException e) {
+          new Reader(loop, client, resources, null).close();
+          throw e;
         }
       }
     } catch (RuntimeException e) {
-      byLoop.values().forEach(StatefulRedisConnection::close);
-      spare.forEach(StatefulRedisConnection::close);
-      client.shutdown();
-      resources.shutdown();
+      readers.forEach(Reader::close);
+      shared.shutdown(0, 2, TimeUnit.SECONDS);
       throw e;
     }
-    spare.forEach(StatefulRedisConnection::close);
-    return new EventLoopReaders(client, resources, byLoop);
+    return new EventLoopReaders(shared, List.copyOf(readers));
   }
 
   /** The connection served by the calling thread's event loop, or null off those loops. */
   StatefulRedisConnection<byte[], byte[]> forCurrentThread() {
-    for (int i = 0; i < loops.length; i++) {
-      if (loops[i].inEventLoop()) {
-        return connections.get(i);
+    for (Reader reader : readers) {
+      if (reader.loop().inEventLoop()) {
+        return reader.connection();
       }
     }
     return null;
@@ -103,25 +90,27 @@ final class EventLoopReaders implements AutoCloseable {
 
   @Override
   public void close() {
-    connections.forEach(StatefulRedisConnection::close);
-    client.shutdown(0, 2, TimeUnit.SECONDS);
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    readers.forEach(Reader::close);
+    shared.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
-  /** Lends Lettuce an event loop group it must not shut down: the HTTP server owns it. */
-  private record Borrowed(EventLoopGroup group, int size) implements EventLoopGroupProvider {
+  /**
+   * Lends Lettuce one event loop as its whole group: every channel of the client, reconnects
+   * included, registers on it. Lettuce must not shut it down: the HTTP server owns it.
+   */
+  private record Borrowed(EventLoop loop) implements EventLoopGroupProvider {
     @Override
     @SuppressWarnings("unchecked")
     public <T extends EventLoopGroup> T allocate(Class<T> type) {
-      if (!type.isInstance(group)) {
-        throw new IllegalStateException("Lettuce wants a " + type.getName() + ", the HTTP event loops are a " + group.getClass().getName());
+      if (!type.isInstance(loop.parent())) {
+        throw new IllegalStateException("Lettuce wants a " + type.getName() + ", the HTTP event loops are a " + loop.parent().getClass().getName());
       }
-      return (T) group;
+      return (T) loop;
     }
 
     @Override
     public int threadPoolSize() {
-      return size;
+      return 1;
     }
 
     @Override
