@@ -181,6 +181,14 @@ public interface GoldgateConfig {
     /** Arrow memory one stream may hold at once; a stream needing more fails instead of the server. */
     @WithDefault("512M")
     io.quarkus.runtime.configuration.MemorySize streamMemoryLimit();
+
+    /**
+     * Scratch disk (under {@code java.io.tmpdir}) one read may use to recode a Parquet file whose
+     * codec the native reader lacks (Brotli) into an uncompressed copy; a file needing more is
+     * refused with an error naming this key. Applies to Flight, Flight SQL and materialization.
+     */
+    @WithDefault("1G")
+    io.quarkus.runtime.configuration.MemorySize recodeLimit();
   }
 
   interface Storage {

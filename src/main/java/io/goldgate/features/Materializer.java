@@ -218,11 +218,11 @@ public class Materializer {
     Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
     long[] rowsRead = {0};
     long lastLog = System.nanoTime();
-    SplitReader reader = new SplitReader(allocator, lake.engine(), config.flight().batchRows());
+    SplitReader reader = new SplitReader(allocator, lake.engine(), config.flight().batchRows(), config.flight().recodeLimit().asLongValue());
     int filesRead = 0;
     for (DataFile file : plan.files()) {
       try {
-        reader.read(view.table().location(), List.of(file), columns, all, null, null, () -> false, batch -> {
+        reader.read(view.table().displayName(), view.table().location(), List.of(file), columns, all, null, null, () -> false, batch -> {
           rowsRead[0] += batch.getRowCount();
           collect(view, project, batch, latest, plan.changeData());
         });

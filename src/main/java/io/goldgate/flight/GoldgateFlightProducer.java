@@ -201,8 +201,9 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
       VectorLoader loader = new VectorLoader(out);
       listener.start(out);
-      SplitReader reader = new SplitReader(allocator, lake.engine(), config.batchRows());
+      SplitReader reader = new SplitReader(allocator, lake.engine(), config.batchRows(), config.recodeLimit().asLongValue());
       reader.read(
+          plan.table().qualifiedName(),
           plan.table().location(), plan.splits().get(split), plan.columns(), plan.allColumns(), plan.filter(), plan.limit(),
           () -> cancelled.get() || listener.isCancelled(),
           batch -> {

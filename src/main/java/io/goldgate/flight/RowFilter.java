@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.Filter.Operand;
 import io.goldgate.lake.predicate.TypedValues;
+import io.goldgate.lake.predicate.ValueOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,7 +26,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
  * Evaluates a {@link Filter} on each row of a batch, with SQL semantics: a comparison with null is
- * unknown, and only rows where the filter is true are kept. This is what makes Flight results
+ * unknown, and only rows where the filter is true are kept. Values are ordered by {@link
+ * ValueOrder}, as file pruning orders them. This is what makes Flight results
  * exact where file pruning can only be approximate.
  */
 final class RowFilter {
@@ -112,7 +114,6 @@ final class RowFilter {
     };
   }
 
-  @SuppressWarnings("unchecked")
   private Boolean compare(Filter.Compare cmp, VectorSchemaRoot root, int row) {
     Filter.ColumnVsLiteral normalized =
         cmp.columnVsLiteral().orElseThrow(() -> GoldgateException.invalid("Comparisons must be between a column and a literal"));
@@ -124,14 +125,14 @@ final class RowFilter {
       return null;
     }
     Filter.ValueType type = valueType(vector.getField().getType());
-    Comparable<Object> left = (Comparable<Object>) value(vector, row);
-    Comparable<Object> right;
+    Object left = value(vector, row);
+    Object right;
     try {
       right = TypedValues.parseLiteral(literal.value(), type);
     } catch (RuntimeException e) {
       throw GoldgateException.invalid("'" + literal.value() + "' is not a " + type.name().toLowerCase(Locale.ROOT) + " value for column " + column.name());
     }
-    int c = left.compareTo(right);
+    int c = ValueOrder.compare(left, right);
     return switch (op) {
       case EQ -> c == 0;
       case NE -> c != 0;

@@ -8,11 +8,15 @@ import io.goldgate.GoldgateException;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeletionVector;
 import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.parquet.ParquetRecoder;
 import io.goldgate.lake.predicate.TypedValues;
 import io.goldgate.storage.TableLocation;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -43,10 +47,13 @@ import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
+import org.apache.parquet.format.FileMetaData;
+import org.jboss.logging.Logger;
 
 /**
  * Reads the files of one split with arrow-dataset (Arrow C++ over JNI) and hands out batches in
@@ -54,6 +61,8 @@ import org.apache.arrow.vector.util.TransferPair;
  * values as constant columns, timestamps as microseconds, rows under a deletion vector removed.
  */
 public final class SplitReader {
+
+  private static final Logger LOG = Logger.getLogger(SplitReader.class);
 
   /** Receives each batch; the batch is closed after the call returns. */
   public interface Sink {
@@ -63,15 +72,51 @@ public final class SplitReader {
   private final BufferAllocator allocator;
   private final Engine engine;
   private final int batchRows;
+  private final long recodeLimit;
 
-  public SplitReader(BufferAllocator allocator, Engine engine, int batchRows) {
+  /**
+   * @param recodeLimit bytes of scratch disk one file may take when it must be recoded for the
+   *     native reader ({@code goldgate.flight.recode-limit})
+   */
+  public SplitReader(BufferAllocator allocator, Engine engine, int batchRows, long recodeLimit) {
     this.allocator = allocator;
     this.engine = engine;
     this.batchRows = batchRows;
+    this.recodeLimit = recodeLimit;
   }
 
-  /** @return rows produced */
+  /** What one read asks for, shared by the files it reads. */
+  private record Request(
+      String table,
+      List<ArrowSchemas.Column> columns,
+      List<ArrowSchemas.Column> read,
+      Schema schema,
+      Schema readSchema,
+      List<String> physical,
+      RowFilter rowFilter,
+      Long limit,
+      BooleanSupplier cancelled,
+      Sink sink) {}
+
+  /** How far the read has got: rows produced in all, and rows of the current file taken from it. */
+  private static final class Progress {
+    long produced;
+    long fileRows;
+  }
+
+  /** A failure of the sink, carried past the handler that takes native reader failures. */
+  private static final class SinkFailure extends RuntimeException {
+    SinkFailure(Exception cause) {
+      super(cause);
+    }
+  }
+
+  /**
+   * @param table the table's qualified name, for errors
+   * @return rows produced
+   */
   public long read(
+      String table,
       TableLocation location,
       List<DataFile> files,
       List<ArrowSchemas.Column> columns,
@@ -84,7 +129,6 @@ public final class SplitReader {
     if (!location.isLocal()) {
       throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Flight reads tables on local storage only for now; read this table through Delta Sharing");
     }
-    Schema schema = ArrowSchemas.schema(columns);
     // The predicate may need columns the caller did not ask for: read them too, drop them after.
     List<ArrowSchemas.Column> read = new ArrayList<>(columns);
     RowFilter rowFilter = null;
@@ -97,58 +141,157 @@ public final class SplitReader {
       }
       rowFilter = RowFilter.compile(filter, read);
     }
-    Schema readSchema = ArrowSchemas.schema(read);
     List<String> physical = new ArrayList<>();
     for (ArrowSchemas.Column c : read) {
       if (!c.partition()) physical.add(c.physicalName());
     }
-    long produced = 0;
+    Request request =
+        new Request(table, columns, read, ArrowSchemas.schema(columns), ArrowSchemas.schema(read), physical, rowFilter, limit, cancelled, sink);
+    Progress progress = new Progress();
     for (DataFile file : files) {
-      if (cancelled.getAsBoolean() || (limit != null && produced >= limit)) {
+      if (done(request, progress)) {
         break;
       }
       RoaringBitmapArray deleted = deletedRows(location, file.deletionVector());
       String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
-      String uri = location.localRoot().resolve(relative).toUri().toString();
-      try (DatasetFactory factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
-          Dataset dataset = factory.finish();
-          Scanner scanner = dataset.newScan(new ScanOptions(batchRows, Optional.of(present(factory, physical))));
-          ArrowReader reader = scanner.scanBatches()) {
-        long rowIndex = 0;
-        while (reader.loadNextBatch()) {
-          if (cancelled.getAsBoolean() || (limit != null && produced >= limit)) {
-            break;
+      readFile(request, progress, file, relative, location.localRoot().resolve(relative), deleted);
+    }
+    return progress.produced;
+  }
+
+  private static boolean done(Request request, Progress progress) {
+    return request.cancelled().getAsBoolean() || (request.limit() != null && progress.produced >= request.limit());
+  }
+
+  /**
+   * Reads one file with the native reader. When that fails, a file in a codec the native reader
+   * lacks is recoded and read again from the row it stopped at; any other failure names the table,
+   * the file, its codecs and the reason.
+   */
+  private void readFile(Request request, Progress progress, DataFile file, String relative, Path path, RoaringBitmapArray deleted) throws Exception {
+    progress.fileRows = 0;
+    Exception nativeFailure;
+    try {
+      scan(request, progress, file, path, deleted, 0);
+      return;
+    } catch (SinkFailure f) {
+      throw (Exception) f.getCause();
+    } catch (GoldgateException e) {
+      throw e;
+    } catch (Exception e) {
+      nativeFailure = e;
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Table " + request.table() + ": data file " + relative + " is missing from storage");
+    }
+    FileMetaData footer;
+    try {
+      footer = ParquetRecoder.footer(path);
+    } catch (IOException e) {
+      throw unreadable(request, relative, "?", e.getMessage(), e);
+    }
+    String codecs = String.join(", ", ParquetRecoder.codecNames(footer));
+    if (!ParquetRecoder.needsRecoding(footer)) {
+      throw unreadable(request, relative, codecs, nativeReason(nativeFailure, path, relative), nativeFailure);
+    }
+    long needed = ParquetRecoder.recodedSize(footer);
+    if (needed > recodeLimit) {
+      throw unreadable(
+          request, relative, codecs,
+          "the native reader lacks this codec, and an uncompressed copy needs " + needed + " bytes, over goldgate.flight.recode-limit (" + recodeLimit + ")",
+          nativeFailure);
+    }
+    Path copy = Files.createTempFile("goldgate-recode-", ".parquet");
+    try {
+      ParquetRecoder.recode(path, footer, copy);
+      LOG.debugf("Table %s: read %s through an uncompressed copy (codecs %s)", request.table(), relative, codecs);
+      long alreadyTaken = progress.fileRows;
+      progress.fileRows = 0;
+      try {
+        scan(request, progress, file, copy, deleted, alreadyTaken);
+      } catch (SinkFailure f) {
+        throw (Exception) f.getCause();
+      } catch (GoldgateException e) {
+        throw e;
+      } catch (Exception e) {
+        throw unreadable(request, relative, codecs, nativeReason(e, copy, relative), e);
+      }
+    } catch (ParquetRecoder.RecodeException e) {
+      throw unreadable(request, relative, codecs, e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(copy);
+    }
+  }
+
+  private static GoldgateException unreadable(Request request, String relative, String codecs, String reason, Exception cause) {
+    boolean unsupported = cause instanceof ParquetRecoder.RecodeException && reason.startsWith("codec ");
+    return new GoldgateException(
+        unsupported ? GoldgateException.Kind.UNSUPPORTED : GoldgateException.Kind.DATA_ERROR,
+        "Table " + request.table() + ": data file " + relative + " (Parquet, codec " + codecs + ") cannot be read: " + reason,
+        cause);
+  }
+
+  /** The native reader's message, first line only, with the server's path to the file hidden. */
+  private static String nativeReason(Exception e, Path path, String relative) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    if (newline >= 0) {
+      message = message.substring(0, newline);
+    }
+    return message.replace(path.toString(), relative);
+  }
+
+  /**
+   * Scans one file, handing out its batches; rows below {@code skipBelow} were taken from this file
+   * before (by a read that failed part-way) and are skipped.
+   */
+  private void scan(Request request, Progress progress, DataFile file, Path path, RoaringBitmapArray deleted, long skipBelow) throws Exception {
+    try (DatasetFactory factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, path.toUri().toString());
+        Dataset dataset = factory.finish();
+        Scanner scanner = dataset.newScan(new ScanOptions(batchRows, Optional.of(present(factory, request.physical()))));
+        ArrowReader reader = scanner.scanBatches()) {
+      long rowIndex = 0;
+      while (reader.loadNextBatch()) {
+        if (done(request, progress)) {
+          break;
+        }
+        VectorSchemaRoot in = reader.getVectorSchemaRoot();
+        int n = in.getRowCount();
+        long remaining = request.limit() == null ? Long.MAX_VALUE : request.limit() - progress.produced;
+        int[] keep = keptRows(deleted, rowIndex, skipBelow, n, request.rowFilter() == null ? remaining : Long.MAX_VALUE);
+        rowIndex += n;
+        if (request.rowFilter() == null) {
+          try (VectorSchemaRoot out = VectorSchemaRoot.create(request.schema(), allocator)) {
+            fill(out, in, request.columns(), file, keep, n);
+            progress.produced += out.getRowCount();
+            deliver(request, out);
           }
-          VectorSchemaRoot in = reader.getVectorSchemaRoot();
-          int n = in.getRowCount();
-          long remaining = limit == null ? Long.MAX_VALUE : limit - produced;
-          int[] keep = keptRows(deleted, rowIndex, n, rowFilter == null ? remaining : Long.MAX_VALUE);
-          rowIndex += n;
-          if (rowFilter == null) {
-            try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
-              fill(out, in, columns, file, keep, n);
-              produced += out.getRowCount();
-              sink.batch(out);
-            }
-            continue;
-          }
-          try (VectorSchemaRoot wide = VectorSchemaRoot.create(readSchema, allocator);
-              VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
-            fill(wide, in, read, file, keep, n);
-            int[] matching = rowFilter.select(wide, remaining);
-            for (int c = 0; c < columns.size(); c++) {
-              copy(wide.getVector(c), out.getVector(c), matching.length == wide.getRowCount() ? null : matching, wide.getRowCount(), columns.get(c));
+        } else {
+          try (VectorSchemaRoot wide = VectorSchemaRoot.create(request.readSchema(), allocator);
+              VectorSchemaRoot out = VectorSchemaRoot.create(request.schema(), allocator)) {
+            fill(wide, in, request.read(), file, keep, n);
+            int[] matching = request.rowFilter().select(wide, remaining);
+            for (int c = 0; c < request.columns().size(); c++) {
+              copy(wide.getVector(c), out.getVector(c), matching.length == wide.getRowCount() ? null : matching, wide.getRowCount(), request.columns().get(c));
             }
             out.setRowCount(matching.length);
-            produced += matching.length;
+            progress.produced += matching.length;
             if (matching.length > 0) {
-              sink.batch(out);
+              deliver(request, out);
             }
           }
         }
+        progress.fileRows = Math.max(skipBelow, rowIndex);
       }
     }
-    return produced;
+  }
+
+  private static void deliver(Request request, VectorSchemaRoot batch) {
+    try {
+      request.sink().batch(batch);
+    } catch (Exception e) {
+      throw new SinkFailure(e);
+    }
   }
 
   /**
@@ -169,15 +312,18 @@ public final class SplitReader {
     return DeletionVectorUtils.loadNewDvAndBitmap(engine, location.uri(), descriptor)._2;
   }
 
-  /** Row positions to keep in this batch, or null for all of them. */
-  private static int[] keptRows(RoaringBitmapArray deleted, long firstRow, int n, long remaining) {
-    if (deleted == null && remaining >= n) {
+  /**
+   * Row positions to keep in this batch, or null for all of them: rows not deleted and not below
+   * {@code skipBelow}, at most {@code remaining}.
+   */
+  private static int[] keptRows(RoaringBitmapArray deleted, long firstRow, long skipBelow, int n, long remaining) {
+    if (deleted == null && remaining >= n && firstRow >= skipBelow) {
       return null;
     }
     int[] keep = new int[n];
     int k = 0;
     for (int i = 0; i < n && k < remaining; i++) {
-      if (deleted == null || !deleted.contains(firstRow + i)) {
+      if (firstRow + i >= skipBelow && (deleted == null || !deleted.contains(firstRow + i))) {
         keep[k++] = i;
       }
     }
@@ -286,7 +432,8 @@ public final class SplitReader {
   private static Object parse(String text, ArrowType type) {
     return switch (type) {
       case ArrowType.Int i -> TypedValues.parseLiteral(text, Filter.ValueType.LONG);
-      case ArrowType.FloatingPoint f -> TypedValues.parseLiteral(text, Filter.ValueType.DOUBLE);
+      case ArrowType.FloatingPoint f ->
+          TypedValues.parseStored(text, f.getPrecision() == FloatingPointPrecision.SINGLE ? Filter.ValueType.FLOAT : Filter.ValueType.DOUBLE);
       case ArrowType.Bool b -> TypedValues.parseLiteral(text, Filter.ValueType.BOOL);
       case ArrowType.Date d -> TypedValues.parseLiteral(text, Filter.ValueType.DATE);
       case ArrowType.Timestamp t -> TypedValues.parseLiteral(text, Filter.ValueType.TIMESTAMP);

@@ -1,10 +1,12 @@
 package io.goldgate.lake;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.lake.predicate.ColumnRange;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,7 +19,11 @@ import java.util.Map;
  */
 public final class DataFile {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Stats bounds of decimal columns can have more digits than a double holds: read every number
+   * exactly.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private final String path;
   private final long size;
@@ -120,7 +126,12 @@ public final class DataFile {
   public record FileStats(Long numRecords, JsonNode minValues, JsonNode maxValues, JsonNode nullCount) {
     static final FileStats NONE = new FileStats(null, null, null, null);
 
-    /** Delta truncates long string stats, so a bound this long or longer is only a prefix. */
+    /**
+     * Spark truncates string stats to 32 characters and appends a tie-breaker to the maximum that
+     * it compares in UTF-16 order, which is below every character above U+FFFF in code-point
+     * order: such a maximum bounds nothing. (delta-rs truncates to 64 bytes and rounds the
+     * maximum up in code-point order, which stays a bound.)
+     */
     private static final int STRING_STATS_PREFIX = 32;
 
     static FileStats parse(JsonNode node) {
@@ -132,7 +143,6 @@ public final class DataFile {
           node.get("nullCount"));
     }
 
-    @SuppressWarnings("unchecked")
     ColumnRange range(TableColumns.Column column) {
       if (numRecords == null || column.valueType() == null) {
         return ColumnRange.UNKNOWN;
@@ -148,23 +158,39 @@ public final class DataFile {
         return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
       }
       try {
-        Comparable<Object> lo = TypedValues.parseLiteral(min.asText(), column.valueType());
-        Comparable<Object> hi = TypedValues.parseLiteral(max.asText(), column.valueType());
+        Object lo = TypedValues.parseStored(min.asText(), column.valueType());
+        Object hi = TypedValues.parseStored(max.asText(), column.valueType());
         switch (column.valueType()) {
           case STRING -> {
             if (max.asText().length() >= STRING_STATS_PREFIX) {
               hi = null;
             }
           }
-          // Timestamp stats are truncated to milliseconds, so the true maximum may be up to 1 ms
-          // above the recorded one.
-          case TIMESTAMP -> hi = (Comparable<Object>) (Object) ((Instant) (Object) hi).plusMillis(1);
+          // Timestamp stats are truncated to milliseconds, towards zero by some writers: the true
+          // bounds may lie up to 1 ms beyond the recorded ones on either side.
+          case TIMESTAMP -> {
+            lo = ((Instant) lo).minusMillis(1);
+            hi = ((Instant) hi).plusMillis(1);
+          }
+          // Parquet writers (delta-rs among them) leave NaN out of min/max, and NaN orders above
+          // every number: the maximum bounds nothing a NaN could satisfy.
+          case FLOAT, DOUBLE -> hi = Double.NaN;
+          // Some writers (delta-rs) record decimal bounds as doubles, rounded either way: widen
+          // each bound by the rounding a double of its size may carry.
+          case DECIMAL -> {
+            lo = ((BigDecimal) lo).subtract(doubleRounding((BigDecimal) lo));
+            hi = ((BigDecimal) hi).add(doubleRounding((BigDecimal) hi));
+          }
           default -> {}
         }
         return new ColumnRange(lo, hi, mayHaveNulls, mayHaveValues);
       } catch (RuntimeException e) {
         return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
       }
+    }
+
+    private static BigDecimal doubleRounding(BigDecimal bound) {
+      return new BigDecimal(Math.ulp(bound.doubleValue()));
     }
   }
 }

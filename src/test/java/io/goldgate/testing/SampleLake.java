@@ -44,7 +44,15 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
     Instant.parse("2026-01-09T00:00:00Z"),
   };
 
+  /** Recipient of share {@code conformance} (see {@link #conformanceYaml()}) and of nothing else. */
+  public static final String CONFORMANCE_TOKEN = "test-conformance-token";
+
   public static final Path SAMPLE_LAKE = Path.of("shares", "sample-lake").toAbsolutePath();
+  /**
+   * Small tables written by delta-rs that real lakes have and the sample lake lacks (strings across
+   * Unicode planes, Brotli and Hadoop-LZ4 Parquet), see src/test/conformance-lake/regenerate.py.
+   */
+  public static final Path CONFORMANCE_LAKE = Path.of("src", "test", "conformance-lake").toAbsolutePath();
   /** Tables written by Delta Spark with advanced features, see shares/feature-lake/regenerate.py. */
   public static final Path FEATURE_LAKE = Path.of("shares", "feature-lake").toAbsolutePath();
 
@@ -93,6 +101,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test-regional.yaml"), regionalYaml(), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("test-conformance.yaml"), conformanceYaml(), StandardCharsets.UTF_8);
       return Map.of(
           "goldgate.shares.dir", dir.toString(),
           "goldgate.signing.key", SIGNING_KEY,
@@ -236,6 +245,29 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
               region: emea
         """
         .formatted(SAMPLE_LAKE, FEATURE_LAKE, sha256(EMEA_TOKEN), sha256(APAC_TOKEN), sha256(NO_REGION_TOKEN), sha256(LOWERCASE_REGION_TOKEN));
+  }
+
+  /** Share {@code conformance}, schema {@code lake}: the tables of {@link #CONFORMANCE_LAKE}. */
+  private String conformanceYaml() {
+    return """
+        shares:
+          - name: conformance
+            schemas:
+              - name: lake
+                tables:
+                  - name: unicode_strings
+                    location: %1$s/unicode_strings
+                  - name: brotli_mixed
+                    location: %1$s/brotli_mixed
+                  - name: lz4_hadoop_mixed
+                    location: %1$s/lz4_hadoop_mixed
+        recipients:
+          - name: conformance
+            tokens:
+              - hash: sha256:%2$s
+            shares: [conformance]
+        """
+        .formatted(CONFORMANCE_LAKE, sha256(CONFORMANCE_TOKEN));
   }
 
   public static String sha256(String token) {

@@ -9,7 +9,9 @@ import java.util.function.Function;
  *
  * <p>Evaluation is three-valued (SQL semantics: a comparison with null is neither true nor false)
  * and every flag over-approximates, so a file is only skipped when it provably has no matching
- * row. Anything unparseable or unknown keeps the file: filtering is best effort by protocol.
+ * row. Anything unparseable or unknown keeps the file: filtering is best effort by protocol. Values
+ * are ordered by {@link ValueOrder}, the same rule as the exact row filter, so a file is never
+ * skipped that the row filter would find a match in.
  */
 public final class FilePruner {
 
@@ -88,20 +90,21 @@ public final class FilePruner {
     if (literal.value() == null) {
       return new Outcome(false, false, true);
     }
-    Comparable<Object> value = TypedValues.parseLiteral(literal.value(), type);
+    Object value = TypedValues.parseLiteral(literal.value(), type);
     boolean mayNull = range.mayHaveNulls();
     if (!range.mayHaveValues()) {
       return new Outcome(false, false, mayNull);
     }
-    if (range.min() == null || range.max() == null) {
-      return new Outcome(true, true, mayNull);
-    }
-    int minCmp = range.min().compareTo(value);
-    int maxCmp = range.max().compareTo(value);
-    boolean single = range.min().compareTo(range.max()) == 0;
+    // A missing bound (unknown, or a truncated maximum) only stops that side from deciding.
+    boolean lowUnknown = range.min() == null;
+    boolean highUnknown = range.max() == null;
+    int minCmp = lowUnknown ? -1 : ValueOrder.compare(range.min(), value);
+    int maxCmp = highUnknown ? 1 : ValueOrder.compare(range.max(), value);
+    boolean onlyThatValue = !lowUnknown && !highUnknown && minCmp == 0 && maxCmp == 0;
+    boolean mayEqual = minCmp <= 0 && maxCmp >= 0;
     return switch (op) {
-      case EQ -> new Outcome(minCmp <= 0 && maxCmp >= 0, !(single && minCmp == 0), mayNull);
-      case NE -> new Outcome(!(single && minCmp == 0), minCmp <= 0 && maxCmp >= 0, mayNull);
+      case EQ -> new Outcome(mayEqual, !onlyThatValue, mayNull);
+      case NE -> new Outcome(!onlyThatValue, mayEqual, mayNull);
       case LT -> new Outcome(minCmp < 0, maxCmp >= 0, mayNull);
       case LE -> new Outcome(minCmp <= 0, maxCmp > 0, mayNull);
       case GT -> new Outcome(maxCmp > 0, minCmp <= 0, mayNull);

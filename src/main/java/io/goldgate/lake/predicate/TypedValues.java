@@ -32,7 +32,8 @@ public final class TypedValues {
     if (t.startsWith("decimal")) return Filter.ValueType.DECIMAL;
     return switch (t) {
       case "byte", "short", "integer", "long" -> Filter.ValueType.LONG;
-      case "float", "double" -> Filter.ValueType.DOUBLE;
+      case "float" -> Filter.ValueType.FLOAT;
+      case "double" -> Filter.ValueType.DOUBLE;
       case "string" -> Filter.ValueType.STRING;
       case "date" -> Filter.ValueType.DATE;
       case "timestamp", "timestamp_ntz" -> Filter.ValueType.TIMESTAMP;
@@ -41,20 +42,33 @@ public final class TypedValues {
     };
   }
 
-  /** A literal from a predicate; widened so that int/long and float/double compare together. */
-  @SuppressWarnings("unchecked")
-  public static Comparable<Object> parseLiteral(String text, Filter.ValueType type) {
-    Object value =
-        switch (type) {
-          case BOOL -> parseBoolean(text);
-          case INT, LONG -> Long.parseLong(text.strip());
-          case FLOAT, DOUBLE -> Double.parseDouble(text.strip());
-          case DECIMAL -> new BigDecimal(text.strip());
-          case STRING -> text;
-          case DATE -> LocalDate.parse(text.strip());
-          case TIMESTAMP -> parseTimestamp(text.strip());
-        };
-    return (Comparable<Object>) value;
+  /**
+   * A literal from a predicate, compared by {@link ValueOrder}: integers are Longs (or BigDecimals
+   * when the literal has a fraction, so {@code id > 1.5} compares by value), floating point is a
+   * Double as written (a float column's values are widened to double to meet it, as SQL does).
+   */
+  public static Object parseLiteral(String text, Filter.ValueType type) {
+    return switch (type) {
+      case BOOL -> parseBoolean(text);
+      case INT, LONG -> parseInteger(text.strip());
+      case FLOAT, DOUBLE -> Double.parseDouble(text.strip());
+      case DECIMAL -> new BigDecimal(text.strip());
+      case STRING -> text;
+      case DATE -> LocalDate.parse(text.strip());
+      case TIMESTAMP -> parseTimestamp(text.strip());
+    };
+  }
+
+  /**
+   * A value the table stores, written as text in the Delta log (a partition value or a stats
+   * bound): as {@link #parseLiteral}, except that a float column's text is read as the float the
+   * column holds, then widened ({@code "0.1"} is 0.10000000149011612 in a float column).
+   */
+  public static Object parseStored(String text, Filter.ValueType type) {
+    if (type == Filter.ValueType.FLOAT) {
+      return (double) Float.parseFloat(text.strip());
+    }
+    return parseLiteral(text, type);
   }
 
   /** A partition value as stored in the Delta log; empty means null. */
@@ -62,7 +76,15 @@ public final class TypedValues {
     if (text == null || (text.isEmpty() && type != Filter.ValueType.STRING)) {
       return null;
     }
-    return parseLiteral(text, type);
+    return parseStored(text, type);
+  }
+
+  private static Object parseInteger(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException notALong) {
+      return new BigDecimal(text);
+    }
   }
 
   private static Boolean parseBoolean(String text) {
@@ -74,7 +96,7 @@ public final class TypedValues {
 
   /** Accepts ISO-8601 instants and offsets, Delta partition timestamps, and bare dates. */
   static Instant parseTimestamp(String text) {
-    if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+    if (text.endsWith("Z") || endsWithOffset(text)) {
       return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
     }
     if (text.length() == 10) {
@@ -84,5 +106,20 @@ public final class TypedValues {
       return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
     }
     return LocalDateTime.parse(text, PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
+  }
+
+  /** Whether the text ends in {@code +HH:MM}, {@code -HH:MM}, {@code +HHMM} or {@code -HHMM}. */
+  private static boolean endsWithOffset(String text) {
+    int n = text.length();
+    if (n < 5 || !isDigit(text, n - 1) || !isDigit(text, n - 2)) {
+      return false;
+    }
+    int hours = text.charAt(n - 3) == ':' ? n - 5 : n - 4;
+    return hours >= 1 && isDigit(text, hours) && isDigit(text, hours + 1) && (text.charAt(hours - 1) == '+' || text.charAt(hours - 1) == '-');
+  }
+
+  private static boolean isDigit(String text, int at) {
+    char c = text.charAt(at);
+    return c >= '0' && c <= '9';
   }
 }
