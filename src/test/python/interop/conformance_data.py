@@ -18,11 +18,13 @@ UTC = dt.timezone.utc
 # characters (surrogate pairs in UTF-16) against U+E000..U+FFFF, plus ASCII, accents, CJK, NUL.
 STRINGS = [
     "", "a", "z", "A", "é", "中文", "ｱ", "ｚ", "\ue000", "\uffff", "\ufffd", "𠮷", "😀", "😁", "a😀", "😀a",
-    "ｱ𠮷", "𠮷ｱ", "\U0010ffff", "x\x00y", "Ω", "ß", "日本語テキスト", "🇯🇵",
+    "ｱ𠮷", "𠮷ｱ", "\U0010ffff", "x\x00y", "Ω", "ß", "日本語テキスト", "🇯🇵", "\u2028", "a\x85b\u2029",
 ]
 
-# Partition values: ASCII and a character above U+FFFF, so partition pruning meets both orders.
-PARTS = ["north", "south", "ｱ", "𠮷"]
+# Partition values: ASCII and a character above U+FFFF, so partition pruning meets both orders, and
+# the line separators outside ASCII that Python's str.splitlines (and so the delta-sharing client's
+# reader of NDJSON) splits on.
+PARTS = ["north", "south", "ｱ", "𠮷", "a\u2028b\x85c"]
 
 SCHEMA = pa.schema([
     ("id", pa.int64()),

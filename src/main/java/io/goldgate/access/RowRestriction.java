@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.TableColumns;
 import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.predicate.TypedValues;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
  * value it is bound to. Partition values are constant within a data file, so the restriction is
  * exact per file: a file is visible when each of its listed partition values equals the allowed
  * value, compared as the string the Delta log stores (a date is {@code yyyy-MM-dd}), case-sensitive.
- * A file whose value is null or absent is never visible. {@link #NONE} leaves every file visible.
+ * A file whose value is null, empty (which the Delta protocol reads as null) or absent is never
+ * visible. {@link #NONE} leaves every file visible.
  */
 public final class RowRestriction {
 
@@ -106,7 +108,8 @@ public final class RowRestriction {
         return false;
       }
       for (Map.Entry<String, String> required : byPhysicalName.entrySet()) {
-        if (!required.getValue().equals(values.get(required.getKey()))) {
+        String value = values.get(required.getKey());
+        if (TypedValues.isNullPartitionValue(value) || !required.getValue().equals(value)) {
           return false;
         }
       }

@@ -403,7 +403,7 @@ public final class SplitReader {
     target.setInitialCapacity(rows);
     target.allocateNew();
     ArrowType type = target.getField().getType();
-    Object value = text == null || (text.isEmpty() && !(type instanceof ArrowType.Utf8)) ? null : parse(text, type);
+    Object value = TypedValues.isNullPartitionValue(text) ? null : parse(text, type);
     for (int i = 0; i < rows; i++) {
       if (value == null) {
         target.setNull(i);

@@ -229,6 +229,7 @@ public class SharingResource {
           JsonGenerator generator = json.getFactory().createGenerator(stream);
           generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
           generator.setRootValueSeparator(null);
+          generator.setCharacterEscapes(LineSafeEscapes.INSTANCE);
           NdjsonBody.Sink sink = action -> {
             lineWriter.writeValue(generator, action);
             generator.writeRaw('\n');

@@ -223,6 +223,27 @@ class ConformanceFlightTest {
     assertEquals(Map.of("𠮷", 24L, "😀", 6L, "😁", 6L), counts);
   }
 
+  @Test
+  void aCodecNothingHereDecodesIsRefusedNamingTableFileAndCodec() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.arrow.flight.FlightRuntimeException.class, () -> rows(client.getInfo(FlightDescriptor.path("conformance", "lake", "lzo_labelled"), AUTH)));
+    assertEquals(org.apache.arrow.flight.FlightStatusCode.UNIMPLEMENTED, e.status().code());
+    String message = e.status().description();
+    assertTrue(message.startsWith("Table conformance.lake.lzo_labelled: data file part=north/"), message);
+    assertTrue(message.endsWith("(Parquet, codec LZO) cannot be read: codec LZO is not supported"), message);
+  }
+
+  @Test
+  void aDamagedBrotliPageIsADataErrorNamingTableFileAndCodec() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.arrow.flight.FlightRuntimeException.class, () -> rows(client.getInfo(FlightDescriptor.path("conformance", "lake", "corrupt_brotli"), AUTH)));
+    assertEquals(org.apache.arrow.flight.FlightStatusCode.INTERNAL, e.status().code());
+    String message = e.status().description();
+    assertTrue(message.startsWith("Table conformance.lake.corrupt_brotli: data file part=north/"), message);
+    assertTrue(message.contains("(Parquet, codec BROTLI) cannot be read: a page of column "), message);
+    assertTrue(!message.contains(SampleLake.CONFORMANCE_LAKE.toString()) && !message.contains("/tmp/"), "no server path: " + message);
+  }
+
   private static FlightDescriptor command(String json) {
     return FlightDescriptor.command(json.getBytes(StandardCharsets.UTF_8));
   }

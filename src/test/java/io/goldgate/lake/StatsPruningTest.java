@@ -27,10 +27,11 @@ class StatsPruningTest {
         {"name":"ts","type":"timestamp","nullable":true,"metadata":{}},
         {"name":"ntz","type":"timestamp_ntz","nullable":true,"metadata":{}},
         {"name":"flag","type":"boolean","nullable":true,"metadata":{}},
-        {"name":"part","type":"double","nullable":true,"metadata":{}}
+        {"name":"part","type":"double","nullable":true,"metadata":{}},
+        {"name":"region","type":"string","nullable":true,"metadata":{}}
       ]}""";
 
-  private static final TableColumns COLUMNS = new TableColumns(SCHEMA, List.of("part"));
+  private static final TableColumns COLUMNS = new TableColumns(SCHEMA, List.of("part", "region"));
 
   private static boolean mayMatch(String stats, String op, String column, String type, String value) {
     return mayMatch(stats, Map.of(), op, column, type, value);
@@ -132,6 +133,17 @@ class StatsPruningTest {
     String ntz = stats("ntz", "\"2024-05-01 10:00:00.000\"", "\"2024-05-01 11:00:00.000\"");
     assertTrue(mayMatch(ntz, "equal", "ntz", "timestamp", "2024-05-01T10:30:00Z"));
     assertFalse(mayMatch(ntz, "greaterThan", "ntz", "timestamp", "2024-05-01T11:00:01Z"));
+  }
+
+  @Test
+  void anEmptyPartitionValueIsNullForStringsToo() {
+    // delta-rs writes "" for an empty string partition and reads it back as null, as the protocol says.
+    String isNull = "{\"op\":\"isNull\",\"children\":[{\"op\":\"column\",\"name\":\"region\",\"valueType\":\"string\"}]}";
+    DataFile file = new DataFile("f.parquet", 1, 0, Map.of("region", ""), "{}", true, null);
+    Filter filter = JsonPredicates.parse(isNull).orElseThrow();
+    assertTrue(FilePruner.mayMatch(filter, name -> file.range(COLUMNS.find(name), file.parsedStats()), name -> COLUMNS.find(name).valueType()));
+    assertFalse(mayMatch("{}", Map.of("region", ""), "equal", "region", "string", ""));
+    assertFalse(mayMatch("{}", Map.of("region", ""), "lessThanOrEqual", "region", "string", "a"));
   }
 
   @Test

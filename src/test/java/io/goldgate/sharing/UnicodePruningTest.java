@@ -68,6 +68,20 @@ class UnicodePruningTest {
   }
 
   @Test
+  void linesNeverBreakInsideAValueWhateverLineSeparatorItHolds() {
+    // brotli_mixed has a partition value holding U+2028 and U+0085, which Python's str.splitlines
+    // (the stock client's NDJSON reader) splits on: they must leave the gateway escaped.
+    String body =
+        given().header("Authorization", "Bearer " + SampleLake.CONFORMANCE_TOKEN).contentType(ContentType.JSON).body("{}")
+            .post("/delta-sharing/shares/conformance/schemas/lake/tables/brotli_mixed/query").then().statusCode(200).extract().asString();
+    for (char separator : new char[] {'\u0085', '\u2028', '\u2029'}) {
+      assertEquals(-1, body.indexOf(separator), "raw U+" + Integer.toHexString(separator));
+    }
+    List<String> parts = Ndjson.actions(Ndjson.lines(body), "file").stream().map(f -> f.get("partitionValues").get("part").asText()).toList();
+    assertEquals(true, parts.contains("a\u2028b\u0085c"), parts.toString());
+  }
+
+  @Test
   void sqlHintsFollowCodePointOrderToo() {
     assertEquals(List.of(48L), recordCounts(null, "s = '𠮷'"));
     assertEquals(List.of(24L, 48L), recordCounts(null, "s > 'ｱ'"));

@@ -101,6 +101,8 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
       Files.writeString(corrupt.resolve(String.format("_delta_log/%020d.json", 3)), "{\"add\": {\"path\": \"broken\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test.yaml"), catalogYaml(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("test-regional.yaml"), regionalYaml(), StandardCharsets.UTF_8);
+      damageParquet(copy(CONFORMANCE_LAKE.resolve("brotli_mixed"), dir.resolve("lzo_labelled")), false);
+      damageParquet(copy(CONFORMANCE_LAKE.resolve("brotli_mixed"), dir.resolve("corrupt_brotli")), true);
       Files.writeString(dir.resolve("test-conformance.yaml"), conformanceYaml(), StandardCharsets.UTF_8);
       return Map.of(
           "goldgate.shares.dir", dir.toString(),
@@ -247,6 +249,42 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
         .formatted(SAMPLE_LAKE, FEATURE_LAKE, sha256(EMEA_TOKEN), sha256(APAC_TOKEN), sha256(NO_REGION_TOKEN), sha256(LOWERCASE_REGION_TOKEN));
   }
 
+  /**
+   * Damages the data file of partition {@code part=north} of a copy of brotli_mixed: either its
+   * footer names codec LZO (which nothing here decodes) instead of BROTLI, or the body of its first
+   * page is inverted so that it is no valid Brotli stream.
+   */
+  private static void damageParquet(Path table, boolean corruptPage) throws IOException {
+    Path file;
+    try (Stream<Path> files = Files.list(table.resolve("part=north"))) {
+      file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    org.apache.parquet.format.FileMetaData footer = io.goldgate.lake.parquet.ParquetRecoder.footer(file);
+    var chunk = footer.getRow_groups().get(0).getColumns().get(0).getMeta_data();
+    if (corruptPage) {
+      long start = chunk.isSetDictionary_page_offset() && chunk.getDictionary_page_offset() > 0 ? chunk.getDictionary_page_offset() : chunk.getData_page_offset();
+      var in = new java.io.ByteArrayInputStream(bytes, (int) start, bytes.length - (int) start);
+      var header = org.apache.parquet.format.Util.readPageHeader(in);
+      int body = bytes.length - in.available();
+      for (int i = body; i < body + header.getCompressed_page_size(); i++) {
+        bytes[i] = (byte) ~bytes[i];
+      }
+      Files.write(file, bytes);
+      return;
+    }
+    footer.getRow_groups().forEach(g -> g.getColumns().forEach(c -> c.getMeta_data().setCodec(org.apache.parquet.format.CompressionCodec.LZO)));
+    int footerLength = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    var out = new java.io.ByteArrayOutputStream();
+    out.write(bytes, 0, bytes.length - 8 - footerLength);
+    var written = new java.io.ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(footer, written);
+    written.writeTo(out);
+    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(written.size()).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    Files.write(file, out.toByteArray());
+  }
+
   /** Share {@code conformance}, schema {@code lake}: the tables of {@link #CONFORMANCE_LAKE}. */
   private String conformanceYaml() {
     return """
@@ -261,6 +299,10 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     location: %1$s/brotli_mixed
                   - name: lz4_hadoop_mixed
                     location: %1$s/lz4_hadoop_mixed
+                  - name: lzo_labelled
+                    location: lzo_labelled
+                  - name: corrupt_brotli
+                    location: corrupt_brotli
         recipients:
           - name: conformance
             tokens:

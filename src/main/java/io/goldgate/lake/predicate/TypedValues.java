@@ -71,12 +71,20 @@ public final class TypedValues {
     return parseLiteral(text, type);
   }
 
-  /** A partition value as stored in the Delta log; empty means null. */
+  /**
+   * A partition value as stored in the Delta log. The protocol's "Partition Value Serialization":
+   * an empty string for any type, strings included, is a null partition value.
+   */
   public static Object parsePartitionValue(String text, Filter.ValueType type) {
-    if (text == null || (text.isEmpty() && type != Filter.ValueType.STRING)) {
+    if (isNullPartitionValue(text)) {
       return null;
     }
     return parseStored(text, type);
+  }
+
+  /** Whether a partition value of the Delta log stands for null: absent, JSON null or empty. */
+  public static boolean isNullPartitionValue(String text) {
+    return text == null || text.isEmpty();
   }
 
   private static Object parseInteger(String text) {
