@@ -32,6 +32,7 @@ import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.dataset.source.DatasetFactory;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -40,6 +41,8 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.LargeVarBinaryVector;
+import org.apache.arrow.vector.LargeVarCharVector;
 import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
@@ -379,14 +382,68 @@ public final class SplitReader {
           out.setNull(i);
         } else {
           long v = ts.get(at);
-          out.set(i, scale > 0 ? v * scale : v / -scale);
+          out.set(i, scale > 0 ? v * scale : Math.floorDiv(v, -scale));
         }
       }
       out.setValueCount(rows);
       return;
     }
+    if (widens(source, target)) {
+      int rows = keep == null ? n : keep.length;
+      target.setInitialCapacity(rows);
+      target.allocateNew();
+      for (int i = 0; i < rows; i++) {
+        int at = keep == null ? i : keep[i];
+        if (source.isNull(at)) {
+          target.setNull(i);
+          continue;
+        }
+        switch (target) {
+          case VarCharVector out -> out.setSafe(i, ((LargeVarCharVector) source).get(at));
+          case VarBinaryVector out -> out.setSafe(i, ((LargeVarBinaryVector) source).get(at));
+          case BaseIntVector out -> out.setWithPossibleTruncate(i, ((BaseIntVector) source).getValueAsLong(at));
+          case Float8Vector out -> out.setSafe(i, source instanceof Float4Vector f ? f.get(at) : (double) ((BaseIntVector) source).getValueAsLong(at));
+          case DecimalVector out ->
+              out.setSafe(i, (source instanceof DecimalVector d ? d.getObject(at) : BigDecimal.valueOf(((BaseIntVector) source).getValueAsLong(at))).setScale(out.getScale()));
+          default -> throw new IllegalStateException("widens() admitted " + from + " to " + to);
+        }
+      }
+      target.setValueCount(rows);
+      return;
+    }
     throw new GoldgateException(
         GoldgateException.Kind.DATA_ERROR, "Column " + column.field().getName() + " is stored as " + from + " but the table declares " + to);
+  }
+
+  /**
+   * Whether a file's column converts to the table's type without loss: the large string and binary
+   * layouts some writers keep in the file's Arrow schema (delta-rs given Polars' data), and the
+   * widenings of Delta's type widening (narrower integers, float to double, integers to double or
+   * decimal, decimal to a wider decimal).
+   */
+  private static boolean widens(FieldVector source, FieldVector target) {
+    return switch (target) {
+      case VarCharVector out -> source instanceof LargeVarCharVector;
+      case VarBinaryVector out -> source instanceof LargeVarBinaryVector;
+      case BaseIntVector out when source instanceof BaseIntVector in ->
+          ((ArrowType.Int) source.getField().getType()).getBitWidth() <= ((ArrowType.Int) target.getField().getType()).getBitWidth();
+      case Float8Vector out -> source instanceof Float4Vector || source instanceof TinyIntVector || source instanceof SmallIntVector || source instanceof IntVector;
+      case DecimalVector out when source instanceof DecimalVector in ->
+          in.getScale() <= out.getScale() && in.getPrecision() - in.getScale() <= out.getPrecision() - out.getScale();
+      case DecimalVector out when source instanceof BaseIntVector in ->
+          digits(((ArrowType.Int) source.getField().getType()).getBitWidth()) <= out.getPrecision() - out.getScale();
+      default -> false;
+    };
+  }
+
+  /** Decimal digits the largest integer of this width has. */
+  private static int digits(int bitWidth) {
+    return switch (bitWidth) {
+      case 8 -> 3;
+      case 16 -> 5;
+      case 32 -> 10;
+      default -> 19;
+    };
   }
 
   /** Positive: multiply to get microseconds; negative: divide by its absolute value. */
