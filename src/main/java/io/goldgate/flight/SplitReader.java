@@ -7,8 +7,8 @@ import io.delta.kernel.internal.deletionvectors.RoaringBitmapArray;
 import io.goldgate.GoldgateException;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeletionVector;
-import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.parquet.ParquetRecoder;
+import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
 import io.goldgate.storage.TableLocation;
 import java.io.IOException;
@@ -173,16 +173,9 @@ public final class SplitReader {
    */
   private void readFile(Request request, Progress progress, DataFile file, String relative, Path path, RoaringBitmapArray deleted) throws Exception {
     progress.fileRows = 0;
-    Exception nativeFailure;
-    try {
-      scan(request, progress, file, path, deleted, 0);
+    Exception nativeFailure = scanOrFailure(request, progress, file, path, deleted, 0);
+    if (nativeFailure == null) {
       return;
-    } catch (SinkFailure f) {
-      throw (Exception) f.getCause();
-    } catch (GoldgateException e) {
-      throw e;
-    } catch (Exception e) {
-      nativeFailure = e;
     }
     if (!Files.isRegularFile(path)) {
       throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Table " + request.table() + ": data file " + relative + " is missing from storage");
@@ -191,7 +184,7 @@ public final class SplitReader {
     try {
       footer = ParquetRecoder.footer(path);
     } catch (IOException e) {
-      throw unreadable(request, relative, "?", e.getMessage(), e);
+      throw unreadable(request, relative, "unknown", e.getMessage(), e);
     }
     String codecs = String.join(", ", ParquetRecoder.codecNames(footer));
     if (!ParquetRecoder.needsRecoding(footer)) {
@@ -210,19 +203,31 @@ public final class SplitReader {
       LOG.debugf("Table %s: read %s through an uncompressed copy (codecs %s)", request.table(), relative, codecs);
       long alreadyTaken = progress.fileRows;
       progress.fileRows = 0;
-      try {
-        scan(request, progress, file, copy, deleted, alreadyTaken);
-      } catch (SinkFailure f) {
-        throw (Exception) f.getCause();
-      } catch (GoldgateException e) {
-        throw e;
-      } catch (Exception e) {
-        throw unreadable(request, relative, codecs, nativeReason(e, copy, relative), e);
+      Exception failure = scanOrFailure(request, progress, file, copy, deleted, alreadyTaken);
+      if (failure != null) {
+        throw unreadable(request, relative, codecs, nativeReason(failure, copy, relative), failure);
       }
     } catch (ParquetRecoder.RecodeException e) {
       throw unreadable(request, relative, codecs, e.getMessage(), e);
     } finally {
       Files.deleteIfExists(copy);
+    }
+  }
+
+  /**
+   * Runs {@link #scan}; returns the native reader's failure, or null when the file was read.
+   * Failures of the sink and {@link GoldgateException}s (a filter or type error) propagate.
+   */
+  private Exception scanOrFailure(Request request, Progress progress, DataFile file, Path path, RoaringBitmapArray deleted, long skipBelow) throws Exception {
+    try {
+      scan(request, progress, file, path, deleted, skipBelow);
+      return null;
+    } catch (SinkFailure f) {
+      throw (Exception) f.getCause();
+    } catch (GoldgateException e) {
+      throw e;
+    } catch (Exception e) {
+      return e;
     }
   }
 

@@ -244,6 +244,22 @@ class ConformanceFlightTest {
     assertTrue(!message.contains(SampleLake.CONFORMANCE_LAKE.toString()) && !message.contains("/tmp/"), "no server path: " + message);
   }
 
+  @Test
+  void aDataFileMissingFromStorageIsNamedWithItsTable() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.arrow.flight.FlightRuntimeException.class, () -> {
+          FlightInfo info = client.getInfo(FlightDescriptor.path("retail", "history", "missing_file_customers"), FlightTest.PARTNER);
+          for (FlightEndpoint endpoint : info.getEndpoints()) {
+            try (FlightStream stream = client.getStream(endpoint.getTicket(), FlightTest.PARTNER)) {
+              while (stream.next()) {}
+            }
+          }
+        });
+    assertEquals(org.apache.arrow.flight.FlightStatusCode.INTERNAL, e.status().code());
+    String message = e.status().description();
+    assertTrue(message.startsWith("Table retail.history.missing_file_customers: data file ") && message.endsWith(".parquet is missing from storage"), message);
+  }
+
   private static FlightDescriptor command(String json) {
     return FlightDescriptor.command(json.getBytes(StandardCharsets.UTF_8));
   }
