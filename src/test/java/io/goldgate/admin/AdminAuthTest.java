@@ -33,7 +33,7 @@ class AdminAuthTest {
   @Test
   void givenTheAdminToken_whenAskingForStatus_thenItDescribesTheReplica() {
     given().header("Authorization", "Bearer " + adminToken()).get("/admin/status").then().statusCode(200)
-        .body("shares", equalTo(4)) // retail, features, finance (test.yaml), regional (test-regional.yaml)
+        .body("shares", equalTo(5)) // retail, features, finance (test.yaml), regional (test-regional.yaml), conformance
         .body("stateStore", equalTo("embedded"));
   }
 

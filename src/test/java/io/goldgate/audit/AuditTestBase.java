@@ -343,6 +343,12 @@ abstract class AuditTestBase {
     expected.add(entry(temp.resolve("missing_file_customers"), List.of("retail.history.missing_file_customers"), List.of(), 3, null));
     expected.add(entry(temp.resolve("timed_events"), List.of("features.delta.timed_events"), List.of(), 5, null));
     expected.add(entry(temp.resolve("timed_sales"), List.of("retail.history.timed_sales"), List.of(), 4, null));
+    Path conformance = SampleLake.CONFORMANCE_LAKE;
+    expected.add(entry(conformance.resolve("brotli_mixed"), List.of("conformance.lake.brotli_mixed"), List.of(), 0, null));
+    expected.add(entry(conformance.resolve("lz4_hadoop_mixed"), List.of("conformance.lake.lz4_hadoop_mixed"), List.of(), 0, null));
+    expected.add(entry(conformance.resolve("unicode_strings"), List.of("conformance.lake.unicode_strings"), List.of(), 2, null));
+    expected.add(entry(temp.resolve("corrupt_brotli"), List.of("conformance.lake.corrupt_brotli"), List.of(), 0, null));
+    expected.add(entry(temp.resolve("lzo_labelled"), List.of("conformance.lake.lzo_labelled"), List.of(), 0, null));
     expected.sort(Comparator.comparing(e -> (String) e.get("location")));
     assertEquals(expected, tables);
   }

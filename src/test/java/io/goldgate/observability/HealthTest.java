@@ -38,7 +38,7 @@ class HealthTest {
   void givenCatalogRedisAndFlight_whenProbingReadiness_thenEachCheckIsUpWithItsDetails() {
     given().get("/q/health/ready").then().statusCode(200)
         .body("status", equalTo("UP"))
-        .body("checks.find { it.name == 'catalog' }.data.shares", equalTo(4))
+        .body("checks.find { it.name == 'catalog' }.data.shares", equalTo(5))
         .body("checks.find { it.name == 'redis' }.data.store", equalTo("Redis at 127.0.0.1:" + RealRedis.configuredPort()))
         .body("checks.find { it.name == 'flight' }.status", equalTo("UP"))
         .body("checks.find { it.name == 'flight' }.data.enabled", equalTo(true));
