@@ -25,6 +25,7 @@ NaN = NaN, NaN above every number).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -524,7 +525,7 @@ def fuzz_seed():
     return FUZZ_SEED
 
 
-def test_random_tables_and_predicates_agree_on_every_face(lake, fuzz_seed):
+def test_random_tables_and_predicates_agree_on_every_face(request, lake, fuzz_seed):
     started = time.monotonic()
 
     @seed(fuzz_seed)
@@ -567,5 +568,9 @@ def test_random_tables_and_predicates_agree_on_every_face(lake, fuzz_seed):
 
     check()
     elapsed = time.monotonic() - started
-    print(f"conformance fuzz: {FUZZ_STATS['tables']} tables, {FUZZ_STATS['predicates']} predicates x 3 faces in {elapsed:.1f} s")
+    summary = f"conformance fuzz: seed {fuzz_seed}, {FUZZ_STATS['tables']} random tables, {FUZZ_STATS['predicates']} predicates x 3 faces in {elapsed:.1f} s"
+    # Printed past pytest's capture, so that CI's log carries the figures.
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print(f"\n{summary}", flush=True)
     assert FUZZ_STATS["tables"] >= FUZZ_TABLES
