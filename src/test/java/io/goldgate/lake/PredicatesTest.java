@@ -93,6 +93,16 @@ class PredicatesTest {
   }
 
   @Test
+  void integerColumnsCompareWithAnyNumericLiteral() {
+    var ids = Map.of("id", range(10L, 20L, false));
+    assertTrue(mayMatch(cmp("lessThan", "id", "double", "10.5"), ids));
+    assertFalse(mayMatch(cmp("greaterThan", "id", "double", "20.5"), ids));
+    assertTrue(mayMatch(cmp("lessThan", "id", "double", "Infinity"), ids));
+    assertFalse(mayMatch(cmp("greaterThan", "id", "double", "1e400"), ids));
+    assertFalse(mayMatch(cmp("equal", "id", "double", "NaN"), ids));
+  }
+
+  @Test
   void timestampsParseInEveryFormTheLogAndClientsUse() {
     var a = TypedValues.parseLiteral("2026-01-07T23:00:34Z", Filter.ValueType.TIMESTAMP);
     assertEquals(a, TypedValues.parseLiteral("2026-01-07 23:00:34", Filter.ValueType.TIMESTAMP));

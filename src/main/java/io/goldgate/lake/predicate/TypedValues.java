@@ -91,7 +91,11 @@ public final class TypedValues {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException notALong) {
-      return new BigDecimal(text);
+      try {
+        return new BigDecimal(text);
+      } catch (NumberFormatException notADecimal) {
+        return Double.parseDouble(text); // NaN and the infinities compare with integers too
+      }
     }
   }
 
