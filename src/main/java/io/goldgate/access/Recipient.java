@@ -14,9 +14,17 @@ import java.util.stream.Collectors;
  * @param properties operator-set facts about the recipient (e.g. {@code region=emea}) that share
  *     definitions can use to restrict which rows it receives
  * @param ipAllowList the networks it may connect from; empty means from anywhere
+ * @param grantedFeatureServices names of the feature services whose features it may read although
+ *     they come from no shared table (views over a {@code location:}); features of shared tables
+ *     follow the grants of their tables' shares alone
  */
 public record Recipient(
-    String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties, List<IpRange> ipAllowList) {
+    String name,
+    List<Token> tokens,
+    Set<String> grantedShares,
+    Map<String, String> properties,
+    List<IpRange> ipAllowList,
+    Set<String> grantedFeatureServices) {
 
   public Recipient {
     tokens = List.copyOf(tokens);
@@ -24,6 +32,11 @@ public record Recipient(
     ipAllowList = ipAllowList == null ? List.of() : List.copyOf(ipAllowList);
     grantedShares =
         grantedShares.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    grantedFeatureServices = grantedFeatureServices == null ? Set.of() : Set.copyOf(grantedFeatureServices);
+  }
+
+  public Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties, List<IpRange> ipAllowList) {
+    this(name, tokens, grantedShares, properties, ipAllowList, Set.of());
   }
 
   public Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties) {

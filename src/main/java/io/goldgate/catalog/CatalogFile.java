@@ -58,7 +58,8 @@ public record CatalogFile(
       String comment,
       @NotNull @Size(min = 1, message = "must list at least one token hash") List<@NotNull @Valid TokenDef> tokens,
       @NotNull List<@NotBlank String> shares,
-      Map<@NotBlank String, @NotNull String> properties) {}
+      Map<@NotBlank String, @NotNull String> properties,
+      List<@NotBlank String> featureServices) {}
 
   public record TokenDef(
       @NotBlank

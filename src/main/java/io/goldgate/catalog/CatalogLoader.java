@@ -241,7 +241,9 @@ public final class CatalogLoader {
           def.tokens().stream()
               .map(t -> new Recipient.Token(HexFormat.of().parseHex(t.hash().substring("sha256:".length())), t.expiresAt()))
               .toList();
-      return new Recipient(def.name(), tokens, Set.copyOf(def.shares()), def.properties());
+      return new Recipient(
+          def.name(), tokens, Set.copyOf(def.shares()), def.properties(), List.of(),
+          def.featureServices() == null ? Set.of() : Set.copyOf(def.featureServices()));
     }
 
     /** Ids must stay the same across restarts and replicas, so they derive from the name. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.goldgate.GoldgateException;
 import io.goldgate.catalog.ShareCatalog;
+import io.goldgate.catalog.TableName;
 import io.goldgate.features.FeatureDefsFile.EntityDef;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
 import io.goldgate.features.FeatureDefsFile.FeatureServiceDef;
@@ -137,7 +138,8 @@ public final class FeatureDefsLoader {
     }
     // Feast serializes entity keys with their join keys sorted by name.
     joinKeys.sort(Comparator.comparing(JoinKey::name));
-    TableRef table = source(located);
+    Source source = source(located);
+    TableRef table = source.table();
     TableSnapshot snapshot;
     try {
       snapshot = lake.latest(table);
@@ -169,11 +171,14 @@ public final class FeatureDefsLoader {
       throw located.error(".schedule", "must be a positive duration such as PT5M");
     }
     return new FeatureView(
-        def.name(), table, List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),
+        def.name(), table, source.shared(), List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),
         def.ttlOrNull(), def.schedule(), def.isOnline());
   }
 
-  private TableRef source(Located<FeatureViewDef> located) {
+  /** What a view reads: the table, and its published name when it is a shared table (else null). */
+  private record Source(TableRef table, TableName shared) {}
+
+  private Source source(Located<FeatureViewDef> located) {
     FeatureDefsFile.SourceDef source = located.def().source();
     boolean hasTable = source.table() != null && !source.table().isBlank();
     boolean hasLocation = source.location() != null && !source.location().isBlank();
@@ -186,11 +191,11 @@ public final class FeatureDefsLoader {
         throw located.error(".source.table", "must be share.schema.table, got '" + source.table() + "'");
       }
       return catalog.table(parts[0], parts[1], parts[2])
-          .map(t -> new TableRef(t.location(), t.qualifiedName()))
+          .map(t -> new Source(new TableRef(t.location(), t.qualifiedName()), TableName.of(t)))
           .orElseThrow(() -> located.error(".source.table", "no shared table '" + source.table() + "' in the share catalog"));
     }
     Path location = located.file().getParent().resolve(source.location()).toAbsolutePath().normalize();
-    return new TableRef(TableLocation.local(location), source.location());
+    return new Source(new TableRef(TableLocation.local(location), source.location()), null);
   }
 
   private static void requireColumn(Located<FeatureViewDef> located, String field, TableColumns columns, String name, FeatureType type, String what) {

@@ -23,6 +23,15 @@ public class Features {
       return;
     }
     registry = new FeatureDefsLoader(validator, catalog.catalog(), lake).load(config.features().dir());
+    for (var recipient : catalog.catalog().recipients()) {
+      for (String service : recipient.grantedFeatureServices()) {
+        if (!registry.services().containsKey(service)) {
+          throw new FeatureDefsException(
+              "Recipient '" + recipient.name() + "' of the share catalog is granted feature service '" + service
+                  + "', which no feature definition in " + config.features().dir() + " declares");
+        }
+      }
+    }
     LOG.infof(
         "Feature definitions: %d entit%s, %d view(s), %d service(s) from %s",
         registry.entities().size(), registry.entities().size() == 1 ? "y" : "ies", registry.views().size(), registry.services().size(),

@@ -108,7 +108,7 @@ public class FeaturesRoute {
     authenticator.authenticateWithoutBlocking(authorization, address, lookups)
         .thenComposeAsync(recipient -> {
           JsonNode request = parse(body);
-          return online.get(request, size -> rendered[0] = new BufferOutput(size)).thenApply(answer -> {
+          return online.get(request, recipient, size -> rendered[0] = new BufferOutput(size)).thenApply(answer -> {
             // Lookups are counted per recipient, not audited one by one: they are too many and too small.
             audit.countFeatureLookup(recipient.name(), entityRows(request));
             return answer;

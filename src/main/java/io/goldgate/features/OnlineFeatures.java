@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.BoundedCache;
 import io.goldgate.GoldgateException;
+import io.goldgate.access.Recipient;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.ShareCatalog;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
 import io.goldgate.features.FeatureRegistry.FeatureRef;
@@ -65,6 +68,7 @@ public class OnlineFeatures {
   private static final SerializableString OUTSIDE_MAX_AGE = new SerializedString("OUTSIDE_MAX_AGE");
   private static final SerializableString ZERO = new SerializedString(ZERO_TIME);
 
+  private final CatalogHolder catalog;
   private final Features features;
   private final OnlineStores stores;
   private final GoldgateConfig config;
@@ -76,7 +80,8 @@ public class OnlineFeatures {
    */
   private final Map<Object, Plan> plans = BoundedCache.lru(1024);
 
-  public OnlineFeatures(Features features, OnlineStores stores, GoldgateConfig config, ObjectMapper json) {
+  public OnlineFeatures(Features features, OnlineStores stores, GoldgateConfig config, ObjectMapper json, CatalogHolder catalog) {
+    this.catalog = catalog;
     this.features = features;
     this.stores = stores;
     this.config = config;
@@ -97,8 +102,10 @@ public class OnlineFeatures {
    * estimate of the response size in bytes, and completes with that stream. Writing straight into
    * the caller's buffer spares two copies of responses that reach hundreds of kilobytes.
    */
-  public <S extends OutputStream> CompletionStage<S> get(JsonNode request, IntFunction<S> output) {
-    Plan plan = plan(request, features.registry());
+  public <S extends OutputStream> CompletionStage<S> get(JsonNode request, Recipient recipient, IntFunction<S> output) {
+    FeatureRegistry registry = features.registry();
+    Plan plan = plan(request, registry);
+    requireReadable(plan, recipient, registry);
     JsonNode entities = request.path("entities");
     int rows = entityRows(entities, plan.joinKeys());
     String project = config.features().project();
@@ -140,6 +147,19 @@ public class OnlineFeatures {
           render(plan, entities, rowKeys, stored, rows, full, out);
           return out;
         });
+  }
+
+  /** Every requested feature must be readable by the recipient, before anything is read. */
+  private void requireReadable(Plan plan, Recipient recipient, FeatureRegistry registry) {
+    ShareCatalog shares = catalog.catalog();
+    FeatureView checked = null;
+    for (Column column : plan.columns()) {
+      // A view over a shared table is readable or not as a whole: checked once per run of its columns.
+      if (column.view() != checked || column.view().sharedTable() == null) {
+        FeatureAccess.requireReadable(recipient, shares, registry, column.view(), column.def().name());
+        checked = column.view();
+      }
+    }
   }
 
   private static GoldgateException unavailable(RedisUnavailableException e) {

@@ -334,8 +334,8 @@ abstract class AuditTestBase {
     expected.add(entry(features.resolve("orders_dv"), List.of("features.delta.orders_dv"), List.of(), 3, null));
     expected.add(entry(features.resolve("plain_cdf_off"), List.of("features.delta.plain_cdf_off"), List.of(), 2, null));
     expected.add(entry(features.resolve("readings_ntz"), List.of("features.delta.readings_ntz"), List.of(), 1, null));
-    expected.add(entry(sample.resolve("customer_features"), List.of("finance.gold.customer_ltv", "retail.gold.customer_features"), List.of("customer_stats"), 3, null));
-    expected.add(entry(sample.resolve("inventory_levels"), List.of("retail.gold.inventory_levels"), List.of("inventory_position"), 3, null));
+    expected.add(entry(sample.resolve("customer_features"), List.of("finance.gold.customer_ltv", "retail.gold.customer_features"), List.of("customer_stats", "location_customer_stats"), 3, null));
+    expected.add(entry(sample.resolve("inventory_levels"), List.of("regional.gold.inventory_by_warehouse", "retail.gold.inventory_levels"), List.of("inventory_position", "regional_inventory"), 3, null));
     expected.add(entry(sample.resolve("sales_daily"), List.of("regional.gold.emea_sales", "regional.gold.misfiltered_sales", "regional.gold.sales_daily", "retail.gold.sales_daily"), List.of(), 4, salesAccess));
     expected.add(entry(temp.resolve("corrupt_inventory"), List.of("retail.history.corrupt_inventory"), List.of(), 3, null));
     expected.add(entry(temp.resolve("growing_customers"), List.of("retail.history.growing_customers"), List.of("growing_customer_stats"), 3, null));

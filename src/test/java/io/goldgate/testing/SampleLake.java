@@ -89,6 +89,28 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                 - {name: lifetime_value, type: Float64}
                 - {name: segment, type: String}
           """, StandardCharsets.UTF_8);
+      // Views governed like their tables: one over a table whose rows are restricted per
+      // recipient, one over a bare location, readable only through the feature service granted
+      // to recipient "conformance".
+      Files.writeString(features.resolve("test-governed.yaml"), """
+          featureViews:
+            - name: regional_inventory
+              source: {table: regional.gold.inventory_by_warehouse}
+              entities: [stock_item]
+              timestampColumn: updated_at
+              features:
+                - {name: on_hand, type: Int32}
+            - name: location_customer_stats
+              source: {location: %s}
+              entities: [customer]
+              timestampColumn: last_order_ts
+              features:
+                - {name: lifetime_value, type: Float64}
+                - {name: segment, type: String}
+          featureServices:
+            - name: location_service
+              features: [location_customer_stats:lifetime_value]
+          """.formatted(SAMPLE_LAKE.resolve("customer_features")), StandardCharsets.UTF_8);
       Path missing = copy(SAMPLE_LAKE.resolve("customer_features"), dir.resolve("missing_file_customers"));
       // Delete the file the last commit (v3, an append) added, so the log references a lost file.
       String lastCommit = Files.readString(missing.resolve(String.format("_delta_log/%020d.json", 3)));
@@ -220,6 +242,10 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                     location: %1$s/sales_daily
                     recipientPartitionFilter:
                       store_id: "${recipient.region}"
+                  - name: inventory_by_warehouse
+                    location: %1$s/inventory_levels
+                    recipientPartitionFilter:
+                      warehouse: "${recipient.region}"
         recipients:
           - name: regional-emea
             tokens:
@@ -308,6 +334,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
             tokens:
               - hash: sha256:%2$s
             shares: [conformance]
+            featureServices: [location_service]
         """
         .formatted(CONFORMANCE_LAKE, sha256(CONFORMANCE_TOKEN));
   }
