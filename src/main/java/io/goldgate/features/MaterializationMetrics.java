@@ -41,6 +41,12 @@ public class MaterializationMetrics {
    * serves every scrape for a few seconds; a failure (Redis down) reads as NaN.
    */
   void registerLag(String view, Supplier<Materializer.Lag> lag) {
+    // A gauge of the same name and view from an earlier registration (another application started
+    // in the same JVM, as tests do, shares Micrometer's global registry) would otherwise keep
+    // answering from that application's stores.
+    for (String name : new String[] {"goldgate.materialization.lag.versions", "goldgate.materialization.lag.seconds"}) {
+      registry.find(name).tag("view", view).meters().forEach(registry::remove);
+    }
     CachedLag cached = new CachedLag(lag);
     Gauge.builder("goldgate.materialization.lag.versions", cached, c -> c.get(true))
         .description("Table versions committed after the view's watermark")

@@ -52,7 +52,7 @@ class FeatureDefsLoaderTest {
   @Test
   void theShippedDefinitionsLoadAgainstTheSampleTables() {
     FeatureRegistry registry = features.registry();
-    assertEquals(3, registry.views().size(), "the two shipped views and the test's own");
+    assertEquals(5, registry.views().size(), "the two shipped views and the test's own three");
     var stats = registry.views().get("customer_stats");
     assertEquals(List.of(new FeatureRegistry.JoinKey("customer_id", FeatureType.INT64)), stats.joinKeys());
     assertEquals(null, stats.ttl());
