@@ -1,0 +1,172 @@
+"""Online features governed like the table data they come from, against a gateway this module starts.
+
+Catalog (written here, tables by delta-rs): share ``crm`` with table ``customers`` (one row per
+customer, partitioned by ``region``) and table ``regional_customers`` (the same table, rows restricted
+per recipient by ``recipientPartitionFilter: {region: ${recipient.region}}``); share ``other`` with
+nothing of it. Feature definitions: ``crm_stats`` over ``crm.gold.customers``, ``regional_stats``
+over ``crm.gold.regional_customers``, ``raw_stats`` over a bare location (no share), and feature
+service ``raw_service`` with one feature of ``raw_stats``, granted to recipient ``raw-reader``.
+
+* A recipient of ``crm`` reads ``crm_stats`` (values equal to delta-rs's rows); a recipient of
+  ``other`` only gets 403 naming the feature, and no values.
+* A recipient whose rows of ``regional_customers`` are restricted gets 403 for ``regional_stats``:
+  online values are not yet cut to partitions, and serving them whole would leak rows.
+* ``raw_stats`` is refused to every recipient, the share recipients included, except through the
+  granted ``raw_service``, and only its listed feature.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pyarrow as pa
+import pytest
+import requests
+from deltalake import DeltaTable, write_deltalake
+
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+
+UTC = dt.timezone.utc
+ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
+TOKENS = {
+    "crm-reader": "goldgate-interop-governance-crm-token",
+    "other-reader": "goldgate-interop-governance-other-token",
+    "emea-reader": "goldgate-interop-governance-emea-token",
+    "raw-reader": "goldgate-interop-governance-raw-token",
+}
+REGIONS = ["EMEA", "APAC", "AMER"]
+
+
+def _auth(recipient: str) -> dict:
+    return {"Authorization": f"Bearer {TOKENS[recipient]}"}
+
+
+@pytest.fixture(scope="module")
+def gateway(request, tmp_path_factory, served_catalog, redis_server):
+    if served_catalog is None:
+        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
+    if redis_server is None:
+        pytest.fail("no redis-server found: these tests need a real Redis")
+    root = tmp_path_factory.mktemp("governance")
+    table = root / "customers"
+    ids = list(range(1, 301))
+    write_deltalake(str(table), pa.table({
+        "customer_id": pa.array(ids, pa.int64()),
+        "region": pa.array([REGIONS[i % 3] for i in ids]),
+        "score": pa.array([i * 0.5 for i in ids], pa.float64()),
+        "tier": pa.array([f"tier-{i % 4}" for i in ids]),
+        "updated_at": pa.array([dt.datetime(2025, 3, 1, tzinfo=UTC) + dt.timedelta(minutes=i) for i in ids], pa.timestamp("us", tz="UTC")),
+    }), partition_by=["region"])
+    recipients = {
+        "crm-reader": "shares: [crm]",
+        "other-reader": "shares: [other]",
+        "emea-reader": "shares: [crm]\n    properties: {region: EMEA}",
+        "raw-reader": "shares: [other]\n    featureServices: [raw_service]",
+    }
+    listed = "\n".join(f"""  - name: {name}
+    tokens:
+      - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
+    {grants}""" for name, grants in recipients.items())
+    shares = root / "shares"
+    shares.mkdir()
+    (shares / "governance.yaml").write_text(f"""
+shares:
+  - name: crm
+    schemas:
+      - name: gold
+        tables:
+          - name: customers
+            location: {table}
+          - name: regional_customers
+            location: {table}
+            recipientPartitionFilter:
+              region: "${{recipient.region}}"
+  - name: other
+    schemas:
+      - name: gold
+        tables:
+          - name: customers_again
+            location: {table}
+recipients:
+{listed}
+""")
+    defs = root / "feature-defs"
+    defs.mkdir()
+    features = "\n".join(f"      - {{name: {f}, type: {t}}}" for f, t in (("score", "Float64"), ("tier", "String")))
+    (defs / "governance.yaml").write_text(f"""
+entities:
+  - name: customer
+    joinKeys:
+      - {{name: customer_id, type: Int64}}
+featureViews:
+  - name: crm_stats
+    source: {{table: crm.gold.customers}}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+{features}
+  - name: regional_stats
+    source: {{table: crm.gold.regional_customers}}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+{features}
+  - name: raw_stats
+    source: {{location: {table}}}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+{features}
+featureServices:
+  - name: raw_service
+    features: [raw_stats:score]
+""")
+    with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/3", features_dir=defs) as url:
+        for view in ("crm_stats", "raw_stats"):
+            r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)
+            assert r.status_code == 200, r.text
+        yield {"url": url, "table": table}
+
+
+def _lookup(gateway, recipient: str, body: dict) -> requests.Response:
+    return requests.post(f"{gateway['url']}/get-online-features", headers=_auth(recipient), json=body, timeout=30)
+
+
+def _assert_refused(response: requests.Response, feature: str, why: str) -> None:
+    assert response.status_code == 403, response.text
+    body = response.json()
+    assert body == {"errorCode": "PERMISSION_DENIED", "message": f"You may not read feature '{feature}': {why}"}
+
+
+def test_a_recipient_of_the_views_share_reads_delta_rs_values(gateway):
+    rows = {r["customer_id"]: r for r in DeltaTable(str(gateway["table"])).to_pyarrow_table().to_pylist()}
+    ids = [1, 2, 3, 150, 300]
+    r = _lookup(gateway, "crm-reader", {"features": ["crm_stats:score", "crm_stats:tier"], "entities": {"customer_id": ids}})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert results[1]["values"] == [rows[i]["score"] for i in ids]
+    assert results[2]["values"] == [rows[i]["tier"] for i in ids]
+    assert results[1]["statuses"] == ["PRESENT"] * len(ids)
+
+
+def test_a_recipient_without_the_share_gets_403_naming_the_feature(gateway):
+    _assert_refused(_lookup(gateway, "other-reader", {"features": ["crm_stats:score"], "entities": {"customer_id": [1]}}),
+                    "crm_stats:score", "its table is not shared with you")
+
+
+def test_a_recipient_whose_rows_are_restricted_is_refused_rather_than_served_every_row(gateway):
+    _assert_refused(_lookup(gateway, "emea-reader", {"features": ["regional_stats:tier"], "entities": {"customer_id": [3]}}),
+                    "regional_stats:tier", "the rows of its table are restricted for you, and online features are not yet served by row")
+    # The same recipient reads the unrestricted name of the table.
+    assert _lookup(gateway, "emea-reader", {"features": ["crm_stats:tier"], "entities": {"customer_id": [3]}}).status_code == 200
+
+
+def test_a_location_view_opens_only_through_a_granted_feature_service(gateway):
+    for recipient in ("crm-reader", "other-reader"):
+        _assert_refused(_lookup(gateway, recipient, {"features": ["raw_stats:score"], "entities": {"customer_id": [1]}}),
+                        "raw_stats:score", "it is granted only through a feature service")
+    r = _lookup(gateway, "raw-reader", {"feature_service": "raw_service", "entities": {"customer_id": [1, 2]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][1]["values"] == [0.5, 1.0]
+    _assert_refused(_lookup(gateway, "raw-reader", {"features": ["raw_stats:tier"], "entities": {"customer_id": [1]}}),
+                    "raw_stats:tier", "it is granted only through a feature service")
