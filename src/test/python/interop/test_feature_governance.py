@@ -9,8 +9,10 @@ service ``raw_service`` with one feature of ``raw_stats``, granted to recipient 
 
 * A recipient of ``crm`` reads ``crm_stats`` (values equal to delta-rs's rows); a recipient of
   ``other`` only gets 403 naming the feature, and no values.
-* A recipient whose rows of ``regional_customers`` are restricted gets 403 for ``regional_stats``:
-  online values are not yet cut to partitions, and serving them whole would leak rows.
+* A recipient whose rows of ``regional_customers`` are restricted to one region gets, through
+  ``regional_stats``, exactly the customers whose newest row lies in that region (values equal to
+  delta-rs's rows), and NOT_FOUND for every other customer; a recipient without the property the
+  restriction needs gets 403.
 * ``raw_stats`` is refused to every recipient, the share recipients included, except through the
   granted ``raw_service``, and only its listed feature.
 """
@@ -33,6 +35,8 @@ TOKENS = {
     "other-reader": "goldgate-interop-governance-other-token",
     "emea-reader": "goldgate-interop-governance-emea-token",
     "raw-reader": "goldgate-interop-governance-raw-token",
+    "apac-reader": "goldgate-interop-governance-apac-token",
+    "unassigned-reader": "goldgate-interop-governance-unassigned-token",
 }
 REGIONS = ["EMEA", "APAC", "AMER"]
 
@@ -62,6 +66,8 @@ def gateway(request, tmp_path_factory, served_catalog, redis_server):
         "other-reader": "shares: [other]",
         "emea-reader": "shares: [crm]\n    properties: {region: EMEA}",
         "raw-reader": "shares: [other]\n    featureServices: [raw_service]",
+        "apac-reader": "shares: [crm]\n    properties: {region: APAC}",
+        "unassigned-reader": "shares: [crm]",
     }
     listed = "\n".join(f"""  - name: {name}
     tokens:
@@ -122,7 +128,7 @@ featureServices:
     features: [raw_stats:score]
 """)
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/3", features_dir=defs) as url:
-        for view in ("crm_stats", "raw_stats"):
+        for view in ("crm_stats", "regional_stats", "raw_stats"):
             r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)
             assert r.status_code == 200, r.text
         yield {"url": url, "table": table}
@@ -154,11 +160,28 @@ def test_a_recipient_without_the_share_gets_403_naming_the_feature(gateway):
                     "crm_stats:score", "its table is not shared with you")
 
 
-def test_a_recipient_whose_rows_are_restricted_is_refused_rather_than_served_every_row(gateway):
-    _assert_refused(_lookup(gateway, "emea-reader", {"features": ["regional_stats:tier"], "entities": {"customer_id": [3]}}),
-                    "regional_stats:tier", "the rows of its table are restricted for you, and online features are not yet served by row")
+@pytest.mark.parametrize("recipient,region", [("emea-reader", "EMEA"), ("apac-reader", "APAC")])
+def test_a_recipient_whose_rows_are_restricted_gets_exactly_the_entities_of_its_rows(gateway, recipient, region):
+    rows = {r["customer_id"]: r for r in DeltaTable(str(gateway["table"])).to_pyarrow_table().to_pylist()}
+    ids = sorted(rows)
+    r = _lookup(gateway, recipient, {"features": ["regional_stats:score", "regional_stats:tier"], "entities": {"customer_id": ids}})
+    assert r.status_code == 200, r.text
+    score, tier = r.json()["results"][1:]
+    for i, customer in enumerate(ids):
+        if rows[customer]["region"] == region:
+            assert (score["statuses"][i], score["values"][i], tier["values"][i]) == ("PRESENT", rows[customer]["score"], rows[customer]["tier"]), customer
+        else:
+            assert (score["statuses"][i], score["values"][i], tier["statuses"][i]) == ("NOT_FOUND", None, "NOT_FOUND"), customer
+            assert score["event_timestamps"][i] == "1970-01-01T00:00:00Z"
+    assert score["statuses"].count("PRESENT") == sum(1 for c in ids if rows[c]["region"] == region) == 100
+
+
+def test_a_recipient_without_the_property_a_restriction_needs_is_refused(gateway):
+    r = _lookup(gateway, "unassigned-reader", {"features": ["regional_stats:tier"], "entities": {"customer_id": [3]}})
+    assert r.status_code == 403, r.text
+    assert r.json()["errorCode"] == "PERMISSION_DENIED" and "results" not in r.json()
     # The same recipient reads the unrestricted name of the table.
-    assert _lookup(gateway, "emea-reader", {"features": ["crm_stats:tier"], "entities": {"customer_id": [3]}}).status_code == 200
+    assert _lookup(gateway, "unassigned-reader", {"features": ["crm_stats:tier"], "entities": {"customer_id": [3]}}).status_code == 200
 
 
 def test_a_location_view_opens_only_through_a_granted_feature_service(gateway):

@@ -2,12 +2,15 @@ package io.goldgate.features;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.ShareCatalog;
 import io.goldgate.catalog.SharedTable;
 import io.goldgate.catalog.TableName;
 import io.goldgate.features.FeatureRegistry.FeatureRef;
 import io.goldgate.features.FeatureRegistry.FeatureView;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Which online features a recipient may read: those of the table data they come from, under the
@@ -15,9 +18,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>A view over a shared table is readable by the recipients of that table's share, as the
- *       table is. While the table restricts the recipient's rows ({@code recipientPartitionFilter})
- *       its features are refused: online values are kept per entity, not per partition, so they
- *       cannot be cut to the recipient's rows yet, and serving them whole would leak rows.
+ *       table is. When the table restricts a recipient's rows ({@code recipientPartitionFilter}),
+ *       the recipient gets the entities whose newest row lies in its partitions, and NOT_FOUND for
+ *       the others (see {@link RowScope}).
  *   <li>A view over a bare {@code location}, which no share publishes, is readable only through a
  *       feature service granted to the recipient that lists the feature.
  * </ul>
@@ -29,9 +32,11 @@ final class FeatureAccess {
   private FeatureAccess() {}
 
   /**
+   * @return the {@link RowScope} of the rows the recipient may see of the view's table, or null
+   *     when it may see them all
    * @throws GoldgateException PERMISSION_DENIED when {@code recipient} may not read this feature
    */
-  static void requireReadable(Recipient recipient, ShareCatalog catalog, FeatureRegistry registry, FeatureView view, String feature) {
+  static byte[] requireReadable(Recipient recipient, ShareCatalog catalog, FeatureRegistry registry, FeatureView view, String feature) {
     TableName source = view.sharedTable();
     if (source == null) {
       FeatureRef ref = new FeatureRef(view.name(), feature);
@@ -42,15 +47,21 @@ final class FeatureAccess {
       if (!granted) {
         throw denied(view, feature, "it is granted only through a feature service");
       }
-      return;
+      return null;
     }
     Optional<SharedTable> table = catalog.table(source.share(), source.schema(), source.table());
     if (table.isEmpty() || !recipient.mayRead(source.share())) {
       throw denied(view, feature, "its table is not shared with you");
     }
-    if (table.get().restrictionFor(recipient).restricts()) {
-      throw denied(view, feature, "the rows of its table are restricted for you, and online features are not yet served by row");
+    RowRestriction rows = table.get().restrictionFor(recipient);
+    if (!rows.restricts()) {
+      return null;
     }
+    if (!new TreeSet<>(rows.allowedValues().keySet()).equals(new TreeSet<>(view.rowFilterColumns()))) {
+      // The share definition changed since the view was loaded: nothing matches until a restart.
+      throw denied(view, feature, "the rows of its table are restricted for you by columns the view was not loaded with");
+    }
+    return RowScope.encode(new TreeMap<>(rows.allowedValues()));
   }
 
   private static GoldgateException denied(FeatureView view, String feature, String why) {

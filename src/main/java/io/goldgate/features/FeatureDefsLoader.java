@@ -171,12 +171,15 @@ public final class FeatureDefsLoader {
       throw located.error(".schedule", "must be a positive duration such as PT5M");
     }
     return new FeatureView(
-        def.name(), table, source.shared(), List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),
+        def.name(), table, source.shared(), source.rowFilterColumns(), List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),
         def.ttlOrNull(), def.schedule(), def.isOnline());
   }
 
-  /** What a view reads: the table, and its published name when it is a shared table (else null). */
-  private record Source(TableRef table, TableName shared) {}
+  /**
+   * What a view reads: the table, and when it is a shared table its published name (else null)
+   * and the sorted partition columns by which it restricts recipients' rows.
+   */
+  private record Source(TableRef table, TableName shared, List<String> rowFilterColumns) {}
 
   private Source source(Located<FeatureViewDef> located) {
     FeatureDefsFile.SourceDef source = located.def().source();
@@ -191,11 +194,11 @@ public final class FeatureDefsLoader {
         throw located.error(".source.table", "must be share.schema.table, got '" + source.table() + "'");
       }
       return catalog.table(parts[0], parts[1], parts[2])
-          .map(t -> new Source(new TableRef(t.location(), t.qualifiedName()), TableName.of(t)))
+          .map(t -> new Source(new TableRef(t.location(), t.qualifiedName()), TableName.of(t), t.partitionFilter().columns().keySet().stream().sorted().toList()))
           .orElseThrow(() -> located.error(".source.table", "no shared table '" + source.table() + "' in the share catalog"));
     }
     Path location = located.file().getParent().resolve(source.location()).toAbsolutePath().normalize();
-    return new Source(new TableRef(TableLocation.local(location), source.location()), null);
+    return new Source(new TableRef(TableLocation.local(location), source.location()), null, List.of());
   }
 
   private static void requireColumn(Located<FeatureViewDef> located, String field, TableColumns columns, String name, FeatureType type, String what) {

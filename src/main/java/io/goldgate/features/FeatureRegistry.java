@@ -19,12 +19,15 @@ public record FeatureRegistry(Map<String, Entity> entities, Map<String, FeatureV
    * @param table the Delta table the view reads, as {@code share.schema.table} or its location
    * @param sharedTable the shared table it reads, whose grants govern who reads the view; null for
    *     a view over a bare {@code location}, which only a granted feature service opens
+   * @param rowFilterColumns the partition columns by which {@code sharedTable} restricts each
+   *     recipient's rows (its {@code recipientPartitionFilter}), sorted; empty when it does not
    * @param joinKeys the join keys of all its entities, in Feast's order (sorted by name)
    */
   public record FeatureView(
       String name,
       io.goldgate.lake.TableRef table,
       io.goldgate.catalog.TableName sharedTable,
+      List<String> rowFilterColumns,
       List<String> entities,
       List<JoinKey> joinKeys,
       String timestampColumn,

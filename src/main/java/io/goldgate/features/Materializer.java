@@ -12,6 +12,7 @@ import io.goldgate.flight.SplitReader;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
+import io.goldgate.lake.TableColumns;
 import io.goldgate.lake.TableSnapshot;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -221,10 +223,11 @@ public class Materializer {
     SplitReader reader = new SplitReader(allocator, lake.engine(), config.flight().batchRows(), config.flight().recodeLimit().asLongValue());
     int filesRead = 0;
     for (DataFile file : plan.files()) {
+      byte[] scope = rowScope(view, snapshot, file);
       try {
         reader.read(view.table().displayName(), view.table().location(), List.of(file), columns, all, null, null, () -> false, batch -> {
           rowsRead[0] += batch.getRowCount();
-          collect(view, project, batch, latest, plan.changeData());
+          collect(view, project, batch, latest, plan.changeData(), scope);
         });
       } catch (GoldgateException e) {
         throw e;
@@ -309,13 +312,40 @@ public class Materializer {
     return "true".equalsIgnoreCase(metadata.configuration().getOrDefault(CDF_ENABLED, "false"));
   }
 
-  /** Keeps, per entity key, the row with the newest event time. */
-  private static void collect(FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest, boolean changeData) {
+  /**
+   * For a view whose table restricts recipients' rows, the {@link RowScope} of a file's rows (its
+   * values of the restricting partition columns); null for other views.
+   */
+  private static byte[] rowScope(FeatureView view, TableSnapshot snapshot, DataFile file) {
+    if (view.rowFilterColumns().isEmpty()) {
+      return null;
+    }
+    SortedMap<String, String> values = new TreeMap<>();
+    for (String column : view.rowFilterColumns()) {
+      TableColumns.Column found = snapshot.columns().find(column);
+      values.put(column, found == null || !found.partition() || file.partitionValues() == null ? null : file.partitionValues().get(found.physicalName()));
+    }
+    return RowScope.encode(values);
+  }
+
+  /**
+   * Keeps, per entity key, the row with the newest event time, with the row scope of its file
+   * ({@code scope}, null for views without one) as one more field.
+   */
+  private static void collect(
+      FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest, boolean changeData, byte[] scope) {
     FieldVector ts = vector(batch, view.timestampColumn());
     VarCharVector changeType = changeData ? (VarCharVector) vector(batch, CHANGE_TYPE) : null;
     List<FieldVector> keys = view.joinKeys().stream().map(k -> vector(batch, k.name())).toList();
     List<FieldVector> values = view.features().stream().map(f -> vector(batch, f.columnOrName())).toList();
-    byte[][] fieldNames = view.features().stream().map(f -> FeastCodec.featureField(view.name(), f.name())).toArray(byte[][]::new);
+    int fields = values.size() + (scope == null ? 0 : 1);
+    byte[][] fieldNames = new byte[fields][];
+    for (int f = 0; f < values.size(); f++) {
+      fieldNames[f] = FeastCodec.featureField(view.name(), view.features().get(f).name());
+    }
+    if (scope != null) {
+      fieldNames[fields - 1] = RowScope.field(view.name());
+    }
     for (int row = 0; row < batch.getRowCount(); row++) {
       if (ts.isNull(row) || anyNull(keys, row) || (changeType != null && !isNewImage(changeType, row))) {
         continue;
@@ -331,10 +361,13 @@ public class Materializer {
       if (current != null && current.eventMicros() >= micros) {
         continue;
       }
-      byte[][] encoded = new byte[values.size()][];
+      byte[][] encoded = new byte[fields][];
       for (int f = 0; f < values.size(); f++) {
         FeatureDef def = view.features().get(f);
         encoded[f] = FeastCodec.value(kind(def.type()), cell(values.get(f), row, def.type()));
+      }
+      if (scope != null) {
+        encoded[fields - 1] = scope;
       }
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
       latest.put(entity, new OnlineStore.Row(entity.bytes(), fieldNames, encoded, FeastCodec.timestamp(eventTime), micros));

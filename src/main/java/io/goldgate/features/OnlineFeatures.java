@@ -29,7 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -88,8 +90,12 @@ public class OnlineFeatures {
     this.jsonFactory = json.getFactory();
   }
 
-  /** Views sharing join keys share a Redis hash per entity, as in Feast: one read per group. */
-  private record Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash) {}
+  /**
+   * Views sharing join keys share a Redis hash per entity, as in Feast: one read per group.
+   * {@code scopeFields[v]} is where the {@link RowScope} of view {@code v} is read, -1 for views
+   * whose table restricts no rows.
+   */
+  private record Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash, int[] scopeFields) {}
 
   /** One requested feature: where its value and its view's event time are in the read rows. */
   private record Column(FeatureView view, FeatureDef def, int group, int viewInGroup, int field, SerializableString name, SerializableString fullName) {}
@@ -105,7 +111,7 @@ public class OnlineFeatures {
   public <S extends OutputStream> CompletionStage<S> get(JsonNode request, Recipient recipient, IntFunction<S> output) {
     FeatureRegistry registry = features.registry();
     Plan plan = plan(request, registry);
-    requireReadable(plan, recipient, registry);
+    Map<FeatureView, byte[]> scopes = requireReadable(plan, recipient, registry);
     JsonNode entities = request.path("entities");
     int rows = entityRows(entities, plan.joinKeys());
     String project = config.features().project();
@@ -144,42 +150,60 @@ public class OnlineFeatures {
           List<byte[][][]> stored = new ArrayList<>(reads.size());
           reads.forEach(read -> stored.add(read.join()));
           S out = output.apply(RESPONSE_OVERHEAD + plan.columns().size() * (COLUMN_OVERHEAD + rows * VALUE_SIZE));
-          render(plan, entities, rowKeys, stored, rows, full, out);
+          render(plan, entities, rowKeys, stored, rows, full, scopes, out);
           return out;
         });
   }
 
-  /** Every requested feature must be readable by the recipient, before anything is read. */
-  private void requireReadable(Plan plan, Recipient recipient, FeatureRegistry registry) {
+  /**
+   * Every requested feature must be readable by the recipient, before anything is read.
+   *
+   * @return the row scope the recipient may see of each view whose table restricts its rows; null
+   *     when there is none
+   */
+  private Map<FeatureView, byte[]> requireReadable(Plan plan, Recipient recipient, FeatureRegistry registry) {
     ShareCatalog shares = catalog.catalog();
+    Map<FeatureView, byte[]> scopes = null;
     FeatureView checked = null;
     for (Column column : plan.columns()) {
       // A view over a shared table is readable or not as a whole: checked once per run of its columns.
       if (column.view() != checked || column.view().sharedTable() == null) {
-        FeatureAccess.requireReadable(recipient, shares, registry, column.view(), column.def().name());
+        byte[] scope = FeatureAccess.requireReadable(recipient, shares, registry, column.view(), column.def().name());
+        if (scope != null) {
+          if (scopes == null) {
+            scopes = new IdentityHashMap<>();
+          }
+          scopes.put(column.view(), scope);
+        }
         checked = column.view();
       }
     }
+    return scopes;
   }
 
   private static GoldgateException unavailable(RedisUnavailableException e) {
     return new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The online store is unavailable: " + e.getMessage());
   }
 
-  private void render(Plan plan, JsonNode entities, List<int[]> rowKeys, List<byte[][][]> stored, int rows, boolean full, OutputStream out) {
+  private void render(
+      Plan plan, JsonNode entities, List<int[]> rowKeys, List<byte[][][]> stored, int rows, boolean full, Map<FeatureView, byte[]> scopes, OutputStream out) {
     // A view's event times are the same in all of its columns: decoded once, and written once as
     // the JSON of the whole event_timestamps list, which each column then copies.
     List<Instant[][]> eventTimes = new ArrayList<>(plan.groups().size());
     List<byte[][]> eventTimeLists = new ArrayList<>(plan.groups().size());
     for (int g = 0; g < plan.groups().size(); g++) {
-      int views = plan.groups().get(g).views().size();
+      Group group = plan.groups().get(g);
+      int views = group.views().size();
       Instant[][] times = new Instant[views][rows];
       byte[][] lists = new byte[views][];
       for (int v = 0; v < views; v++) {
+        // An entity whose newest row lies outside the recipient's rows reads as never stored.
+        byte[] scope = scopes == null ? null : scopes.get(group.views().get(v));
         StringBuilder list = new StringBuilder(rows * (ZERO_TIME.length() + 8));
         for (int r = 0; r < rows; r++) {
-          byte[] ts = stored.get(g)[rowKeys.get(g)[r]][v];
-          if (ts != null) {
+          byte[][] entity = stored.get(g)[rowKeys.get(g)[r]];
+          byte[] ts = entity[v];
+          if (ts != null && (scope == null || Arrays.equals(scope, entity[group.scopeFields()[v]]))) {
             times[v][r] = FeastCodec.readTimestamp(ts);
           }
           // ISO-8601 instants are plain ASCII: nothing to escape
@@ -495,11 +519,21 @@ public class OnlineFeatures {
     for (int g = 0; g < keySets.size(); g++) {
       List<JoinKey> keys = keySets.get(g);
       List<byte[]> fields = groupFields.get(g);
+      List<FeatureView> views = viewsByKeys.get(keys);
+      int[] scopeFields = new int[views.size()];
+      for (int v = 0; v < views.size(); v++) {
+        scopeFields[v] = -1;
+        if (!views.get(v).rowFilterColumns().isEmpty()) {
+          fields.add(RowScope.field(views.get(v).name()));
+          scopeFields[v] = fields.size() - 1;
+        }
+      }
       // Everything Goldgate's views can put in this hash: if the wanted fields are most of it,
       // one HGETALL is cheaper for Redis than an HMGET of many fields.
-      int hashSize = registry.views().values().stream().filter(v -> v.joinKeys().equals(keys)).mapToInt(v -> v.features().size() + 1).sum();
+      int hashSize = registry.views().values().stream().filter(v -> v.joinKeys().equals(keys))
+          .mapToInt(v -> v.features().size() + (v.rowFilterColumns().isEmpty() ? 1 : 2)).sum();
       boolean whole = fields.size() >= WHOLE_HASH_MIN_FIELDS && fields.size() * 2 >= hashSize;
-      groups.add(new Group(keys, List.copyOf(viewsByKeys.get(keys)), FieldSet.of(fields), whole));
+      groups.add(new Group(keys, List.copyOf(views), FieldSet.of(fields), whole, scopeFields));
     }
     return new Plan(List.copyOf(groups), List.copyOf(columns), java.util.Collections.unmodifiableMap(joinKeys));
   }

@@ -3,20 +3,23 @@ package io.goldgate.features;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Online features are governed like the table data they come from (the embedded online store; the
- * refusals happen before any read). A view over a shared table is readable by the recipients of its
- * share, and refused while that table restricts the recipient's rows; a view over a bare location
- * only through a granted feature service. A refusal is a 403 naming the feature, never values.
+ * Online features are governed like the table data they come from (here on the embedded online
+ * store). A view over a shared table is readable by the recipients of its share, and gives a
+ * recipient whose rows that table restricts the entities of its rows only; a view over a bare
+ * location only through a granted feature service. A refusal is a 403 naming the feature, never
+ * values.
  */
 @QuarkusTest
 @WithTestResource(SampleLake.class)
@@ -49,17 +52,53 @@ class FeatureGrantsTest {
   }
 
   @Test
-  void givenARecipientWhoseRowsOfTheSourceTableAreRestricted_whenLookingUp_thenItIsRefused() {
-    String inventory = "{\"features\":[\"regional_inventory:on_hand\"],\"entities\":{\"sku\":[\"a\"],\"warehouse\":[\"b\"]}}";
-    assertRefused(SampleLake.EMEA_TOKEN, inventory, "regional_inventory:on_hand",
-        "the rows of its table are restricted for you, and online features are not yet served by row");
+  void givenARecipientWhoseRowsOfTheSourceTableAreRestricted_whenLookingUp_thenItGetsTheEntitiesOfItsRowsOnly() {
+    // regional_inventory reads regional.gold.inventory_by_warehouse, restricted per recipient to the
+    // partition warehouse = its property; inventory_position reads the same table unrestricted.
+    admin().post("/admin/features/views/regional_inventory/materialize").then().statusCode(200);
+    admin().post("/admin/features/views/inventory_position/materialize").then().statusCode(200);
+    List<String> skus = new ArrayList<>();
+    List<String> warehouses = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      for (String warehouse : List.of("WH-BER", "WH-DAL", "WH-SIN")) {
+        skus.add(String.format("SKU-%04d", i));
+        warehouses.add(warehouse);
+      }
+    }
+    String entities = "\"entities\":{\"sku\":" + json(skus) + ",\"warehouse\":" + json(warehouses) + "}";
+    JsonPath all = lookup(SampleLake.PARTNER_TOKEN, "{\"features\":[\"inventory_position:on_hand\"]," + entities + "}").statusCode(200).extract().jsonPath();
+    for (var recipient : java.util.Map.of(SampleLake.EMEA_TOKEN, "WH-BER", SampleLake.APAC_TOKEN, "WH-SIN").entrySet()) {
+      JsonPath scoped = lookup(recipient.getKey(), "{\"features\":[\"regional_inventory:on_hand\"]," + entities + "}").statusCode(200).extract().jsonPath();
+      int present = 0;
+      for (int r = 0; r < skus.size(); r++) {
+        boolean visible = warehouses.get(r).equals(recipient.getValue());
+        String status = scoped.getString("results[2].statuses[" + r + "]");
+        assertEquals(visible ? all.getString("results[2].statuses[" + r + "]") : "NOT_FOUND", status, skus.get(r) + "@" + warehouses.get(r));
+        Object expected = visible ? all.get("results[2].values[" + r + "]") : null;
+        assertEquals(expected, (Object) scoped.get("results[2].values[" + r + "]"));
+        if (!visible) {
+          assertEquals("1970-01-01T00:00:00Z", scoped.getString("results[2].event_timestamps[" + r + "]"));
+        }
+        present += "PRESENT".equals(status) ? 1 : 0;
+      }
+      assertTrue(present > 0, "the recipient's warehouse has stock items");
+    }
     // Without the property the restriction needs, the table itself is refused, as on Delta Sharing.
-    lookup(SampleLake.NO_REGION_TOKEN, inventory).statusCode(403).body("errorCode", equalTo("PERMISSION_DENIED")).body("results", equalTo(null));
+    lookup(SampleLake.NO_REGION_TOKEN, "{\"features\":[\"regional_inventory:on_hand\"]," + entities + "}").statusCode(403)
+        .body("errorCode", equalTo("PERMISSION_DENIED")).body("results", equalTo(null));
+  }
+
+  private static String json(List<String> values) {
+    return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"));
+  }
+
+  private static io.restassured.specification.RequestSpecification admin() {
+    return given().header("Authorization", "Bearer " + adminToken());
   }
 
   @Test
   void givenAViewOverABareLocation_whenNotGrantedThroughAFeatureService_thenEvenAShareRecipientIsRefused() {
-    given().header("Authorization", "Bearer " + adminToken()).post("/admin/features/views/location_customer_stats/materialize").then().statusCode(200);
+    admin().post("/admin/features/views/location_customer_stats/materialize").then().statusCode(200);
     assertRefused(SampleLake.PARTNER_TOKEN, "{\"features\":[\"location_customer_stats:lifetime_value\"],\"entities\":{\"customer_id\":[1]}}",
         "location_customer_stats:lifetime_value", "it is granted only through a feature service");
     JsonPath granted =

@@ -27,8 +27,9 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
   public static final String SIGNING_KEY = "test-signing-key-0123456789abcdef0123456789";
 
   /**
-   * Recipients of share {@code regional} (see {@link #regionalYaml()}): properties region=EMEA and
-   * event_day=2024-03-02; region=APAC and event_day=2024-03-03; none; region=emea (wrong case).
+   * Recipients of share {@code regional} (see {@link #regionalYaml()}): properties region=EMEA,
+   * event_day=2024-03-02 and warehouse=WH-BER; region=APAC, event_day=2024-03-03 and
+   * warehouse=WH-SIN; none; region=emea (wrong case).
    */
   public static final String EMEA_TOKEN = "test-regional-emea-token";
   public static final String APAC_TOKEN = "test-regional-apac-token";
@@ -245,7 +246,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
                   - name: inventory_by_warehouse
                     location: %1$s/inventory_levels
                     recipientPartitionFilter:
-                      warehouse: "${recipient.region}"
+                      warehouse: "${recipient.warehouse}"
         recipients:
           - name: regional-emea
             tokens:
@@ -254,6 +255,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
             properties:
               region: EMEA
               event_day: "2024-03-02"
+              warehouse: WH-BER
           - name: regional-apac
             tokens:
               - hash: sha256:%4$s
@@ -261,6 +263,7 @@ public class SampleLake implements QuarkusTestResourceLifecycleManager {
             properties:
               region: APAC
               event_day: "2024-03-03"
+              warehouse: WH-SIN
           - name: regional-unassigned
             tokens:
               - hash: sha256:%5$s
