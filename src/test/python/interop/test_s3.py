@@ -2,6 +2,11 @@
 holds copies of the fixtures, a gateway started here reads them through the AWS SDK, and recipients
 download from S3 itself through URLs it pre-signs. s3rver enforces the expiry of pre-signed URLs
 (it does not check their signature), so the test can show that a URL really dies.
+
+The same tables are read on the other faces too: every Flight endpoint and Flight SQL against
+delta-rs's read of the local originals, and a feature view over an S3 table (the shipped
+``customer_stats`` definition, pointed at ``cloud.gold.customer_features``) materializes and serves
+delta-rs's newest rows.
 """
 from __future__ import annotations
 
@@ -14,10 +19,14 @@ import subprocess
 import time
 from pathlib import Path
 
+import adbc_driver_flightsql.dbapi as flightsql
 import boto3
 import delta_sharing
+import pyarrow as pa
+import pyarrow.flight as flight
 import pytest
 import requests
+from deltalake import DeltaTable
 
 import test_delta_format_and_cdf as oracle
 
@@ -25,6 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 S3RVER = REPO_ROOT / "src" / "test" / "s3" / "node_modules" / ".bin" / "s3rver"
 BUCKET = "lake"
 TOKEN = "s3-interop-token"
+ADMIN_TOKEN = "s3-interop-admin-token-0123456789abcdef-local"
 TABLES = {  # table name -> local fixture copied into the bucket under gold/<name>
     "sales_daily": oracle.SAMPLE_LAKE / "sales_daily",
     "customer_features": oracle.SAMPLE_LAKE / "customer_features",
@@ -77,7 +87,8 @@ def s3_endpoint(tmp_path_factory):
         proc.wait(timeout=10)
 
 
-def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str):
+def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str, flight_port: int | None = None):
+    """With flight_port, Flight serves on it and feature view s3_customer_stats is defined."""
     shares = tmp / "shares"
     shares.mkdir()
     tables = "\n".join(
@@ -97,12 +108,23 @@ def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str):
         GOLDGATE_STORAGE_S3_PATH_STYLE_ACCESS="true",
         GOLDGATE_STORAGE_S3_ACCESS_KEY_ID="S3RVER",
         GOLDGATE_STORAGE_S3_SECRET_ACCESS_KEY="S3RVER",
+        GOLDGATE_ADMIN_TOKEN=ADMIN_TOKEN,
+        GOLDGATE_STATE_DIR=str(tmp / "state"),
     )
     app = Path(os.environ.get("GOLDGATE_APP", REPO_ROOT / "target" / "quarkus-app" / "quarkus-run.jar"))
     java = os.environ.get("JAVA", "java")
     log = tmp / "gateway.log"
+    faces = ["-Dgoldgate.flight.enabled=false", "-Dgoldgate.features.enabled=false"]
+    if flight_port is not None:
+        defs = tmp / "feature-defs"
+        defs.mkdir()
+        shipped = (REPO_ROOT / "feature-defs" / "customers.yaml").read_text()
+        (defs / "s3.yaml").write_text(shipped.replace("retail.gold.customer_features", "cloud.gold.customer_features")
+                                      .replace("name: customer_stats", "name: s3_customer_stats")
+                                      .replace("customer_stats:", "s3_customer_stats:").replace("name: churn_model", "name: s3_churn_model"))
+        faces = [f"-Dgoldgate.flight.port={flight_port}", f"-Dgoldgate.features.dir={defs}", "-Dgoldgate.features.schedule-enabled=false"]
     proc = subprocess.Popen(
-        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}", "-Dgoldgate.flight.enabled=false", "-Dgoldgate.features.enabled=false", "-jar", str(app)],
+        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}", *faces, "-jar", str(app)],
         cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     base = f"http://localhost:{port}"
@@ -113,11 +135,73 @@ def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str):
 
 
 @pytest.fixture(scope="module")
-def s3_gateway(tmp_path_factory, s3_endpoint):
-    proc, base, profile = _start_gateway(tmp_path_factory.mktemp("s3-gateway"), s3_endpoint, "1h")
+def flight_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def s3_gateway(tmp_path_factory, s3_endpoint, flight_port):
+    proc, base, profile = _start_gateway(tmp_path_factory.mktemp("s3-gateway"), s3_endpoint, "1h", flight_port)
     yield base, profile
     proc.terminate()
     proc.wait(timeout=20)
+
+
+FLIGHT_AUTH = flight.FlightCallOptions(headers=[(b"authorization", f"Bearer {TOKEN}".encode())], timeout=60)
+
+
+def _rows(table: pa.Table, key: str) -> dict:
+    return {r[key]: r for r in table.to_pylist()}
+
+
+@pytest.mark.parametrize("table,key", [("sales_daily", None), ("customer_features", "customer_id")])
+def test_a_table_on_s3_reads_through_every_flight_endpoint_equal_to_delta_rs(s3_gateway, flight_port, table, key):
+    client = flight.FlightClient(f"grpc://127.0.0.1:{flight_port}")
+    info = client.get_flight_info(flight.FlightDescriptor.for_path("cloud", "gold", table), FLIGHT_AUTH)
+    got = pa.concat_tables([client.do_get(e.ticket, FLIGHT_AUTH).read_all() for e in info.endpoints])
+    expected = DeltaTable(str(TABLES[table])).to_pyarrow_table()
+    assert got.num_rows == expected.num_rows
+    assert sorted(got.schema.names) == sorted(expected.schema.names)
+    columns = expected.schema.names
+    normalize = lambda t: sorted(tuple(str(r[c]) for c in columns) for r in t.to_pylist())
+    assert normalize(got.select(columns).cast(expected.schema)) == normalize(expected)
+
+
+def test_flight_sql_select_where_limit_on_an_s3_table(s3_gateway, flight_port):
+    conn = flightsql.connect(f"grpc://127.0.0.1:{flight_port}", db_kwargs={"adbc.flight.sql.authorization_header": f"Bearer {TOKEN}"})
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT customer_id, segment FROM cloud.gold.customer_features WHERE customer_id <= 60 AND segment IS NOT NULL")
+        got = sorted(cur.fetch_arrow_table().to_pylist(), key=lambda r: r["customer_id"])
+        cur.execute("SELECT customer_id FROM cloud.gold.customer_features LIMIT 7")
+        assert cur.fetch_arrow_table().num_rows == 7
+        cur.close()
+    finally:
+        conn.close()
+    expected = sorted(({"customer_id": r["customer_id"], "segment": r["segment"]}
+                       for r in DeltaTable(str(TABLES["customer_features"])).to_pyarrow_table().to_pylist()
+                       if r["customer_id"] <= 60 and r["segment"] is not None), key=lambda r: r["customer_id"])
+    assert got == expected and len(got) > 10
+
+
+def test_a_feature_view_over_an_s3_table_materializes_and_serves_delta_rs_newest_rows(s3_gateway):
+    base, _ = s3_gateway
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    r = requests.post(f"{base}/admin/features/views/s3_customer_stats/materialize", headers=admin, timeout=120)
+    assert r.status_code == 200, r.text
+    newest = {}
+    for row in DeltaTable(str(TABLES["customer_features"])).to_pyarrow_table().to_pylist():
+        if row["last_order_ts"] is not None and (row["customer_id"] not in newest or row["last_order_ts"] > newest[row["customer_id"]]["last_order_ts"]):
+            newest[row["customer_id"]] = row
+    assert r.json()["written"] == len(newest)
+    ids = sorted(newest)
+    answer = requests.post(f"{base}/get-online-features", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, json={
+        "features": ["s3_customer_stats:segment", "s3_customer_stats:orders_count"], "entities": {"customer_id": ids}})
+    assert answer.status_code == 200, answer.text
+    segment, orders = answer.json()["results"][1:]
+    for i, customer in enumerate(ids):
+        assert segment["values"][i] == newest[customer]["segment"], customer
+        assert orders["values"][i] == newest[customer]["orders_count"], customer
 
 
 def url(profile: str, table: str) -> str:

@@ -183,12 +183,13 @@ public interface GoldgateConfig {
     io.quarkus.runtime.configuration.MemorySize streamMemoryLimit();
 
     /**
-     * Scratch disk (under {@code java.io.tmpdir}) one read may use to recode a Parquet file whose
-     * codec the native reader lacks (Brotli) into an uncompressed copy; a file needing more is
-     * refused with an error naming this key. Applies to Flight, Flight SQL and materialization.
+     * Scratch disk (under {@code java.io.tmpdir}) one data file may take while it is read: a copy
+     * of a file in an object store (the native reader reads local files), and an uncompressed copy
+     * of a file whose codec the native reader lacks (Brotli). A file needing more is refused with
+     * an error naming this key. Applies to Flight, Flight SQL and materialization.
      */
     @WithDefault("1G")
-    io.quarkus.runtime.configuration.MemorySize recodeLimit();
+    io.quarkus.runtime.configuration.MemorySize scratchLimit();
   }
 
   interface Storage {

@@ -220,7 +220,7 @@ public class Materializer {
     Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
     long[] rowsRead = {0};
     long lastLog = System.nanoTime();
-    SplitReader reader = new SplitReader(allocator, lake.engine(), config.flight().batchRows(), config.flight().recodeLimit().asLongValue());
+    SplitReader reader = new SplitReader(allocator, lake.engine(), lake.storage(), config.flight().batchRows(), config.flight().scratchLimit().asLongValue());
     int filesRead = 0;
     for (DataFile file : plan.files()) {
       byte[] scope = rowScope(view, snapshot, file);

@@ -201,7 +201,7 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
       VectorLoader loader = new VectorLoader(out);
       listener.start(out);
-      SplitReader reader = new SplitReader(allocator, lake.engine(), config.batchRows(), config.recodeLimit().asLongValue());
+      SplitReader reader = new SplitReader(allocator, lake.engine(), lake.storage(), config.batchRows(), config.scratchLimit().asLongValue());
       reader.read(
           plan.table().qualifiedName(),
           plan.table().location(), plan.splits().get(split), plan.columns(), plan.allColumns(), plan.filter(), plan.limit(),

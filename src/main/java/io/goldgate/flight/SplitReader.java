@@ -10,6 +10,7 @@ import io.goldgate.lake.DeletionVector;
 import io.goldgate.lake.parquet.ParquetRecoder;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
+import io.goldgate.storage.Storage;
 import io.goldgate.storage.TableLocation;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -74,18 +75,23 @@ public final class SplitReader {
 
   private final BufferAllocator allocator;
   private final Engine engine;
+  private final Storage storage;
   private final int batchRows;
-  private final long recodeLimit;
+  private final long scratchLimit;
 
   /**
-   * @param recodeLimit bytes of scratch disk one file may take when it must be recoded for the
-   *     native reader ({@code goldgate.flight.recode-limit})
+   * @param storage reaches the files of tables in object stores, which are copied to local scratch
+   *     files for the native reader
+   * @param scratchLimit bytes of scratch disk one data file may take: its copy out of an object
+   *     store, and its uncompressed copy when its codec must be recoded for the native reader
+   *     ({@code goldgate.flight.scratch-limit})
    */
-  public SplitReader(BufferAllocator allocator, Engine engine, int batchRows, long recodeLimit) {
+  public SplitReader(BufferAllocator allocator, Engine engine, Storage storage, int batchRows, long scratchLimit) {
     this.allocator = allocator;
     this.engine = engine;
+    this.storage = storage;
     this.batchRows = batchRows;
-    this.recodeLimit = recodeLimit;
+    this.scratchLimit = scratchLimit;
   }
 
   /** What one read asks for, shared by the files it reads. */
@@ -129,9 +135,6 @@ public final class SplitReader {
       BooleanSupplier cancelled,
       Sink sink)
       throws Exception {
-    if (!location.isLocal()) {
-      throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Flight reads tables on local storage only for now; read this table through Delta Sharing");
-    }
     // The predicate may need columns the caller did not ask for: read them too, drop them after.
     List<ArrowSchemas.Column> read = new ArrayList<>(columns);
     RowFilter rowFilter = null;
@@ -157,7 +160,30 @@ public final class SplitReader {
       }
       RoaringBitmapArray deleted = deletedRows(location, file.deletionVector());
       String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
-      readFile(request, progress, file, relative, location.localRoot().resolve(relative), deleted);
+      if (location.isLocal()) {
+        readFile(request, progress, file, relative, location.localRoot().resolve(relative), deleted);
+        continue;
+      }
+      // The native reader reads local files: an object is copied to scratch disk first.
+      if (file.size() > scratchLimit) {
+        throw new GoldgateException(
+            GoldgateException.Kind.DATA_ERROR,
+            "Table " + table + ": data file " + relative + " has " + file.size() + " bytes, over goldgate.flight.scratch-limit (" + scratchLimit
+                + ") for a local copy of an object");
+      }
+      Path copy = Files.createTempFile("goldgate-object-", ".parquet");
+      try {
+        try {
+          storage.copyToLocal(location, relative, file.size(), copy);
+        } catch (java.io.FileNotFoundException e) {
+          throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Table " + table + ": data file " + relative + " is missing from storage");
+        } catch (IOException e) {
+          throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "Table " + table + ": data file " + relative + " cannot be fetched from storage: " + e.getMessage());
+        }
+        readFile(request, progress, file, relative, copy, deleted);
+      } finally {
+        Files.deleteIfExists(copy);
+      }
     }
     return progress.produced;
   }
@@ -191,10 +217,10 @@ public final class SplitReader {
       throw unreadable(request, relative, codecs, nativeReason(nativeFailure, path, relative), nativeFailure);
     }
     long needed = ParquetRecoder.recodedSize(footer);
-    if (needed > recodeLimit) {
+    if (needed > scratchLimit) {
       throw unreadable(
           request, relative, codecs,
-          "the native reader lacks this codec, and an uncompressed copy needs " + needed + " bytes, over goldgate.flight.recode-limit (" + recodeLimit + ")",
+          "the native reader lacks this codec, and an uncompressed copy needs " + needed + " bytes, over goldgate.flight.scratch-limit (" + scratchLimit + ")",
           nativeFailure);
     }
     Path copy = Files.createTempFile("goldgate-recode-", ".parquet");

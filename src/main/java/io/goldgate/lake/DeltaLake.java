@@ -309,6 +309,11 @@ public class DeltaLake {
   }
 
   /** Raw Kernel access for readers that need more than the file list (Flight, CDF). */
+  /** Access to the files of tables, for readers that read data files themselves. */
+  public Storage storage() {
+    return storage;
+  }
+
   public Engine engine() {
     return engine;
   }

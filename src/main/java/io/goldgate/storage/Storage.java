@@ -51,6 +51,21 @@ public class Storage {
     }
   }
 
+  /**
+   * Copies one file of a table to the local file {@code target}, for readers that need a local
+   * file (Arrow's native Parquet reader).
+   *
+   * @param relativePath the file's path under the table, decoded
+   * @param size the file's size as the log records it
+   * @throws java.io.FileNotFoundException when the store has no such file
+   */
+  public void copyToLocal(TableLocation table, String relativePath, long size, java.nio.file.Path target) throws IOException {
+    try (java.io.InputStream in = fileIO.newInputFile(table.resolve(relativePath), size).newStream();
+        java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+      in.transferTo(out);
+    }
+  }
+
   /** A URL the store itself will serve the object at, for {@code ttl}; only for object stores. */
   public String presign(TableLocation table, String relativePath, Duration ttl) {
     if (!table.isS3()) {

@@ -22,16 +22,16 @@ import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 
-/** A Brotli file whose uncompressed copy would pass {@code goldgate.flight.recode-limit} is refused by name. */
+/** A Brotli file whose uncompressed copy would pass {@code goldgate.flight.scratch-limit} is refused by name. */
 @QuarkusTest
 @WithTestResource(SampleLake.class)
-@TestProfile(RecodeLimitTest.TinyRecodeLimit.class)
-class RecodeLimitTest {
+@TestProfile(ScratchLimitTest.TinyScratchLimit.class)
+class ScratchLimitTest {
 
-  public static class TinyRecodeLimit implements QuarkusTestProfile {
+  public static class TinyScratchLimit implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("goldgate.flight.recode-limit", "1K");
+      return Map.of("goldgate.flight.scratch-limit", "1K");
     }
   }
 
@@ -55,7 +55,7 @@ class RecodeLimitTest {
       String message = e.status().description();
       assertTrue(message.startsWith("Table conformance.lake.brotli_mixed: data file part="), message);
       assertTrue(message.contains("(Parquet, codec BROTLI) cannot be read: the native reader lacks this codec, and an uncompressed copy needs "), message);
-      assertTrue(message.endsWith("bytes, over goldgate.flight.recode-limit (1024)"), message);
+      assertTrue(message.endsWith("bytes, over goldgate.flight.scratch-limit (1024)"), message);
       // Files in codecs the native reader has are not limited.
       FlightInfo lz4 = client.getInfo(FlightDescriptor.path("conformance", "lake", "lz4_hadoop_mixed"), auth);
       long rows = 0;
