@@ -1,19 +1,18 @@
 package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.catalog.CatalogHolder;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -24,17 +23,17 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class BearerAuthenticator {
 
-  private final CatalogHolder catalog;
+  private final DeclaredRecipients catalog;
   private final RecipientStore store;
   private final Supplier<String> httpClientAddress;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public BearerAuthenticator(CatalogHolder catalog, RecipientStore store, CurrentVertxRequest currentRequest) {
+  public BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, CurrentVertxRequest currentRequest) {
     this(catalog, store, () -> httpClientAddress(currentRequest), Clock.systemUTC());
   }
 
-  BearerAuthenticator(CatalogHolder catalog, RecipientStore store, Supplier<String> httpClientAddress, Clock clock) {
+  BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, Supplier<String> httpClientAddress, Clock clock) {
     this.catalog = catalog;
     this.store = store;
     this.httpClientAddress = httpClientAddress;
@@ -116,7 +115,7 @@ public class BearerAuthenticator {
     // which recipient (if any) matched.
     Recipient match = null;
     Recipient.Token matchedToken = null;
-    for (Recipient recipient : catalog.catalog().recipients()) {
+    for (Recipient recipient : catalog.declared()) {
       for (Recipient.Token token : recipient.tokens()) {
         if (MessageDigest.isEqual(presented, token.sha256()) && match == null) {
           match = recipient;
@@ -150,9 +149,7 @@ public class BearerAuthenticator {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "The bearer token expired at " + token.expiresAt());
     }
     String name = stored.get().name();
-    if (catalog.catalog().recipients().stream().anyMatch(r -> r.name().equalsIgnoreCase(name))) {
-      // Declared in the catalog after it was created through the API: two recipients of one name
-      // would be confused in grants, row filters and audit, so the catalog's wins.
+    if (catalog.shadows(name)) {
       throw new GoldgateException(
           GoldgateException.Kind.UNAUTHENTICATED, "This token's recipient '" + name + "' is now declared in the share catalog; use that recipient's token");
     }

@@ -1,7 +1,6 @@
 package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.redis.RedisConnection;
 import io.quarkus.runtime.StartupEvent;
@@ -23,11 +22,11 @@ public class RecipientStores {
   }
 
   /** Opens the store at start-up, so a broken recipients file stops the gateway with its reason. */
-  void start(@Observes StartupEvent event, RecipientStore store, CatalogHolder catalog) {
+  void start(@Observes StartupEvent event, RecipientStore store, DeclaredRecipients catalog) {
     LOG.infof("Recipients created through the admin API are kept in %s", store.description());
     try {
       for (StoredRecipient stored : store.list()) {
-        if (catalog.catalog().recipients().stream().anyMatch(r -> r.name().equalsIgnoreCase(stored.name()))) {
+        if (catalog.shadows(stored.name())) {
           LOG.warnf(
               "Recipient '%s' was created through the admin API and is now also declared in the share catalog:"
                   + " its API tokens are refused; DELETE /admin/recipients/%1$s removes the API one",

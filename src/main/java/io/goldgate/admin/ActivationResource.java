@@ -1,6 +1,6 @@
 package io.goldgate.admin;
 
-import io.goldgate.sharing.SharingAuthFilter;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
  * first call answers the recipient's Delta Sharing profile file with a new bearer token; every
  * later call answers 404.
  */
-@Path(SharingAuthFilter.ACTIVATION_PATH + "{code}")
+@Path(RoutePaths.ACTIVATION + "{code}")
 public class ActivationResource {
 
   private final RecipientAdmin admin;

@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerHeaders;
 import io.goldgate.access.Secrets;
 import io.goldgate.config.GoldgateConfig;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,7 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class AdminAuthFilter {
 
-  public static final String PATH = "/admin";
+  public static final String PATH = RoutePaths.ADMIN;
 
   private final byte[] adminTokenHash;
 

@@ -5,9 +5,9 @@ import io.goldgate.access.IpRange;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
 import io.goldgate.access.Secrets;
-import io.goldgate.access.StoredRecipient;
 import io.goldgate.access.StoredRecipient.Activation;
 import io.goldgate.access.StoredRecipient.StoredToken;
+import io.goldgate.access.StoredRecipient;
 import io.goldgate.admin.model.ActivationLink;
 import io.goldgate.admin.model.CreateRecipientRequest;
 import io.goldgate.admin.model.IssueTokenRequest;
@@ -18,7 +18,7 @@ import io.goldgate.admin.model.UpdateRecipientRequest;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.config.GoldgateConfig;
-import io.goldgate.sharing.SharingAuthFilter;
+import io.goldgate.http.RoutePaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Clock;
@@ -239,7 +239,7 @@ public class RecipientAdmin {
           return r.withTokens(tokens, now).withActivation(used, now);
         }).orElseThrow(RecipientAdmin::unknownLink);
     LOG.infof("Recipient '%s' activated a token (expires %s)", updated.name(), expires[0] == null ? "never" : expires[0]);
-    return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + "/delta-sharing", token, expires[0]));
+    return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + RoutePaths.SHARING, token, expires[0]));
   }
 
   /** The profile and whose it is (for the file name offered to browsers). */
@@ -275,7 +275,7 @@ public class RecipientAdmin {
   }
 
   private Optional<Recipient> catalogRecipient(String name) {
-    return catalog.catalog().recipients().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst();
+    return catalog.declared(name);
   }
 
   private static String key(String name) {
@@ -297,7 +297,7 @@ public class RecipientAdmin {
 
   private ActivationLink link(Activation activation, String code, URI requestBase) {
     return new ActivationLink(
-        base(requestBase) + SharingAuthFilter.ACTIVATION_PATH + code,
+        base(requestBase) + RoutePaths.ACTIVATION + code,
         activation.expiresAt(),
         activation.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(activation.tokenLifetimeSeconds()).toString());
   }

@@ -1,6 +1,6 @@
 package io.goldgate.audit;
 
-import io.goldgate.sharing.model.ErrorResponse;
+import io.goldgate.http.ErrorResponse;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 

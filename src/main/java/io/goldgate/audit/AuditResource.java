@@ -1,11 +1,11 @@
 package io.goldgate.audit;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.admin.AdminAuthFilter;
 import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.audit.model.AuditPage;
 import io.goldgate.audit.model.AuditStats;
 import io.goldgate.audit.model.FeatureLookups;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.redis.RedisUnavailableException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  *   <li>{@code GET /admin/audit/feature-lookups}: online feature lookups and entity rows per recipient.
  * </ul>
  */
-@Path(AdminAuthFilter.PATH + "/audit")
+@Path(RoutePaths.ADMIN + "/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 

@@ -5,6 +5,7 @@ import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.http.RoutePaths;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +27,7 @@ import java.util.Optional;
 public class HttpAudit {
 
   static final String KEY = "goldgate.audit";
-  private static final String PREFIX = "/delta-sharing/";
+  private static final String PREFIX = RoutePaths.SHARING + "/";
   private static final int MAX_MESSAGE = 500;
 
   private final AuditLog log;
@@ -39,7 +40,7 @@ public class HttpAudit {
 
   void install(@Observes Router router) {
     // Before the REST layer's route, so even requests it rejects are seen.
-    router.route("/delta-sharing/*").order(-100).handler(this::begin);
+    router.route(RoutePaths.SHARING + "/*").order(-100).handler(this::begin);
   }
 
   private void begin(RoutingContext rc) {

@@ -1,12 +1,11 @@
 package io.goldgate.audit;
 
+import io.goldgate.audit.model.TableEntry;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
-import io.goldgate.audit.model.TableEntry;
+import io.goldgate.catalog.TableReaders;
 import io.goldgate.config.GoldgateConfig;
-import io.goldgate.features.FeatureRegistry;
-import io.goldgate.features.Features;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.TableRef;
 import io.goldgate.storage.TableLocation;
@@ -26,14 +25,14 @@ import java.util.TreeMap;
 public class TableInventory {
 
   private final CatalogHolder catalog;
-  private final Features features;
+  private final TableReaders readers;
   private final DeltaLake lake;
   private final AuditLog audit;
   private final boolean flightEnabled;
 
-  public TableInventory(CatalogHolder catalog, Features features, DeltaLake lake, AuditLog audit, GoldgateConfig config) {
+  public TableInventory(CatalogHolder catalog, TableReaders readers, DeltaLake lake, AuditLog audit, GoldgateConfig config) {
     this.catalog = catalog;
-    this.features = features;
+    this.readers = readers;
     this.lake = lake;
     this.audit = audit;
     this.flightEnabled = config.flight().enabled();
@@ -60,9 +59,9 @@ public class TableInventory {
       }
     }
     // Views may read tables that no share publishes (a plain location): those are listed too.
-    for (FeatureRegistry.FeatureView view : features.registry().views().values()) {
-      TableRef source = view.table();
-      byLocation.computeIfAbsent(source.location().uri(), k -> new Builder(source.location(), source.displayName())).views.add(view.name());
+    for (TableReaders.Reader reader : readers.readers()) {
+      TableRef source = reader.table();
+      byLocation.computeIfAbsent(source.location().uri(), k -> new Builder(source.location(), source.displayName())).views.add(reader.name());
     }
     Map<String, Instant> lastAccess = audit.lastAccess();
     List<TableEntry> entries = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.goldgate.audit;
 
-import io.goldgate.admin.AdminAuthFilter;
 import io.goldgate.audit.model.TableEntry;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /** {@code GET /admin/tables}: every table the gateway reads, where it is exposed, its version and last access. */
-@Path(AdminAuthFilter.PATH + "/tables")
+@Path(RoutePaths.ADMIN + "/tables")
 @Produces(MediaType.APPLICATION_JSON)
 public class TablesResource {
 

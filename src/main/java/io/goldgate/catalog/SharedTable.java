@@ -1,7 +1,9 @@
 package io.goldgate.catalog;
 
+import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RowRestriction;
+import io.goldgate.lake.TableRef;
 import io.goldgate.storage.TableLocation;
 
 /**
@@ -41,6 +43,22 @@ public record SharedTable(
    */
   public RowRestriction restrictionFor(Recipient recipient) {
     return partitionFilter.forRecipient(recipient, qualifiedName());
+  }
+
+  /** The table for the lake, named as it is published. */
+  public TableRef ref() {
+    return new TableRef(location, qualifiedName());
+  }
+
+  /**
+   * @throws GoldgateException INVALID_ARGUMENT when the table is shared without its history, so
+   *     {@code parameter} (a version, a time) cannot be used
+   */
+  public void requireHistory(String parameter) {
+    if (!historyShared) {
+      throw GoldgateException.invalid(
+          "Table " + qualifiedName() + " is shared without history, so '" + parameter + "' cannot be used: only the latest version can be read");
+    }
   }
 
   /** {@code share.schema.table}, the name a person reads in logs and errors. */

@@ -1,6 +1,6 @@
 package io.goldgate.features;
 
-import io.goldgate.admin.AdminAuthFilter;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 
 /** Operator endpoints of the online store: materialization progress and lag, and a trigger. */
-@Path(AdminAuthFilter.PATH + "/features")
+@Path(RoutePaths.ADMIN + "/features")
 @Produces(MediaType.APPLICATION_JSON)
 public class FeaturesAdminResource {
 

@@ -1,14 +1,15 @@
 package io.goldgate.features;
 
-import io.goldgate.CompletionFailures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.goldgate.CompletionFailures;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.audit.AuditLog;
+import io.goldgate.http.ErrorResponses;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.redis.RedisUnavailableException;
-import io.goldgate.sharing.error.SharingErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -42,7 +43,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 @ApplicationScoped
 public class FeaturesRoute {
 
-  public static final String PATH = "/get-online-features";
+  public static final String PATH = RoutePaths.ONLINE_FEATURES;
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private final OnlineFeatures online;
@@ -50,7 +51,7 @@ public class FeaturesRoute {
   private final ObjectMapper json;
   private final ManagedExecutor lookups;
   private final AuditLog audit;
-  private final SharingErrors errors = new SharingErrors();
+  private final ErrorResponses errors = new ErrorResponses();
   private final long maxBodyBytes;
 
   public FeaturesRoute(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json, ManagedExecutor lookups, AuditLog audit,

@@ -1,14 +1,14 @@
 package io.goldgate.features;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.arrow.ArrowSchemas;
+import io.goldgate.arrow.SplitReader;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
 import io.goldgate.features.FeatureRegistry.FeatureView;
 import io.goldgate.features.FeatureRegistry.JoinKey;
 import io.goldgate.features.OnlineStore.ByteKey;
 import io.goldgate.features.feast.FeastCodec;
-import io.goldgate.flight.ArrowSchemas;
-import io.goldgate.flight.SplitReader;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;

@@ -1,6 +1,5 @@
 package io.goldgate.features;
 
-import io.goldgate.CompletionFailures;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.BoundedCache;
+import io.goldgate.CompletionFailures;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.catalog.CatalogHolder;

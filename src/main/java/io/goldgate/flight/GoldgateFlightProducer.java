@@ -2,6 +2,8 @@ package io.goldgate.flight;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
+import io.goldgate.arrow.ArrowSchemas;
+import io.goldgate.arrow.SplitReader;
 import io.goldgate.audit.CallAudit;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;

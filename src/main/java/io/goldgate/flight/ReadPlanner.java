@@ -3,17 +3,17 @@ package io.goldgate.flight;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RowRestriction;
+import io.goldgate.arrow.ArrowSchemas;
+import io.goldgate.arrow.RowFilter;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.catalog.SharedTables;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
-import io.goldgate.lake.TableRef;
 import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.VersionSpec;
 import io.goldgate.lake.predicate.Filter;
-import io.goldgate.sharing.JsonPredicates;
-import io.goldgate.sharing.ShareDirectory;
-import io.goldgate.sharing.TableQueries;
-import io.goldgate.sharing.model.QueryRequest;
+import io.goldgate.lake.predicate.JsonPredicates;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,22 +44,19 @@ public class ReadPlanner {
       Long limit,
       List<List<DataFile>> splits) {}
 
-  private final ShareDirectory directory;
-  private final TableQueries queries;
+  private final SharedTables tables;
   private final DeltaLake lake;
   private final int maxEndpoints;
 
-  public ReadPlanner(ShareDirectory directory, TableQueries queries, DeltaLake lake, GoldgateConfig config) {
-    this.directory = directory;
-    this.queries = queries;
+  public ReadPlanner(SharedTables tables, DeltaLake lake, GoldgateConfig config) {
+    this.tables = tables;
     this.lake = lake;
     this.maxEndpoints = config.flight().maxEndpoints();
   }
 
   public Plan plan(Recipient recipient, FlightCommand command) {
-    SharedTable table = directory.table(recipient, command.share(), command.schema(), command.tableName());
-    QueryRequest asQuery = new QueryRequest(null, null, null, command.version(), command.timestamp(), null, null, null, null, null, null, null).validate();
-    long version = queries.pinnedVersion(table, asQuery);
+    SharedTable table = tables.readable(recipient, command.share(), command.schema(), command.tableName());
+    long version = tables.pinnedVersion(table, VersionSpec.of(command.version(), command.timestamp()));
     String predicate = command.predicate() == null || command.predicate().isNull() ? null : command.predicate().toString();
     return plan(table, recipient, version, command.columns(), predicate, command.limit());
   }
@@ -70,7 +67,7 @@ public class ReadPlanner {
    */
   public Plan plan(SharedTable table, Recipient recipient, long version, List<String> columns, String predicate, Long limit) {
     RowRestriction restriction = table.restrictionFor(recipient);
-    TableSnapshot snapshot = lake.at(new TableRef(table.location(), table.qualifiedName()), version);
+    TableSnapshot snapshot = lake.at(table.ref(), version);
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     List<ArrowSchemas.Column> selected = select(all, columns);
     Filter filter = predicate == null ? null : parsePredicate(predicate);

@@ -1,7 +1,6 @@
 package io.goldgate.observability;
 
-import io.goldgate.admin.AdminAuthFilter;
-import io.goldgate.sharing.FileUrls;
+import io.goldgate.http.RoutePaths;
 
 /** The {@code protocol} tag shared by every request meter: which face of the gateway served it. */
 public final class Protocols {
@@ -21,16 +20,16 @@ public final class Protocols {
     if (uri == null) {
       return OTHER;
     }
-    if (uri.startsWith(FileUrls.PATH)) {
+    if (uri.startsWith(RoutePaths.FILES)) {
       return FILES;
     }
-    if (uri.startsWith("/delta-sharing/") || uri.equals("/delta-sharing")) {
+    if (RoutePaths.under(uri, RoutePaths.SHARING)) {
       return SHARING;
     }
-    if (uri.equals("/get-online-features") || uri.startsWith("/features/")) {
+    if (uri.equals(RoutePaths.ONLINE_FEATURES) || uri.startsWith("/features/")) {
       return FEATURES;
     }
-    if (uri.equals(AdminAuthFilter.PATH) || uri.startsWith(AdminAuthFilter.PATH + "/")) {
+    if (RoutePaths.under(uri, RoutePaths.ADMIN)) {
       return ADMIN;
     }
     return OTHER;

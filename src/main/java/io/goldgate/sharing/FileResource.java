@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.observability.GatewayMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -23,7 +24,7 @@ import org.jboss.resteasy.reactive.PathPart;
  * Serves data files of local tables behind pre-signed URLs, with single-range HTTP Range support
  * (Parquet readers fetch the footer first, then column chunks).
  */
-@Path(FileUrls.PATH + "{tableId}/{file}")
+@Path(RoutePaths.FILES + "{tableId}/{file}")
 public class FileResource {
 
   private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");

@@ -4,16 +4,17 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.Signer;
 import io.goldgate.catalog.SharedTable;
 import io.goldgate.config.GoldgateConfig;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.lake.DataFile;
+import io.goldgate.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import io.goldgate.storage.Storage;
-import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -29,7 +30,6 @@ public class FileUrls {
 
   static final String PURPOSE = "file-url";
   static final String RECIPIENT_PURPOSE = "file-url-recipient";
-  public static final String PATH = "/delta-sharing/files/";
 
   private final Signer signer;
   private final GoldgateConfig config;
@@ -78,7 +78,7 @@ public class FileUrls {
     // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
     // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
     String sig = signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
-    String url = base + PATH + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + sig;
+    String url = base + RoutePaths.FILES + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + sig;
     if (recipient != null) {
       url += "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20") + "&rs=" + signer.sign(RECIPIENT_PURPOSE, sig + "\n" + recipient);
     }

@@ -5,6 +5,7 @@ import io.goldgate.access.Recipient;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.catalog.SharedTables;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.sharing.model.Page;
 import io.goldgate.sharing.model.SchemaItem;
@@ -25,11 +26,13 @@ import java.util.function.Function;
 public class ShareDirectory {
 
   private final CatalogHolder catalog;
+  private final SharedTables tables;
   private final PageTokens pageTokens;
   private final int maxPageSize;
 
-  public ShareDirectory(CatalogHolder catalog, PageTokens pageTokens, GoldgateConfig config) {
+  public ShareDirectory(CatalogHolder catalog, SharedTables tables, PageTokens pageTokens, GoldgateConfig config) {
     this.catalog = catalog;
+    this.tables = tables;
     this.pageTokens = pageTokens;
     this.maxPageSize = config.sharing().maxPageSize();
   }
@@ -71,17 +74,11 @@ public class ShareDirectory {
 
   /** The table if the recipient may read it; otherwise the same not-found as for a missing one. */
   public SharedTable table(Recipient recipient, String share, String schema, String table) {
-    Share s = share(recipient, share);
-    return catalog.catalog()
-        .table(s.name(), schema, table)
-        .orElseThrow(() -> GoldgateException.notFound("Table '" + share + "." + schema + "." + table + "' does not exist or is not shared with you"));
+    return tables.readable(recipient, share, schema, table);
   }
 
   private Share share(Recipient recipient, String name) {
-    return catalog.catalog()
-        .share(name)
-        .filter(s -> recipient.mayRead(s.name()))
-        .orElseThrow(() -> GoldgateException.notFound("Share '" + name + "' does not exist or is not shared with you"));
+    return tables.readableShare(recipient, name);
   }
 
   private <T, R> Page<R> page(

@@ -3,6 +3,7 @@ package io.goldgate.sharing;
 import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.access.Recipient;
 import io.goldgate.audit.AuditContext;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -13,9 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * credential, as with object-store URLs) and activation links (their one-time code is).
  */
 public class SharingAuthFilter {
-
-  /** Where activation links point; see {@code io.goldgate.admin.ActivationResource}. */
-  public static final String ACTIVATION_PATH = "/delta-sharing/activation/";
 
   private final BearerAuthenticator authenticator;
   private final CurrentRecipient current;
@@ -30,7 +28,7 @@ public class SharingAuthFilter {
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public void authenticate(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    if (!path.startsWith("/delta-sharing/") || path.startsWith(FileUrls.PATH) || path.startsWith(ACTIVATION_PATH)) {
+    if (!path.startsWith(RoutePaths.SHARING + "/") || path.startsWith(RoutePaths.FILES) || path.startsWith(RoutePaths.ACTIVATION)) {
       return;
     }
     Recipient recipient = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));

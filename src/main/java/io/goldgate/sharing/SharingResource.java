@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.goldgate.GoldgateException;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.GetShareResponse;
 import io.goldgate.sharing.model.Page;
@@ -31,7 +32,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 
 /** The Delta Sharing REST API: a thin adapter from HTTP to {@link ShareDirectory} and {@link TableQueries}. */
-@Path("/delta-sharing")
+@Path(RoutePaths.SHARING)
 @Produces(MediaType.APPLICATION_JSON)
 public class SharingResource {
 

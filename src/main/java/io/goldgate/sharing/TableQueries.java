@@ -4,12 +4,14 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.catalog.SharedTables;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableRef;
 import io.goldgate.lake.TableSnapshot;
 import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.predicate.JsonPredicates;
 import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.QueryRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,12 +35,14 @@ public class TableQueries {
       Set.of("deletionVectors", "columnMapping", "timestampNtz", "typeWidening", "typeWidening-preview", "variantType", "variantType-preview");
 
   private final ShareDirectory directory;
+  private final SharedTables tables;
   private final DeltaLake lake;
   private final FileUrls fileUrls;
   private final QueryTokens tokens;
 
-  public TableQueries(ShareDirectory directory, DeltaLake lake, FileUrls fileUrls, QueryTokens tokens) {
+  public TableQueries(ShareDirectory directory, SharedTables tables, DeltaLake lake, FileUrls fileUrls, QueryTokens tokens) {
     this.directory = directory;
+    this.tables = tables;
     this.lake = lake;
     this.fileUrls = fileUrls;
     this.tokens = tokens;
@@ -168,15 +172,7 @@ public class TableQueries {
 
   /** The version a snapshot query reads: the one asked for (history tables only), else the latest. */
   public long pinnedVersion(SharedTable t, QueryRequest request) {
-    if (request.version() != null) {
-      requireHistory(t, "version");
-      return request.version();
-    }
-    if (request.timestamp() != null) {
-      requireHistory(t, "timestamp");
-      return lake.versionAsOf(ref(t), request.parsedTimestamp());
-    }
-    return lake.latestVersion(ref(t));
+    return tables.pinnedVersion(t, request.versionSpec());
   }
 
   /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
@@ -265,10 +261,7 @@ public class TableQueries {
   }
 
   private static void requireHistory(SharedTable t, String parameter) {
-    if (!t.historyShared()) {
-      throw GoldgateException.invalid(
-          "Table " + t.qualifiedName() + " is shared without history, so '" + parameter + "' cannot be used: only the latest version can be read");
-    }
+    t.requireHistory(parameter);
   }
 
   static long parseVersion(String parameter, String version) {

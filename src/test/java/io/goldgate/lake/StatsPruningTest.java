@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.lake.predicate.FilePruner;
 import io.goldgate.lake.predicate.Filter;
-import io.goldgate.sharing.JsonPredicates;
+import io.goldgate.lake.predicate.JsonPredicates;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.goldgate.access.Signer;
+import io.goldgate.http.RoutePaths;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +30,7 @@ class FileAccessTest extends SharingApiTestBase {
   record Issued(String tableId, String encodedPath, String relativePath, long expires, String sig) {
     static Issued parse(String url) {
       URI uri = URI.create(url);
-      String[] parts = uri.getPath().substring(FileUrls.PATH.length()).split("/");
+      String[] parts = uri.getPath().substring(RoutePaths.FILES.length()).split("/");
       java.util.Map<String, String> query = new java.util.HashMap<>();
       for (String pair : uri.getQuery().split("&")) {
         query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
@@ -44,7 +45,7 @@ class FileAccessTest extends SharingApiTestBase {
     }
 
     String path() {
-      return FileUrls.PATH + tableId + "/" + encodedPath;
+      return RoutePaths.FILES + tableId + "/" + encodedPath;
     }
   }
 
@@ -124,7 +125,7 @@ class FileAccessTest extends SharingApiTestBase {
     List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(SALES, "{}"));
     Issued a = Issued.parse(files.get(0).get("url").asText());
     Issued b = Issued.parse(files.get(1).get("url").asText());
-    given().urlEncodingEnabled(false).get(FileUrls.PATH + a.tableId() + "/" + b.encodedPath() + "?expires=" + a.expires() + "&sig=" + a.sig())
+    given().urlEncodingEnabled(false).get(RoutePaths.FILES + a.tableId() + "/" + b.encodedPath() + "?expires=" + a.expires() + "&sig=" + a.sig())
         .then().statusCode(403);
   }
 
@@ -145,7 +146,7 @@ class FileAccessTest extends SharingApiTestBase {
     long expires = System.currentTimeMillis() + 60_000;
     for (String escape : new String[] {"../customer_features/_delta_log/00000000000000000000.json", "../../sample.yaml", "/etc/passwd", "sale_date=2026-01-05/../../../../../../etc/hostname"}) {
       given().urlEncodingEnabled(false)
-          .get(FileUrls.PATH + issued.tableId() + "/" + encode(escape) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), escape, expires))
+          .get(RoutePaths.FILES + issued.tableId() + "/" + encode(escape) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), escape, expires))
           .then().statusCode(403)
           .body("errorCode", equalTo("PERMISSION_DENIED"));
     }
@@ -175,10 +176,10 @@ class FileAccessTest extends SharingApiTestBase {
     long expires = System.currentTimeMillis() + 60_000;
     String missing = "sale_date=2026-01-05/no-such-file.parquet";
     given().urlEncodingEnabled(false)
-        .get(FileUrls.PATH + issued.tableId() + "/" + encode(missing) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), missing, expires))
+        .get(RoutePaths.FILES + issued.tableId() + "/" + encode(missing) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), missing, expires))
         .then().statusCode(404).body("errorCode", equalTo("RESOURCE_DOES_NOT_EXIST"));
     given().urlEncodingEnabled(false)
-        .get(FileUrls.PATH + "no-such-table/" + encode(missing) + "?expires=" + expires + "&sig=" + sign("no-such-table", missing, expires))
+        .get(RoutePaths.FILES + "no-such-table/" + encode(missing) + "?expires=" + expires + "&sig=" + sign("no-such-table", missing, expires))
         .then().statusCode(404);
   }
 }

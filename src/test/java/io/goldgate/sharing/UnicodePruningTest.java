@@ -3,7 +3,6 @@ package io.goldgate.sharing;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.testing.Ndjson;
 import io.goldgate.testing.SampleLake;

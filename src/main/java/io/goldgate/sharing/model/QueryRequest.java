@@ -2,8 +2,8 @@ package io.goldgate.sharing.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.goldgate.GoldgateException;
+import io.goldgate.lake.VersionSpec;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -69,10 +69,11 @@ public record QueryRequest(
 
   /** The protocol's timestamp format: ISO-8601 in UTC, such as {@code 2022-01-01T00:00:00Z}. */
   public static Instant parseTimestamp(String field, String value) {
-    try {
-      return java.time.OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException | NullPointerException e) {
-      throw GoldgateException.invalid(field + " must be an ISO-8601 timestamp such as 2022-01-01T00:00:00Z, got '" + value + "'");
-    }
+    return VersionSpec.parseTimestamp(field, value);
+  }
+
+  /** The version this query pins (for {@code version}, {@code timestamp} or neither). */
+  public VersionSpec versionSpec() {
+    return VersionSpec.of(version, timestamp);
   }
 }

@@ -1,7 +1,6 @@
-package io.goldgate.observability.health;
+package io.goldgate.flight;
 
 import io.goldgate.config.GoldgateConfig;
-import io.goldgate.flight.FlightService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

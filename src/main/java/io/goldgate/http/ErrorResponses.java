@@ -1,7 +1,6 @@
-package io.goldgate.sharing.error;
+package io.goldgate.http;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.sharing.model.ErrorResponse;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -12,9 +11,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns every failure into the protocol's {@code {"errorCode","message"}} body. */
-public class SharingErrors {
+public class ErrorResponses {
 
-  private static final Logger LOG = Logger.getLogger(SharingErrors.class);
+  private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
 
   @ServerExceptionMapper
   public Response domain(GoldgateException e) {

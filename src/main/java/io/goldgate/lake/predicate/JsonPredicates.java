@@ -1,8 +1,7 @@
-package io.goldgate.sharing;
+package io.goldgate.lake.predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.Filter.Operand;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.goldgate.flight;
+package io.goldgate.arrow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,8 @@
-package io.goldgate.flight;
+package io.goldgate.arrow;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.Filter.Operand;
+import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
 import io.goldgate.lake.predicate.ValueOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * ValueOrder}, as file pruning orders them. This is what makes Flight results
  * exact where file pruning can only be approximate.
  */
-final class RowFilter {
+public final class RowFilter {
 
   private final Filter filter;
   private final List<String> names;
@@ -41,7 +41,7 @@ final class RowFilter {
   }
 
   /** Checks every column the filter names exists among {@code columns}. */
-  static RowFilter compile(Filter filter, List<ArrowSchemas.Column> columns) {
+  public static RowFilter compile(Filter filter, List<ArrowSchemas.Column> columns) {
     List<String> names = columns.stream().map(c -> c.field().getName()).toList();
     for (String column : columnsOf(filter)) {
       if (resolve(names, column) < 0) {
@@ -52,7 +52,7 @@ final class RowFilter {
   }
 
   /** Every column name the filter refers to. */
-  static List<String> columnsOf(Filter filter) {
+  public static List<String> columnsOf(Filter filter) {
     return switch (filter) {
       case Filter.And and -> and.children().stream().flatMap(c -> columnsOf(c).stream()).toList();
       case Filter.Or or -> or.children().stream().flatMap(c -> columnsOf(c).stream()).toList();
@@ -73,7 +73,7 @@ final class RowFilter {
   }
 
   /** Positions of the rows of {@code root} where the filter is true, up to {@code max}. */
-  int[] select(VectorSchemaRoot root, long max) {
+  public int[] select(VectorSchemaRoot root, long max) {
     int n = root.getRowCount();
     int[] keep = new int[n];
     int k = 0;

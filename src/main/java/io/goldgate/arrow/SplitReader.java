@@ -1,4 +1,4 @@
-package io.goldgate.flight;
+package io.goldgate.arrow;
 
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.internal.actions.DeletionVectorDescriptor;

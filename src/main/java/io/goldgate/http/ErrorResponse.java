@@ -1,4 +1,4 @@
-package io.goldgate.sharing.model;
+package io.goldgate.http;
 
 /** The protocol's error body. */
 public record ErrorResponse(String errorCode, String message) {}

@@ -1,0 +1,26 @@
+package io.goldgate.http;
+
+/**
+ * The HTTP paths of every face, in one place: faces serve under them, and the pieces that watch all
+ * traffic (audit, metrics) classify requests by them, without importing any face.
+ */
+public final class RoutePaths {
+
+  /** The Delta Sharing REST API. */
+  public static final String SHARING = "/delta-sharing";
+  /** Data files of local tables, behind signed URLs. */
+  public static final String FILES = SHARING + "/files/";
+  /** One-time activation links of recipients; the code follows. */
+  public static final String ACTIVATION = SHARING + "/activation/";
+  /** Feast's online lookup. */
+  public static final String ONLINE_FEATURES = "/get-online-features";
+  /** The operator API. */
+  public static final String ADMIN = "/admin";
+
+  private RoutePaths() {}
+
+  /** Whether {@code path} is {@code prefix} itself or lies under it. */
+  public static boolean under(String path, String prefix) {
+    return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+  }
+}
