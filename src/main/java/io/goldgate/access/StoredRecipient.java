@@ -19,6 +19,8 @@ import java.util.function.UnaryOperator;
  * @param ipAllowList CIDRs the recipient may connect from; empty means anywhere
  * @param tokens every token issued and not yet forgotten, oldest first
  * @param activation the last activation link issued, or null
+ * @param featureServices the names of the granted feature services (features of views over bare
+ *     locations)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoredRecipient(
@@ -30,9 +32,11 @@ public record StoredRecipient(
     List<StoredToken> tokens,
     Activation activation,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<String> featureServices) {
 
   public StoredRecipient {
+    featureServices = featureServices == null ? List.of() : List.copyOf(featureServices);
     shares = shares == null ? List.of() : List.copyOf(shares);
     properties = properties == null ? Map.of() : Map.copyOf(properties);
     ipAllowList = ipAllowList == null ? List.of() : List.copyOf(ipAllowList);
@@ -74,19 +78,23 @@ public record StoredRecipient(
   public record Activation(String codeSha256, Instant createdAt, Instant expiresAt, Long tokenLifetimeSeconds, Instant usedAt) {}
 
   public StoredRecipient withTokens(List<StoredToken> newTokens, Instant now) {
-    return new StoredRecipient(name, comment, shares, properties, ipAllowList, newTokens, activation, createdAt, now);
+    return new StoredRecipient(name, comment, shares, properties, ipAllowList, newTokens, activation, createdAt, now, featureServices);
   }
 
   public StoredRecipient withActivation(Activation newActivation, Instant now) {
-    return new StoredRecipient(name, comment, shares, properties, ipAllowList, tokens, newActivation, createdAt, now);
+    return new StoredRecipient(name, comment, shares, properties, ipAllowList, tokens, newActivation, createdAt, now, featureServices);
   }
 
   public StoredRecipient withShares(List<String> newShares, Instant now) {
-    return new StoredRecipient(name, comment, newShares, properties, ipAllowList, tokens, activation, createdAt, now);
+    return new StoredRecipient(name, comment, newShares, properties, ipAllowList, tokens, activation, createdAt, now, featureServices);
+  }
+
+  public StoredRecipient withFeatureServices(List<String> newServices, Instant now) {
+    return new StoredRecipient(name, comment, shares, properties, ipAllowList, tokens, activation, createdAt, now, newServices);
   }
 
   public StoredRecipient withDetails(String newComment, Map<String, String> newProperties, List<String> newIpAllowList, Instant now) {
-    return new StoredRecipient(name, newComment, shares, newProperties, newIpAllowList, tokens, activation, createdAt, now);
+    return new StoredRecipient(name, newComment, shares, newProperties, newIpAllowList, tokens, activation, createdAt, now, featureServices);
   }
 
   /** Every token with {@code change} applied. */
@@ -113,6 +121,6 @@ public record StoredRecipient(
   public Recipient toRecipient() {
     var recipientTokens =
         tokens.stream().map(t -> new Recipient.Token(HexFormat.of().parseHex(t.sha256()), t.endsAt())).toList();
-    return new Recipient(name, recipientTokens, Set.copyOf(shares), properties, ipAllowList.stream().map(IpRange::parse).toList());
+    return new Recipient(name, recipientTokens, Set.copyOf(shares), properties, ipAllowList.stream().map(IpRange::parse).toList(), Set.copyOf(featureServices));
   }
 }

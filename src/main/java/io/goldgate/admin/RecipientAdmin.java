@@ -1,6 +1,7 @@
 package io.goldgate.admin;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.access.FeatureServiceNames;
 import io.goldgate.access.IpRange;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
@@ -53,17 +54,19 @@ public class RecipientAdmin {
   private final CatalogHolder catalog;
   private final RecipientStore store;
   private final GoldgateConfig config;
+  private final FeatureServiceNames featureServices;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config) {
-    this(catalog, store, config, Clock.systemUTC());
+  public RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices) {
+    this(catalog, store, config, featureServices, Clock.systemUTC());
   }
 
-  RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, Clock clock) {
+  RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, Clock clock) {
     this.catalog = catalog;
     this.store = store;
     this.config = config;
+    this.featureServices = featureServices;
     this.clock = clock;
   }
 
@@ -108,7 +111,9 @@ public class RecipientAdmin {
     Duration lifetime = duration("tokenLifetime", request.tokenLifetime(), false);
     Instant now = clock.instant();
     String code = Secrets.random();
-    var recipient = new StoredRecipient(request.name(), comment, shares, properties, ipAllowList, List.of(), activation(code, lifetime, now), now, now);
+    List<String> services = featureServices(request.featureServices());
+    var recipient =
+        new StoredRecipient(request.name(), comment, shares, properties, ipAllowList, List.of(), activation(code, lifetime, now), now, now, services);
     if (!store.create(recipient)) {
       throw new GoldgateException(GoldgateException.Kind.CONFLICT, "Recipient '" + request.name() + "' already exists");
     }
@@ -152,6 +157,31 @@ public class RecipientAdmin {
           return r.withShares(r.shares().stream().filter(s -> !s.equalsIgnoreCase(share)).toList(), now);
         });
     LOG.infof("Recipient '%s' no longer granted share '%s'", updated.name(), share);
+    return view(updated, clock.instant());
+  }
+
+  /** Grants a feature service: its features, of views over bare locations, become readable. */
+  public RecipientView grantFeatureService(String name, String service) {
+    String known = featureService("service", service);
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          var services = new LinkedHashSet<>(r.featureServices());
+          services.add(known);
+          return r.withFeatureServices(List.copyOf(services), now);
+        });
+    LOG.infof("Recipient '%s' granted feature service '%s'", updated.name(), known);
+    return view(updated, clock.instant());
+  }
+
+  public RecipientView revokeFeatureService(String name, String service) {
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          if (!r.featureServices().contains(service)) {
+            throw GoldgateException.notFound("Feature service '" + service + "' is not granted to recipient '" + r.name() + "'");
+          }
+          return r.withFeatureServices(r.featureServices().stream().filter(s -> !s.equals(service)).toList(), now);
+        });
+    LOG.infof("Recipient '%s' no longer granted feature service '%s'", updated.name(), service);
     return view(updated, clock.instant());
   }
 
@@ -326,6 +356,25 @@ public class RecipientAdmin {
     return List.copyOf(canonical);
   }
 
+  private List<String> featureServices(List<String> names) {
+    if (names == null) {
+      return List.of();
+    }
+    var known = new LinkedHashSet<String>();
+    for (int i = 0; i < names.size(); i++) {
+      known.add(featureService("featureServices[" + i + "]", names.get(i)));
+    }
+    return List.copyOf(known);
+  }
+
+  /** @throws GoldgateException INVALID_ARGUMENT naming {@code field} for a service no definition declares */
+  private String featureService(String field, String name) {
+    if (name == null || !featureServices.featureServiceNames().contains(name)) {
+      throw GoldgateException.invalid(field + ": no feature service '" + name + "' is defined (feature services are case-sensitive)");
+    }
+    return name;
+  }
+
   private String shareName(String field, String name) {
     if (name == null || name.isBlank()) {
       throw GoldgateException.invalid(field + ": a share name is required");
@@ -396,7 +445,8 @@ public class RecipientAdmin {
         a == null ? null
             : new RecipientView.ActivationView(
                 a.usedAt() != null ? "used" : now.isBefore(a.expiresAt()) ? "pending" : "expired", a.createdAt(), a.expiresAt(), a.usedAt());
-    return new RecipientView(r.name(), "api", r.comment(), r.shares(), r.properties(), r.ipAllowList(), tokens, activation, r.createdAt(), r.updatedAt());
+    return new RecipientView(
+        r.name(), "api", r.comment(), r.shares(), r.properties(), r.ipAllowList(), tokens, activation, r.createdAt(), r.updatedAt(), r.featureServices());
   }
 
   private static RecipientView catalogView(Recipient r, Instant now) {
@@ -406,6 +456,6 @@ public class RecipientAdmin {
             .toList();
     return new RecipientView(
         r.name(), "catalog", null, r.grantedShares().stream().sorted().toList(), new TreeMap<>(r.properties()),
-        r.ipAllowList().stream().map(IpRange::toString).toList(), tokens, null, null, null);
+        r.ipAllowList().stream().map(IpRange::toString).toList(), tokens, null, null, null, r.grantedFeatureServices().stream().sorted().toList());
   }
 }

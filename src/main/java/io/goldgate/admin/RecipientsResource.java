@@ -78,6 +78,18 @@ public class RecipientsResource {
     return admin.revokeGrant(name, share);
   }
 
+  @PUT
+  @Path("{name}/feature-services/{service}")
+  public RecipientView grantFeatureService(@PathParam("name") String name, @PathParam("service") String service) {
+    return admin.grantFeatureService(name, service);
+  }
+
+  @DELETE
+  @Path("{name}/feature-services/{service}")
+  public RecipientView revokeFeatureService(@PathParam("name") String name, @PathParam("service") String service) {
+    return admin.revokeFeatureService(name, service);
+  }
+
   /** Issues (or rotates to) a new token: answers a new activation link. */
   @POST
   @Path("{name}/token")

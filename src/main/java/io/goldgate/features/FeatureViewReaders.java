@@ -1,12 +1,14 @@
 package io.goldgate.features;
 
+import io.goldgate.access.FeatureServiceNames;
 import io.goldgate.catalog.TableReaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Set;
 
-/** The feature views, as readers of their tables. */
+/** The feature views, as readers of their tables, and the feature services one may be granted. */
 @ApplicationScoped
-public class FeatureViewReaders implements TableReaders {
+public class FeatureViewReaders implements TableReaders, FeatureServiceNames {
 
   private final Features features;
 
@@ -17,5 +19,10 @@ public class FeatureViewReaders implements TableReaders {
   @Override
   public List<Reader> readers() {
     return features.registry().views().values().stream().map(view -> new Reader(view.name(), view.table())).toList();
+  }
+
+  @Override
+  public Set<String> featureServiceNames() {
+    return features.registry().services().keySet();
   }
 }

@@ -88,6 +88,27 @@ class FeatureGrantsTest {
         .body("errorCode", equalTo("PERMISSION_DENIED")).body("results", equalTo(null));
   }
 
+  @Test
+  void givenARecipientCreatedThroughTheAdminApi_whenGrantedAFeatureService_thenItReadsItsFeaturesUntilTheGrantIsTakenBack() {
+    admin().post("/admin/features/views/location_customer_stats/materialize").then().statusCode(200);
+    admin().contentType("application/json").body("{\"name\":\"svc-reader\",\"featureServices\":[\"no_such_service\"]}").post("/admin/recipients")
+        .then().statusCode(400).body("message", equalTo("featureServices[0]: no feature service 'no_such_service' is defined (feature services are case-sensitive)"));
+    String url = admin().contentType("application/json").body("{\"name\":\"svc-reader\",\"featureServices\":[\"location_service\"]}").post("/admin/recipients")
+        .then().statusCode(201).body("recipient.featureServices", equalTo(List.of("location_service"))).extract().jsonPath().getString("activation.url");
+    String token = given().get(java.net.URI.create(url).getPath()).then().statusCode(200).extract().jsonPath().getString("bearerToken");
+    String service = "{\"feature_service\":\"location_service\",\"entities\":{\"customer_id\":[1]}}";
+    lookup(token, service).statusCode(200).body("results[1].statuses", equalTo(List.of("PRESENT")));
+    admin().delete("/admin/recipients/svc-reader/feature-services/location_service").then().statusCode(200).body("featureServices", equalTo(List.of()));
+    assertRefused(token, service, "location_customer_stats:lifetime_value", "it is granted only through a feature service");
+    admin().put("/admin/recipients/svc-reader/feature-services/location_service").then().statusCode(200).body("featureServices", equalTo(List.of("location_service")));
+    lookup(token, service).statusCode(200);
+    admin().put("/admin/recipients/svc-reader/feature-services/Location_Service").then().statusCode(400);
+    admin().delete("/admin/recipients/svc-reader/feature-services/churn_model").then().statusCode(404);
+    // Catalog recipients show their grants, read-only.
+    admin().get("/admin/recipients/conformance").then().statusCode(200).body("featureServices", equalTo(List.of("location_service")));
+    admin().delete("/admin/recipients/svc-reader").then().statusCode(204);
+  }
+
   private static String json(List<String> values) {
     return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"));
   }

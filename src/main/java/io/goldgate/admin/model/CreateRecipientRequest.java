@@ -12,6 +12,13 @@ import java.util.Map;
  * @param ipAllowList CIDRs (IPv4 or IPv6) the recipient may connect from; empty or absent: anywhere
  * @param tokenLifetime ISO-8601 duration (e.g. {@code P90D}) of the token the activation link
  *     makes, counted from activation; absent: the token does not expire
+ * @param featureServices names of feature services to grant (features of views over bare locations)
  */
 public record CreateRecipientRequest(
-    String name, String comment, List<String> shares, Map<String, String> properties, List<String> ipAllowList, String tokenLifetime) {}
+    String name,
+    String comment,
+    List<String> shares,
+    Map<String, String> properties,
+    List<String> ipAllowList,
+    String tokenLifetime,
+    List<String> featureServices) {}

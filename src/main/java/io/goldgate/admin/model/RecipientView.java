@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param source {@code api} (created through this API, modifiable) or {@code catalog} (declared in
  *     shares/*.yaml, read-only here)
+ * @param featureServices the granted feature services (features of views over bare locations)
  */
 public record RecipientView(
     String name,
@@ -20,7 +21,8 @@ public record RecipientView(
     List<TokenView> tokens,
     ActivationView activation,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<String> featureServices) {
 
   /** @param state {@code active}, {@code expired} or {@code revoked} */
   public record TokenView(String state, Instant issuedAt, Instant expiresAt, Instant revokedAt) {}
