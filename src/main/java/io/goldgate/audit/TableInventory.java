@@ -43,6 +43,7 @@ public class TableInventory {
     String displayName;
     final List<String> shares = new ArrayList<>();
     final List<String> views = new ArrayList<>();
+    final Map<String, List<String>> readers = new TreeMap<>();
 
     Builder(TableLocation location, String displayName) {
       this.location = location;
@@ -61,7 +62,9 @@ public class TableInventory {
     // Views may read tables that no share publishes (a plain location): those are listed too.
     for (TableReaders.Reader reader : readers.readers()) {
       TableRef source = reader.table();
-      byLocation.computeIfAbsent(source.location().uri(), k -> new Builder(source.location(), source.displayName())).views.add(reader.name());
+      Builder b = byLocation.computeIfAbsent(source.location().uri(), k -> new Builder(source.location(), source.displayName()));
+      b.views.add(reader.name());
+      b.readers.put(reader.name(), reader.recipients());
     }
     Map<String, Instant> lastAccess = audit.lastAccess();
     List<TableEntry> entries = new ArrayList<>();
@@ -80,7 +83,8 @@ public class TableInventory {
       }
       List<String> shares = b.shares.stream().sorted().toList();
       entries.add(
-          new TableEntry(b.location.uri(), shares, flightEnabled && !shares.isEmpty(), b.views.stream().sorted().toList(), version, error, last));
+          new TableEntry(b.location.uri(), shares, flightEnabled && !shares.isEmpty(), b.views.stream().sorted().toList(),
+              b.readers.isEmpty() ? null : b.readers, version, error, last));
     }
     return entries;
   }

@@ -10,8 +10,12 @@ import java.util.List;
  */
 public interface TableReaders {
 
-  /** @param name the reader's name (a feature view's) @param table the table it reads */
-  record Reader(String name, TableRef table) {}
+  /**
+   * @param name the reader's name (a feature view's)
+   * @param table the table it reads
+   * @param recipients who may read what it derives from the table, sorted
+   */
+  record Reader(String name, TableRef table, List<String> recipients) {}
 
   List<Reader> readers();
 }

@@ -64,6 +64,20 @@ final class FeatureAccess {
     return RowScope.encode(new TreeMap<>(rows.allowedValues()));
   }
 
+  /**
+   * Whether {@code recipient} may read any feature of the view (all of it, or the entities of its
+   * rows when the table restricts them), for lineage.
+   */
+  static boolean mayReach(Recipient recipient, ShareCatalog catalog, FeatureRegistry registry, FeatureView view) {
+    TableName source = view.sharedTable();
+    if (source == null) {
+      return recipient.grantedFeatureServices().stream()
+          .map(registry.services()::get)
+          .anyMatch(service -> service != null && service.features().stream().anyMatch(ref -> ref.view().equals(view.name())));
+    }
+    return recipient.mayRead(source.share()) && catalog.table(source.share(), source.schema(), source.table()).isPresent();
+  }
+
   private static GoldgateException denied(FeatureView view, String feature, String why) {
     return new GoldgateException(
         GoldgateException.Kind.PERMISSION_DENIED, "You may not read feature '" + view.name() + ":" + feature + "': " + why);

@@ -1,24 +1,44 @@
 package io.goldgate.features;
 
 import io.goldgate.access.FeatureServiceNames;
+import io.goldgate.access.Recipient;
+import io.goldgate.access.RecipientStore;
+import io.goldgate.access.StoredRecipient;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.ShareCatalog;
 import io.goldgate.catalog.TableReaders;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The feature views, as readers of their tables, and the feature services one may be granted. */
+/**
+ * The feature views, as readers of their tables with the recipients who may read them (declared
+ * ones and those created through the admin API), and the feature services one may be granted.
+ */
 @ApplicationScoped
 public class FeatureViewReaders implements TableReaders, FeatureServiceNames {
 
   private final Features features;
+  private final CatalogHolder catalog;
+  private final RecipientStore store;
 
-  public FeatureViewReaders(Features features) {
+  public FeatureViewReaders(Features features, CatalogHolder catalog, RecipientStore store) {
     this.features = features;
+    this.catalog = catalog;
+    this.store = store;
   }
 
   @Override
   public List<Reader> readers() {
-    return features.registry().views().values().stream().map(view -> new Reader(view.name(), view.table())).toList();
+    FeatureRegistry registry = features.registry();
+    ShareCatalog shares = catalog.catalog();
+    List<Recipient> recipients = new ArrayList<>(catalog.declared());
+    store.list().stream().filter(r -> !catalog.shadows(r.name())).map(StoredRecipient::toRecipient).forEach(recipients::add);
+    return registry.views().values().stream()
+        .map(view -> new Reader(view.name(), view.table(),
+            recipients.stream().filter(r -> FeatureAccess.mayReach(r, shares, registry, view)).map(Recipient::name).sorted().toList()))
+        .toList();
   }
 
   @Override

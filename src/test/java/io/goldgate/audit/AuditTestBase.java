@@ -350,7 +350,24 @@ abstract class AuditTestBase {
     expected.add(entry(temp.resolve("corrupt_brotli"), List.of("conformance.lake.corrupt_brotli"), List.of(), 0, null));
     expected.add(entry(temp.resolve("lzo_labelled"), List.of("conformance.lake.lzo_labelled"), List.of(), 0, null));
     expected.sort(Comparator.comparing(e -> (String) e.get("location")));
-    assertEquals(expected, tables);
+    // Who may read each feature view: the catalog's recipients are known here; recipients other
+    // tests created through the admin API may come on top.
+    Map<String, List<String>> readers = new java.util.TreeMap<>();
+    List<Map<String, Object>> withoutReaders = new ArrayList<>();
+    for (Map<String, Object> table : tables) {
+      Map<String, Object> copy = new LinkedHashMap<>(table);
+      @SuppressWarnings("unchecked")
+      Map<String, List<String>> byView = (Map<String, List<String>>) copy.remove("featureViewReaders");
+      if (byView != null) readers.putAll(byView);
+      withoutReaders.add(copy);
+    }
+    assertEquals(expected, withoutReaders);
+    assertTrue(readers.get("customer_stats").containsAll(List.of("analyst", "partner")), readers.toString());
+    assertTrue(readers.get("regional_inventory").containsAll(List.of("regional-apac", "regional-emea", "regional-unassigned")), readers.toString());
+    assertEquals(List.of("conformance"), readers.get("location_customer_stats"), "only through its granted feature service");
+    for (String view : List.of("customer_stats", "inventory_position", "growing_customer_stats")) {
+      assertFalse(readers.get(view).contains("conformance") || readers.get(view).contains("regional-emea"), view + ": " + readers);
+    }
   }
 
   static Map<String, Object> entry(Path location, List<String> shares, List<String> views, int version, Instant lastAccess) {

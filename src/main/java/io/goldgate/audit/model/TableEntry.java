@@ -3,6 +3,7 @@ package io.goldgate.audit.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One Delta table the gateway reads, with everything that exposes it ({@code GET /admin/tables}).
@@ -11,6 +12,7 @@ import java.util.List;
  * @param shares where Delta Sharing publishes it, as {@code share.schema.table}
  * @param flight whether Arrow Flight serves it (every shared table, when Flight is enabled)
  * @param featureViews the feature views materialized from it
+ * @param featureViewReaders per feature view, the recipients who may read it (absent without views)
  * @param version its latest version, absent when it cannot be read
  * @param error why the version could not be read
  * @param lastAccess the last successful recipient access under any of its shared names, from the
@@ -18,4 +20,11 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TableEntry(
-    String location, List<String> shares, boolean flight, List<String> featureViews, Long version, String error, Instant lastAccess) {}
+    String location,
+    List<String> shares,
+    boolean flight,
+    List<String> featureViews,
+    Map<String, List<String>> featureViewReaders,
+    Long version,
+    String error,
+    Instant lastAccess) {}
