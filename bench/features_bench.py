@@ -891,8 +891,11 @@ def main() -> int:
     ap.add_argument("--redis-arg", action="append", default=[], help="more redis-server options, e.g. --redis-arg=--hash-max-listpack-entries=16")
     ap.add_argument("--quick", action="store_true", help="short phases for a smoke test")
     ap.add_argument("--profile", action="store_true", help="JFR on the gateway; prints its hot methods")
+    ap.add_argument("--shapes", default="1,100", help="entities per request to measure, comma list (default 1,100)")
     ap.add_argument("--json-out", help="also write all figures to this JSON file")
     args = ap.parse_args()
+    global SHAPES
+    SHAPES = tuple(int(n) for n in args.shapes.split(","))
     if args.quick:
         args.warmup, args.duration, args.drain, args.max_duration, args.feast_duration, args.jit_warmup = 2, 4, 5, 3, 3, 3
         args.sustain_duration = 3

@@ -8,7 +8,7 @@ import io.goldgate.catalog.SharedTable;
 import io.goldgate.catalog.TableName;
 import io.goldgate.features.FeatureRegistry.FeatureRef;
 import io.goldgate.features.FeatureRegistry.FeatureView;
-import java.util.Optional;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -32,34 +32,38 @@ final class FeatureAccess {
   private FeatureAccess() {}
 
   /**
+   * @param table the shared table the view reads, as the catalog has it (null for a view over a
+   *     bare location, or when the catalog no longer shares the table)
+   * @param features the requested features of the view
    * @return the {@link RowScope} of the rows the recipient may see of the view's table, or null
    *     when it may see them all
-   * @throws GoldgateException PERMISSION_DENIED when {@code recipient} may not read this feature
+   * @throws GoldgateException PERMISSION_DENIED naming the first requested feature the recipient
+   *     may not read
    */
-  static byte[] requireReadable(Recipient recipient, ShareCatalog catalog, FeatureRegistry registry, FeatureView view, String feature) {
-    TableName source = view.sharedTable();
-    if (source == null) {
-      FeatureRef ref = new FeatureRef(view.name(), feature);
-      boolean granted =
-          recipient.grantedFeatureServices().stream()
-              .map(registry.services()::get)
-              .anyMatch(service -> service != null && service.features().contains(ref));
-      if (!granted) {
-        throw denied(view, feature, "it is granted only through a feature service");
+  static byte[] requireReadable(Recipient recipient, FeatureRegistry registry, FeatureView view, SharedTable table, List<String> features) {
+    if (view.sharedTable() == null) {
+      for (String feature : features) {
+        FeatureRef ref = new FeatureRef(view.name(), feature);
+        boolean granted =
+            recipient.grantedFeatureServices().stream()
+                .map(registry.services()::get)
+                .anyMatch(service -> service != null && service.features().contains(ref));
+        if (!granted) {
+          throw denied(view, feature, "it is granted only through a feature service");
+        }
       }
       return null;
     }
-    Optional<SharedTable> table = catalog.table(source.share(), source.schema(), source.table());
-    if (table.isEmpty() || !recipient.mayRead(source.share())) {
-      throw denied(view, feature, "its table is not shared with you");
+    if (table == null || !recipient.mayRead(table.share())) {
+      throw denied(view, features.getFirst(), "its table is not shared with you");
     }
-    RowRestriction rows = table.get().restrictionFor(recipient);
+    RowRestriction rows = table.restrictionFor(recipient);
     if (!rows.restricts()) {
       return null;
     }
     if (!new TreeSet<>(rows.allowedValues().keySet()).equals(new TreeSet<>(view.rowFilterColumns()))) {
       // The share definition changed since the view was loaded: nothing matches until a restart.
-      throw denied(view, feature, "the rows of its table are restricted for you by columns the view was not loaded with");
+      throw denied(view, features.getFirst(), "the rows of its table are restricted for you by columns the view was not loaded with");
     }
     return RowScope.encode(new TreeMap<>(rows.allowedValues()));
   }

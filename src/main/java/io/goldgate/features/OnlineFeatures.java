@@ -12,6 +12,8 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.ShareCatalog;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.catalog.TableName;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
 import io.goldgate.features.FeatureRegistry.FeatureRef;
@@ -101,7 +103,14 @@ public class OnlineFeatures {
   private record Column(FeatureView view, FeatureDef def, int group, int viewInGroup, int field, SerializableString name, SerializableString fullName) {}
 
   /** Everything about a request that does not depend on its entities, worked out once. */
-  private record Plan(List<Group> groups, List<Column> columns, Map<String, JoinKey> joinKeys) {}
+  private record Plan(List<Group> groups, List<Column> columns, Map<String, JoinKey> joinKeys, List<ViewGrant> grants) {}
+
+  /**
+   * What deciding a recipient's access to one requested view needs, resolved once per plan: the
+   * shared table it reads (null for a bare location, or a table the catalog no longer shares) and
+   * its requested features.
+   */
+  private record ViewGrant(FeatureView view, SharedTable table, List<String> features) {}
 
   /**
    * Answers a request: writes Feast's response JSON to the stream {@code output} opens, given an
@@ -162,24 +171,19 @@ public class OnlineFeatures {
    *     when there is none
    */
   private Map<FeatureView, byte[]> requireReadable(Plan plan, Recipient recipient, FeatureRegistry registry) {
-    ShareCatalog shares = catalog.catalog();
     Map<FeatureView, byte[]> scopes = null;
-    FeatureView checked = null;
-    for (Column column : plan.columns()) {
-      // A view over a shared table is readable or not as a whole: checked once per run of its columns.
-      if (column.view() != checked || column.view().sharedTable() == null) {
-        byte[] scope = FeatureAccess.requireReadable(recipient, shares, registry, column.view(), column.def().name());
-        if (scope != null) {
-          if (scopes == null) {
-            scopes = new IdentityHashMap<>();
-          }
-          scopes.put(column.view(), scope);
+    for (ViewGrant grant : plan.grants()) {
+      byte[] scope = FeatureAccess.requireReadable(recipient, registry, grant.view(), grant.table(), grant.features());
+      if (scope != null) {
+        if (scopes == null) {
+          scopes = new IdentityHashMap<>();
         }
-        checked = column.view();
+        scopes.put(grant.view(), scope);
       }
     }
     return scopes;
   }
+
 
   private static GoldgateException unavailable(RedisUnavailableException e) {
     return new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The online store is unavailable: " + e.getMessage());
@@ -460,7 +464,7 @@ public class OnlineFeatures {
     if (cached != null) {
       return cached;
     }
-    Plan fresh = newPlan(requestedFeatures(request, hasService, registry), registry);
+    Plan fresh = newPlan(requestedFeatures(request, hasService, registry), registry, catalog.catalog());
     plans.put(cacheKey, fresh);
     return fresh;
   }
@@ -480,7 +484,7 @@ public class OnlineFeatures {
     return List.copyOf(refs);
   }
 
-  private static Plan newPlan(List<FeatureRef> refs, FeatureRegistry registry) {
+  private static Plan newPlan(List<FeatureRef> refs, FeatureRegistry registry, ShareCatalog shares) {
     Map<List<JoinKey>, List<FeatureView>> viewsByKeys = new LinkedHashMap<>();
     Map<String, JoinKey> joinKeys = new LinkedHashMap<>();
     List<FeatureView> refViews = new ArrayList<>(refs.size());
@@ -535,6 +539,16 @@ public class OnlineFeatures {
       boolean whole = fields.size() >= WHOLE_HASH_MIN_FIELDS && fields.size() * 2 >= hashSize;
       groups.add(new Group(keys, List.copyOf(views), FieldSet.of(fields), whole, scopeFields));
     }
-    return new Plan(List.copyOf(groups), List.copyOf(columns), java.util.Collections.unmodifiableMap(joinKeys));
+    Map<FeatureView, List<String>> requested = new LinkedHashMap<>();
+    for (Column column : columns) {
+      requested.computeIfAbsent(column.view(), v -> new ArrayList<>()).add(column.def().name());
+    }
+    List<ViewGrant> grants = new ArrayList<>(requested.size());
+    requested.forEach((view, features) -> {
+      TableName source = view.sharedTable();
+      SharedTable table = source == null ? null : shares.table(source.share(), source.schema(), source.table()).orElse(null);
+      grants.add(new ViewGrant(view, table, List.copyOf(features)));
+    });
+    return new Plan(List.copyOf(groups), List.copyOf(columns), java.util.Collections.unmodifiableMap(joinKeys), List.copyOf(grants));
   }
 }
