@@ -1074,8 +1074,8 @@ def main() -> int:
     print(f"Table: {args.customers:,} customers x {N_FEATURES} features (20 float64, 10 int64, 10 string, 10 bool), "
           f"{gen_info['files']} Parquet files, {gen_info['bytes'] / 1e6:.0f} MB")
     print(f"Materialize {VIEW}: {mt['seconds']:.2f} s, {mt['rows_per_s']:,.0f} rows/s; Redis {mt['redis_keys']:,} keys, {mt['redis_memory']}")
-    print(f"Request {res['request_bytes'][1]:.0f} B / {res['request_bytes'][100]:.0f} B, "
-          f"response {res['response_bytes'][1] / 1000:.1f} kB / {res['response_bytes'][100] / 1000:.1f} kB (1x50 / 100x50)")
+    print("Request " + " / ".join(f"{res['request_bytes'][n]:.0f} B" for n in SHAPES) + ", response "
+          + " / ".join(f"{res['response_bytes'][n] / 1000:.1f} kB" for n in SHAPES) + " (" + " / ".join(f"{n}x50" for n in SHAPES) + ")")
     print("Latency (ms) from the scheduled send time, open loop; 'max' rows: closed loop "
           f"({'wrk -t1' if load.wrk else 'Java generator'}, {args.max_conns} connections), latency from the send.")
     print("-" * 112)
