@@ -9,6 +9,7 @@ import io.goldgate.features.FeatureRegistry.FeatureView;
 import io.goldgate.features.FeatureRegistry.JoinKey;
 import io.goldgate.features.OnlineStore.ByteKey;
 import io.goldgate.features.feast.FeastCodec;
+import io.goldgate.lake.DataChanges;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
@@ -61,9 +62,8 @@ public class Materializer {
    * A view's materialization, running or finished: what it read and wrote, how far it got, and how
    * far the online store is behind the table.
    *
-   * @param mode {@code full}, {@code cdf} (change data feed since the watermark), {@code
-   *     incremental} (files added since the watermark), or {@code none}
-   * @param state {@code running}, {@code materialized}, {@code up to date} or {@code failed}
+   * @param mode how the run reads the table
+   * @param state where it stands
    * @param percent share of the files to read that are read
    * @param lagVersions table versions not yet in the online store
    * @param lagSeconds age of the oldest table commit not yet in the online store (0 when none)
@@ -72,7 +72,7 @@ public class Materializer {
       String view,
       long tableVersion,
       long fromVersion,
-      String mode,
+      Mode mode,
       long filesTotal,
       long filesRead,
       long rowsRead,
@@ -83,11 +83,54 @@ public class Materializer {
       double percent,
       long lagVersions,
       long lagSeconds,
-      String state,
+      State state,
       String error) {}
 
+  /** How a run reads its table; written in JSON as the lower-case word. */
+  public enum Mode {
+    /** Every file of the snapshot. */
+    FULL("full"),
+    /** The change data feed since the watermark. */
+    CDF("cdf"),
+    /** The files added since the watermark. */
+    INCREMENTAL("incremental"),
+    /** Nothing read (not run, up to date, failed before reading). */
+    NONE("none");
+
+    private final String json;
+
+    Mode(String json) {
+      this.json = json;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String json() {
+      return json;
+    }
+  }
+
+  /** Where a view's materialization stands; written in JSON as the words of its constructor. */
+  public enum State {
+    NOT_RUN("not run"),
+    RUNNING("running"),
+    MATERIALIZED("materialized"),
+    UP_TO_DATE("up to date"),
+    FAILED("failed");
+
+    private final String json;
+
+    State(String json) {
+      this.json = json;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String json() {
+      return json;
+    }
+  }
+
   /** What one run reads: a whole snapshot, or only what changed since the watermark. */
-  private record Plan(String mode, List<DataFile> files, boolean changeData) {}
+  private record Plan(Mode mode, List<DataFile> files, boolean changeData) {}
 
   private static final String CDF_ENABLED = "delta.enableChangeDataFeed";
   private static final String CHANGE_TYPE = "_change_type";
@@ -125,7 +168,7 @@ public class Materializer {
       }
       Lag lag = lag(view);
       out.put(view.name(), p == null
-          ? new Progress(view.name(), lag.tableVersion(), lag.watermark(), "none", 0, 0, 0, 0, 0, 0, 0, 0, lag.versions(), lag.seconds(), "not run", null)
+          ? new Progress(view.name(), lag.tableVersion(), lag.watermark(), Mode.NONE, 0, 0, 0, 0, 0, 0, 0, 0, lag.versions(), lag.seconds(), State.NOT_RUN, null)
           : withLag(p, lag));
     }
     return out;
@@ -182,9 +225,9 @@ public class Materializer {
       } catch (RuntimeException e) {
         Progress last = progress.get(viewName);
         progress.put(viewName, last == null
-            ? new Progress(viewName, -1, -1, "none", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "failed", e.getMessage())
+            ? new Progress(viewName, -1, -1, Mode.NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, State.FAILED, e.getMessage())
             : new Progress(viewName, last.tableVersion(), last.fromVersion(), last.mode(), last.filesTotal(), last.filesRead(), last.rowsRead(),
-                last.entities(), last.written(), last.millis(), last.rowsPerSecond(), last.percent(), last.lagVersions(), last.lagSeconds(), "failed", e.getMessage()));
+                last.entities(), last.written(), last.millis(), last.rowsPerSecond(), last.percent(), last.lagVersions(), last.lagSeconds(), State.FAILED, e.getMessage()));
         metrics.failed(viewName);
         throw e;
       }
@@ -197,7 +240,7 @@ public class Materializer {
     TableSnapshot snapshot = lake.latest(view.table());
     long watermark = watermark(viewName);
     if (watermark == snapshot.version()) {
-      Progress done = new Progress(viewName, snapshot.version(), watermark, "none", 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, "up to date", null);
+      Progress done = new Progress(viewName, snapshot.version(), watermark, Mode.NONE, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, State.UP_TO_DATE, null);
       progress.put(viewName, done);
       return done;
     }
@@ -254,7 +297,7 @@ public class Materializer {
     long millis = (System.nanoTime() - started) / 1_000_000;
     double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
     Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,
-        millis, rate, 100, 0, 0, "materialized", null);
+        millis, rate, 100, 0, 0, State.MATERIALIZED, null);
     progress.put(viewName, done);
     metrics.completed(viewName, rowsRead[0], written);
     LOG.infof("Materialized %s (%s) from version %d to %d: %d files, %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
@@ -266,7 +309,7 @@ public class Materializer {
     long millis = (System.nanoTime() - started) / 1_000_000;
     int total = plan.files().size();
     return new Progress(view, version, watermark, plan.mode(), total, filesRead, rowsRead, entities, written, millis,
-        rowsRead * 1000.0 / Math.max(1, millis), total == 0 ? 100 : filesRead * 100.0 / total, version - Math.max(watermark, -1), 0, "running", null);
+        rowsRead * 1000.0 / Math.max(1, millis), total == 0 ? 100 : filesRead * 100.0 / total, version - Math.max(watermark, -1), 0, State.RUNNING, null);
   }
 
   /**
@@ -276,35 +319,31 @@ public class Materializer {
    */
   private Plan plan(FeatureView view, TableSnapshot snapshot, long watermark) {
     if (watermark < 0 || watermark > snapshot.version()) {
-      return new Plan("full", snapshot.files(), false);
+      return new Plan(Mode.FULL, snapshot.files(), false);
     }
     try {
       if (changeFeedOn(snapshot.metadata()) && changeFeedOn(lake.at(view.table(), watermark).metadata())) {
         List<LogChange> changes = lake.changes(view.table(), watermark + 1, snapshot.version());
         boolean continuous = changes.stream().noneMatch(c -> c instanceof LogChange.MetadataChanged m && !changeFeedOn(m.metadata()));
         if (continuous) {
-          Set<Long> described = new HashSet<>();
-          changes.forEach(c -> {
-            if (c instanceof LogChange.ChangeDataAdded) described.add(c.version());
-          });
+          // Inserts and the new side of updates; deleted rows stay online until their ttl.
           List<DataFile> files = new ArrayList<>();
-          for (LogChange change : changes) {
+          for (LogChange change : DataChanges.rowChanges(changes)) {
             switch (change) {
               case LogChange.ChangeDataAdded c -> files.add(c.file());
-              // A version without _change_data files is described by its added files (inserts).
-              case LogChange.Added a when a.dataChange() && !described.contains(a.version()) -> files.add(a.file());
+              case LogChange.Added a -> files.add(a.file());
               default -> {}
             }
           }
-          return new Plan("cdf", files, true);
+          return new Plan(Mode.CDF, files, true);
         }
       }
       Set<String> seen = new HashSet<>();
       lake.at(view.table(), watermark).files().forEach(f -> seen.add(f.path()));
-      return new Plan("incremental", snapshot.files().stream().filter(f -> !seen.contains(f.path())).toList(), false);
+      return new Plan(Mode.INCREMENTAL, snapshot.files().stream().filter(f -> !seen.contains(f.path())).toList(), false);
     } catch (GoldgateException e) {
       LOG.infof("View %s: version %d is no longer readable (%s); reloading fully", view.name(), watermark, e.getMessage());
-      return new Plan("full", snapshot.files(), false);
+      return new Plan(Mode.FULL, snapshot.files(), false);
     }
   }
 

@@ -15,10 +15,7 @@ import java.util.List;
  */
 final class ActionLines {
 
-  static final String PARQUET = "parquet";
-  static final String DELTA = "delta";
-
-  private final String format;
+  private final ResponseFormat format;
   private final String idScheme;
   private final SharedTable table;
   private final FileUrls urls;
@@ -27,7 +24,7 @@ final class ActionLines {
   private final String recipient;
 
   /** @param recipient who the file URLs are issued to (named in them, for the audit log) */
-  ActionLines(String format, String idScheme, SharedTable table, FileUrls urls, URI base, long expiresAt, String recipient) {
+  ActionLines(ResponseFormat format, String idScheme, SharedTable table, FileUrls urls, URI base, long expiresAt, String recipient) {
     this.format = format;
     this.idScheme = idScheme;
     this.table = table;
@@ -42,7 +39,7 @@ final class ActionLines {
   }
 
   Object protocol(TableSnapshot.Protocol p) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.ProtocolLine(new Actions.Protocol(1));
     }
     List<String> readerFeatures = p.minReaderVersion() >= 3 ? p.readerFeatures().stream().sorted().toList() : null;
@@ -52,7 +49,7 @@ final class ActionLines {
   }
 
   Object metadata(TableSnapshot.Metadata m, Long version, Long size, Long numFiles) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.MetadataLine(
           new Actions.Metadata(
               m.id(), m.name(), m.description(), Actions.Format.PARQUET, m.schemaString(), m.partitionColumns(), m.configuration(), version, size, numFiles));
@@ -65,21 +62,21 @@ final class ActionLines {
 
   /** A file of a snapshot; {@code version} and {@code timestamp} only for time travel. */
   Object file(DataFile f, Long version, Long timestamp) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.FileLine(parquetFile(f, version, timestamp));
     }
     return deltaLine(f, version, timestamp, new Actions.DeltaSingleAction(deltaAdd(f), null, null));
   }
 
   Object add(DataFile f, long version, long timestamp) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.AddLine(parquetFile(f, version, timestamp));
     }
     return deltaLine(f, version, timestamp, new Actions.DeltaSingleAction(deltaAdd(f), null, null));
   }
 
   Object remove(DataFile f, long version, long timestamp) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.RemoveLine(parquetFile(f, version, timestamp));
     }
     var remove =
@@ -88,7 +85,7 @@ final class ActionLines {
   }
 
   Object cdf(DataFile f, long version, long timestamp) {
-    if (format.equals(PARQUET)) {
+    if (format == ResponseFormat.PARQUET) {
       return new Actions.CdfLine(parquetFile(f, version, timestamp));
     }
     var cdc = new Actions.DeltaCdcFile(url(f), f.partitionValues(), f.size(), false);

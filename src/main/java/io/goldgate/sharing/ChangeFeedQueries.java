@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RowRestriction;
 import io.goldgate.catalog.SharedTable;
+import io.goldgate.lake.DataChanges;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
@@ -13,9 +14,7 @@ import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.QueryRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -61,15 +60,12 @@ public class ChangeFeedQueries {
     TableSnapshot first = lake.at(ref, start);
     requireChangeFeed(t, first.metadata(), start);
     Predicate<DataFile> visible = restriction.admits(first);
-    String format = tables.chooseFormat(t, lake.at(ref, end), capabilities);
+    ResponseFormat format = tables.chooseFormat(t, lake.at(ref, end), capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
-    List<LogChange> changes = lake.changes(ref, start, end);
-    Set<Long> versionsWithChangeData = new HashSet<>();
+    List<LogChange> changes = DataChanges.rowChanges(lake.changes(ref, start, end));
     for (LogChange change : changes) {
       if (change instanceof LogChange.MetadataChanged m) {
         requireChangeFeed(t, m.metadata(), m.version());
-      } else if (change instanceof LogChange.ChangeDataAdded c) {
-        versionsWithChangeData.add(c.version());
       }
     }
     boolean endStream = capabilities.includeEndStreamAction();
@@ -85,14 +81,10 @@ public class ChangeFeedQueries {
           sink.line(lines.protocol(first.protocol()));
           sink.line(lines.metadata(first.metadata(), start, null, null));
           for (LogChange change : changes) {
-            // A version with _change_data files is described by them alone: its add and remove
-            // actions are a rewrite, not the row changes. That holds whichever partitions the
-            // recipient may see, so it is decided on all files before the restriction applies.
-            boolean described = versionsWithChangeData.contains(change.version());
             switch (change) {
               case LogChange.ChangeDataAdded c when visible.test(c.file()) -> sink.line(lines.cdf(c.file(), c.version(), c.timestamp()));
-              case LogChange.Added a when !described && a.dataChange() && visible.test(a.file()) -> sink.line(lines.add(a.file(), a.version(), a.timestamp()));
-              case LogChange.Removed r when !described && r.dataChange() && visible.test(r.file()) -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
+              case LogChange.Added a when visible.test(a.file()) -> sink.line(lines.add(a.file(), a.version(), a.timestamp()));
+              case LogChange.Removed r when visible.test(r.file()) -> sink.line(lines.remove(r.file(), r.version(), r.timestamp()));
               case LogChange.MetadataChanged m when range.includeHistoricalMetadata() && m.version() > start ->
                   sink.line(lines.metadata(m.metadata(), m.version(), null, null));
               default -> {}

@@ -166,12 +166,12 @@ public class FileUrls {
   }
 
   /** The id scheme a {@code fileidhash} header asks for; null header means the format's own. */
-  public static String fileIdScheme(String header, String responseFormat) {
+  public static String fileIdScheme(String header, ResponseFormat responseFormat) {
     if (header == null || header.isBlank()) {
-      return responseFormat;
+      return responseFormat.wire();
     }
     String scheme = header.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!scheme.equals("parquet") && !scheme.equals("delta")) {
+    if (!scheme.equals(ResponseFormat.PARQUET.wire()) && !scheme.equals(ResponseFormat.DELTA.wire())) {
       throw io.goldgate.GoldgateException.invalid("fileidhash must be 'parquet' or 'delta', got '" + header + "'");
     }
     return scheme;

@@ -76,9 +76,9 @@ public class TableQueries {
     }
     // Checks the restriction against the table even though no file is listed here.
     restriction.admits(snapshot);
-    String format = chooseFormat(t, snapshot, capabilities);
+    ResponseFormat format = chooseFormat(t, snapshot, capabilities);
     Long reportedVersion = version != null || timestamp != null ? snapshot.version() : null;
-    ActionLines lines = new ActionLines(format, format, t, fileUrls, null, 0, null);
+    ActionLines lines = new ActionLines(format, format.wire(), t, fileUrls, null, 0, null);
     return new TableResponse(
         snapshot.version(),
         format,
@@ -134,7 +134,7 @@ public class TableQueries {
     } else {
       snapshot = lake.at(ref(t), pinnedVersion(t, request));
     }
-    String format = chooseFormat(t, snapshot, capabilities);
+    ResponseFormat format = chooseFormat(t, snapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
     Predicate<DataFile> visible = restriction.admits(snapshot);
     List<DataFile> matching = snapshot.files(visible, filterOf(request), request.limitHint());
@@ -175,7 +175,12 @@ public class TableQueries {
     return tables.pinnedVersion(t, request.versionSpec());
   }
 
-  /** Streaming-style query: the data changes of each version from {@code startingVersion} on. */
+  /**
+   * Streaming-style query: the data changes of each version from {@code startingVersion} on, as a
+   * streaming reader of Delta sees them (every data-changing add and remove). Unlike the change data
+   * feed ({@link io.goldgate.lake.DataChanges}), rewrites of UPDATE, DELETE and MERGE show up here,
+   * as they do to such a reader.
+   */
   private TableResponse changesSince(
       Recipient recipient, SharedTable t, RowRestriction restriction, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
     requireHistory(t, "startingVersion");
@@ -186,7 +191,7 @@ public class TableQueries {
     }
     long end = request.endingVersion() == null ? latest : Math.min(request.endingVersion(), latest);
     TableSnapshot startSnapshot = lake.at(ref(t), start);
-    String format = chooseFormat(t, startSnapshot, capabilities);
+    ResponseFormat format = chooseFormat(t, startSnapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
     boolean endStream = capabilities.includeEndStreamAction();
     List<LogChange> changes = lake.changes(ref(t), start, end);
@@ -232,12 +237,12 @@ public class TableQueries {
    * for a client accepting both, parquet unless the table uses features only delta can carry. A
    * delta-format client must declare every data-level reader feature the table uses.
    */
-  String chooseFormat(SharedTable t, TableSnapshot snapshot, Capabilities capabilities) {
+  ResponseFormat chooseFormat(SharedTable t, TableSnapshot snapshot, Capabilities capabilities) {
     List<String> accepted = capabilities.responseFormats();
     Set<String> features = snapshot.protocol().readerFeatures();
     Optional<String> needsDelta =
         snapshot.protocol().minReaderVersion() == 2 ? Optional.of("columnMapping") : features.stream().filter(DATA_READER_FEATURES::contains).sorted().findFirst();
-    if (accepted.contains(ActionLines.DELTA) && (needsDelta.isPresent() || !accepted.contains(ActionLines.PARQUET))) {
+    if (accepted.contains(ResponseFormat.DELTA.wire()) && (needsDelta.isPresent() || !accepted.contains(ResponseFormat.PARQUET.wire()))) {
       Set<String> declared = Set.copyOf(capabilities.get("readerfeatures"));
       for (String feature : features) {
         if (DATA_READER_FEATURES.contains(feature) && !declared.contains(feature.toLowerCase(java.util.Locale.ROOT))) {
@@ -246,9 +251,9 @@ public class TableQueries {
               "Table " + t.qualifiedName() + " uses the reader feature " + feature + ", which the client did not declare in readerfeatures");
         }
       }
-      return ActionLines.DELTA;
+      return ResponseFormat.DELTA;
     }
-    if (!accepted.contains(ActionLines.PARQUET)) {
+    if (!accepted.contains(ResponseFormat.PARQUET.wire())) {
       throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Unknown response format " + accepted + ": this server answers parquet or delta");
     }
     if (needsDelta.isPresent()) {
@@ -257,7 +262,7 @@ public class TableQueries {
           "Table " + t.qualifiedName() + " uses " + needsDelta.get()
               + ", which clients can only read in responseformat=delta; ask for it in the delta-sharing-capabilities header");
     }
-    return ActionLines.PARQUET;
+    return ResponseFormat.PARQUET;
   }
 
   private static void requireHistory(SharedTable t, String parameter) {
@@ -272,7 +277,7 @@ public class TableQueries {
     }
   }
 
-  ActionLines lines(String format, String idScheme, SharedTable t, URI requestBase, Recipient recipient) {
+  ActionLines lines(ResponseFormat format, String idScheme, SharedTable t, URI requestBase, Recipient recipient) {
     return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
   }
 
