@@ -97,15 +97,10 @@ public class Materializer {
     /** Nothing read (not run, up to date, failed before reading). */
     NONE("none");
 
-    private final String json;
+    @com.fasterxml.jackson.annotation.JsonValue private final String json;
 
     Mode(String json) {
       this.json = json;
-    }
-
-    @com.fasterxml.jackson.annotation.JsonValue
-    public String json() {
-      return json;
     }
   }
 
@@ -117,15 +112,10 @@ public class Materializer {
     UP_TO_DATE("up to date"),
     FAILED("failed");
 
-    private final String json;
+    @com.fasterxml.jackson.annotation.JsonValue private final String json;
 
     State(String json) {
       this.json = json;
-    }
-
-    @com.fasterxml.jackson.annotation.JsonValue
-    public String json() {
-      return json;
     }
   }
 
