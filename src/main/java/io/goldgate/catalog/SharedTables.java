@@ -53,6 +53,7 @@ public class SharedTables {
         table.requireHistory("timestamp");
         yield lake.versionAsOf(table.ref(), asOf.timestamp());
       }
+      case VersionSpec.Range range -> throw new IllegalArgumentException("A range pins no single version: " + range);
     };
   }
 }

@@ -309,6 +309,35 @@ public class DeltaLake {
   }
 
   /** Raw Kernel access for readers that need more than the file list (Flight, CDF). */
+  /**
+   * The first and last version of a change read, both included.
+   *
+   * @throws GoldgateException INVALID_ARGUMENT when the range starts after the latest version or
+   *     ends before it starts
+   */
+  public long[] resolve(TableRef table, VersionSpec.Range range) {
+    long latest = latestVersion(table);
+    long start =
+        switch (range.from()) {
+          case VersionSpec.At at -> at.version();
+          case VersionSpec.AsOf asOf -> versionAtOrAfter(table, asOf.timestamp());
+          default -> throw new IllegalStateException("unreachable: " + range);
+        };
+    if (start > latest) {
+      throw GoldgateException.invalid("The change data feed starts at version " + start + ", after the latest version " + latest + " of " + table.displayName());
+    }
+    long end =
+        switch (range.to()) {
+          case VersionSpec.At at -> Math.min(at.version(), latest);
+          case VersionSpec.AsOf asOf -> versionAsOf(table, asOf.timestamp());
+          default -> latest;
+        };
+    if (end < start) {
+      throw GoldgateException.invalid("The change data feed range ends (version " + end + ") before it starts (version " + start + ")");
+    }
+    return new long[] {start, end};
+  }
+
   /** Access to the files of tables, for readers that read data files themselves. */
   public Storage storage() {
     return storage;

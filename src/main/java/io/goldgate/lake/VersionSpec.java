@@ -5,14 +5,31 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** Which version of a table a read pins: the latest, an exact version, or the one as of a time. */
+/**
+ * Which versions of a table a read covers: one version (the latest, an exact one, or the one as of
+ * a time) for snapshot reads, or a range of them for change reads.
+ */
 public sealed interface VersionSpec {
 
   record Latest() implements VersionSpec {}
 
   record At(long version) implements VersionSpec {}
 
+  /** For a snapshot or a range's end: the last commit at or before the time. */
   record AsOf(Instant timestamp) implements VersionSpec {}
+
+  /**
+   * The commits of a change read: from {@code from} ({@link At}, or {@link AsOf} meaning the first
+   * commit at or after that time) to {@code to} ({@link At}, capped at the latest version, {@link
+   * AsOf}, or {@link Latest}).
+   */
+  record Range(VersionSpec from, VersionSpec to) implements VersionSpec {
+    public Range {
+      if (from instanceof Latest || from instanceof Range || to instanceof Range) {
+        throw new IllegalArgumentException("A range starts at a version or a time and ends at one or at the latest");
+      }
+    }
+  }
 
   VersionSpec LATEST = new Latest();
 

@@ -10,8 +10,8 @@ import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableRef;
 import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.VersionSpec;
 import io.goldgate.sharing.model.Actions;
-import io.goldgate.sharing.model.QueryRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.List;
@@ -48,15 +48,9 @@ public class ChangeFeedQueries {
       throw GoldgateException.invalid("Table " + t.qualifiedName() + " is shared without history, so its change data feed cannot be read");
     }
     TableRef ref = TableQueries.ref(t);
-    long latest = lake.latestVersion(ref);
-    long start = startVersion(ref, range);
-    if (start > latest) {
-      throw GoldgateException.invalid("The change data feed starts at version " + start + ", after the latest version " + latest + " of " + t.qualifiedName());
-    }
-    long end = endVersion(ref, range, latest);
-    if (end < start) {
-      throw GoldgateException.invalid("The change data feed range ends (version " + end + ") before it starts (version " + start + ")");
-    }
+    long[] bounds = lake.resolve(ref, new VersionSpec.Range(startOf(range), endOf(range)));
+    long start = bounds[0];
+    long end = bounds[1];
     TableSnapshot first = lake.at(ref, start);
     requireChangeFeed(t, first.metadata(), start);
     Predicate<DataFile> visible = restriction.admits(first);
@@ -96,34 +90,34 @@ public class ChangeFeedQueries {
         });
   }
 
-  private long startVersion(TableRef ref, Range range) {
+  private static VersionSpec startOf(Range range) {
     if (range.startingVersion() != null && range.startingTimestamp() != null) {
       throw GoldgateException.invalid("Only one of startingVersion and startingTimestamp may be set");
     }
     if (range.startingVersion() != null) {
       long v = TableQueries.parseVersion("startingVersion", range.startingVersion());
       if (v < 0) throw GoldgateException.invalid("startingVersion must be >= 0, got " + v);
-      return v;
+      return new VersionSpec.At(v);
     }
     if (range.startingTimestamp() != null) {
-      return lake.versionAtOrAfter(ref, QueryRequest.parseTimestamp("startingTimestamp", range.startingTimestamp()));
+      return new VersionSpec.AsOf(VersionSpec.parseTimestamp("startingTimestamp", range.startingTimestamp()));
     }
     throw GoldgateException.invalid("The change data feed needs startingVersion or startingTimestamp");
   }
 
-  private long endVersion(TableRef ref, Range range, long latest) {
+  private static VersionSpec endOf(Range range) {
     if (range.endingVersion() != null && range.endingTimestamp() != null) {
       throw GoldgateException.invalid("Only one of endingVersion and endingTimestamp may be set");
     }
     if (range.endingVersion() != null) {
       long v = TableQueries.parseVersion("endingVersion", range.endingVersion());
       if (v < 0) throw GoldgateException.invalid("endingVersion must be >= 0, got " + v);
-      return Math.min(v, latest);
+      return new VersionSpec.At(v);
     }
     if (range.endingTimestamp() != null) {
-      return lake.versionAsOf(ref, QueryRequest.parseTimestamp("endingTimestamp", range.endingTimestamp()));
+      return new VersionSpec.AsOf(VersionSpec.parseTimestamp("endingTimestamp", range.endingTimestamp()));
     }
-    return latest;
+    return VersionSpec.LATEST;
   }
 
   private static void requireChangeFeed(SharedTable t, TableSnapshot.Metadata metadata, long version) {

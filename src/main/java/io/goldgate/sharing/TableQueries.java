@@ -282,6 +282,6 @@ public class TableQueries {
   }
 
   static TableRef ref(SharedTable t) {
-    return new TableRef(t.location(), t.qualifiedName());
+    return t.ref();
   }
 }
