@@ -107,8 +107,8 @@ public class OnlineFeatures {
 
   /**
    * What deciding a recipient's access to one requested view needs, resolved once per plan: the
-   * shared table it reads (null for a bare location, or a table the catalog no longer shares) and
-   * its requested features.
+   * shared table it reads (null for a bare location, or a table the catalog does not share) and its
+   * requested features.
    */
   private record ViewGrant(FeatureView view, SharedTable table, List<String> features) {}
 
@@ -183,7 +183,6 @@ public class OnlineFeatures {
     }
     return scopes;
   }
-
 
   private static GoldgateException unavailable(RedisUnavailableException e) {
     return new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The online store is unavailable: " + e.getMessage());
