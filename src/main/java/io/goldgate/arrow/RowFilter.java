@@ -1,8 +1,8 @@
 package io.goldgate.arrow;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.lake.predicate.Filter.Operand;
 import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.predicate.Filter.Operand;
 import io.goldgate.lake.predicate.TypedValues;
 import io.goldgate.lake.predicate.ValueOrder;
 import java.nio.charset.StandardCharsets;

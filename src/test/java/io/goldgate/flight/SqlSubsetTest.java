@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.arrow.RowFilter;
-import io.goldgate.lake.predicate.Filter.Operand;
 import io.goldgate.lake.predicate.Filter;
+import io.goldgate.lake.predicate.Filter.Operand;
 import io.goldgate.lake.predicate.JsonPredicates;
 import java.util.List;
 import org.junit.jupiter.api.Test;
