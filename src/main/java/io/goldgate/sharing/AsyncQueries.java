@@ -75,7 +75,7 @@ public class AsyncQueries {
       if (dedupKey != null) {
         byIdempotencyKey.put(dedupKey, queryId);
       }
-      TableRef ref = TableQueries.ref(t);
+      TableRef ref = t.ref();
       loading.put(queryId, CompletableFuture.runAsync(() -> lake.at(ref, version).files(), loader));
     }
     String id = queryId;

@@ -47,7 +47,7 @@ public class ChangeFeedQueries {
     if (!t.historyShared()) {
       throw GoldgateException.invalid("Table " + t.qualifiedName() + " is shared without history, so its change data feed cannot be read");
     }
-    TableRef ref = TableQueries.ref(t);
+    TableRef ref = t.ref();
     long[] bounds = lake.resolve(ref, new VersionSpec.Range(startOf(range), endOf(range)));
     long start = bounds[0];
     long end = bounds[1];

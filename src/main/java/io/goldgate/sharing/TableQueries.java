@@ -10,6 +10,7 @@ import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableRef;
 import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.VersionSpec;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.JsonPredicates;
 import io.goldgate.sharing.model.Actions;
@@ -51,10 +52,10 @@ public class TableQueries {
   public long version(Recipient recipient, String share, String schema, String table, String startingTimestamp) {
     SharedTable t = directory.table(recipient, share, schema, table);
     if (startingTimestamp == null || startingTimestamp.isEmpty()) {
-      return lake.latestVersion(ref(t));
+      return lake.latestVersion(t.ref());
     }
-    requireHistory(t, "startingTimestamp");
-    return lake.versionAtOrAfter(ref(t), QueryRequest.parseTimestamp("startingTimestamp", startingTimestamp));
+    t.requireHistory("startingTimestamp");
+    return lake.versionAtOrAfter(t.ref(), VersionSpec.parseTimestamp("startingTimestamp", startingTimestamp));
   }
 
   public TableResponse metadata(
@@ -66,13 +67,13 @@ public class TableQueries {
     }
     TableSnapshot snapshot;
     if (version != null) {
-      requireHistory(t, "version");
-      snapshot = lake.at(ref(t), parseVersion("version", version));
+      t.requireHistory("version");
+      snapshot = lake.at(t.ref(), parseVersion("version", version));
     } else if (timestamp != null) {
-      requireHistory(t, "timestamp");
-      snapshot = lake.asOf(ref(t), QueryRequest.parseTimestamp("timestamp", timestamp));
+      t.requireHistory("timestamp");
+      snapshot = lake.asOf(t.ref(), VersionSpec.parseTimestamp("timestamp", timestamp));
     } else {
-      snapshot = lake.latest(ref(t));
+      snapshot = lake.latest(t.ref());
     }
     // Checks the restriction against the table even though no file is listed here.
     restriction.admits(snapshot);
@@ -125,14 +126,14 @@ public class TableQueries {
     if (request.pageToken() != null && !request.pageToken().isEmpty()) {
       // A page continues the query its first page answered: same version, even if newer exist.
       QueryTokens.Position position = tokens.readPageToken(t.id(), request, request.pageToken());
-      snapshot = lake.at(ref(t), position.version());
+      snapshot = lake.at(t.ref(), position.version());
       offset = position.offset();
     } else if (request.refreshToken() != null && !request.refreshToken().isEmpty()) {
-      snapshot = lake.at(ref(t), tokens.readRefreshToken(t.id(), request, request.refreshToken()).version());
+      snapshot = lake.at(t.ref(), tokens.readRefreshToken(t.id(), request, request.refreshToken()).version());
     } else if (pinned) {
-      snapshot = lake.at(ref(t), request.version());
+      snapshot = lake.at(t.ref(), request.version());
     } else {
-      snapshot = lake.at(ref(t), pinnedVersion(t, request));
+      snapshot = lake.at(t.ref(), pinnedVersion(t, request));
     }
     ResponseFormat format = chooseFormat(t, snapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
@@ -183,18 +184,18 @@ public class TableQueries {
    */
   private TableResponse changesSince(
       Recipient recipient, SharedTable t, RowRestriction restriction, QueryRequest request, Capabilities capabilities, String fileIdHash, URI requestBase) {
-    requireHistory(t, "startingVersion");
-    long latest = lake.latestVersion(ref(t));
+    t.requireHistory("startingVersion");
+    long latest = lake.latestVersion(t.ref());
     long start = request.startingVersion();
     if (start > latest) {
       throw GoldgateException.invalid("startingVersion " + start + " is after the latest version " + latest + " of " + t.qualifiedName());
     }
     long end = request.endingVersion() == null ? latest : Math.min(request.endingVersion(), latest);
-    TableSnapshot startSnapshot = lake.at(ref(t), start);
+    TableSnapshot startSnapshot = lake.at(t.ref(), start);
     ResponseFormat format = chooseFormat(t, startSnapshot, capabilities);
     String idScheme = FileUrls.fileIdScheme(fileIdHash, format);
     boolean endStream = capabilities.includeEndStreamAction();
-    List<LogChange> changes = lake.changes(ref(t), start, end);
+    List<LogChange> changes = lake.changes(t.ref(), start, end);
     Filter filter = filterOf(request);
     Predicate<DataFile> visible = restriction.admits(startSnapshot);
     ActionLines lines = lines(format, idScheme, t, requestBase, recipient);

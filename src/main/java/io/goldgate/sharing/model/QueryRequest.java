@@ -64,12 +64,7 @@ public record QueryRequest(
   }
 
   public Instant parsedTimestamp() {
-    return parseTimestamp("timestamp", timestamp);
-  }
-
-  /** The protocol's timestamp format: ISO-8601 in UTC, such as {@code 2022-01-01T00:00:00Z}. */
-  public static Instant parseTimestamp(String field, String value) {
-    return VersionSpec.parseTimestamp(field, value);
+    return VersionSpec.parseTimestamp("timestamp", timestamp);
   }
 
   /** The version this query pins (for {@code version}, {@code timestamp} or neither). */
