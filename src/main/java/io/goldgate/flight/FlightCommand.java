@@ -1,9 +1,12 @@
 package io.goldgate.flight;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
+import io.goldgate.lake.predicate.JsonPredicates;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -15,7 +18,12 @@ import org.apache.arrow.flight.FlightDescriptor;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FlightCommand(String table, List<String> columns, JsonNode predicate, Long version, String timestamp, Long limit) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Room for the command object around a predicate at {@link JsonPredicates#MAX_DEPTH}, no more. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2 * JsonPredicates.MAX_DEPTH + 8).build())
+              .build());
 
   /** A path descriptor names the table ({@code [share, schema, table]} or one dotted element). */
   public static FlightCommand of(FlightDescriptor descriptor) {
