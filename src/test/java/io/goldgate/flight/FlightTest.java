@@ -97,6 +97,57 @@ class FlightTest {
     return assertThrows(FlightRuntimeException.class, call::run).status().code();
   }
 
+  /** The first data file the last commit of a table added, relative to the table. */
+  private static String lastAddedFile(java.nio.file.Path table) throws Exception {
+    java.nio.file.Path log = table.resolve("_delta_log");
+    String last;
+    try (var commits = java.nio.file.Files.list(log)) {
+      last = commits.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : java.nio.file.Files.readAllLines(log.resolve(last))) {
+      var action = json.readTree(line);
+      if (action.has("add")) return java.net.URLDecoder.decode(action.get("add").get("path").asText(), StandardCharsets.UTF_8);
+    }
+    throw new AssertionError("the last commit of " + table + " adds no file");
+  }
+
+  @Test
+  void aDataFileDeletedUnderARunningServerIsNotFoundNamingTableAndFile() throws Exception {
+    java.nio.file.Path table = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("goldgate.shares.dir", String.class), "timed_sales");
+    String relative = lastAddedFile(table);
+    String expected = "Table retail.history.timed_sales: data file " + relative + " is missing from storage";
+    // Planned (and its snapshot cached) while the file is there, read after it is gone.
+    FlightInfo info = client.getInfo(FlightDescriptor.path("retail", "history", "timed_sales"), PARTNER);
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    FlightInfo sqlInfo = sql.execute("SELECT * FROM retail.history.timed_sales", PARTNER);
+    java.nio.file.Path file = table.resolve(relative);
+    java.nio.file.Path aside = table.resolve("aside.parquet");
+    java.nio.file.Files.move(file, aside);
+    try {
+      for (FlightInfo read : List.of(info, sqlInfo)) {
+        FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(read, PARTNER, root -> {}));
+        assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+        assertEquals(expected, e.status().description());
+      }
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(sql.execute("SELECT * FROM retail.history.timed_sales", PARTNER), PARTNER, root -> {}));
+      assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+      assertEquals(expected, e.status().description());
+    } finally {
+      java.nio.file.Files.move(aside, file);
+    }
+    assertEquals(info.getRecords(), readAll(client.getInfo(FlightDescriptor.path("retail", "history", "timed_sales"), PARTNER), PARTNER, root -> {}));
+  }
+
+  @Test
+  void aDataFileMissingAtStartIsNotFoundOnFlightSqlToo() throws Exception {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(sql.execute("SELECT * FROM retail.history.missing_file_customers", PARTNER), PARTNER, root -> {}));
+    assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+    String relative = lastAddedFile(java.nio.file.Path.of("shares", "sample-lake", "customer_features"));
+    assertEquals("Table retail.history.missing_file_customers: data file " + relative + " is missing from storage", e.status().description());
+  }
+
   @Test
   void listFlightsShowsTheCallersTablesWithRecordCounts() {
     List<String> names = new ArrayList<>();
