@@ -247,6 +247,16 @@ public interface GoldgateConfig {
     /** Largest page a list call returns, whatever {@code maxResults} asks for. */
     @WithDefault("500")
     int maxPageSize();
+
+    /**
+     * Heap that submitted asynchronous queries ({@code asyncquery=true}) may take on one replica
+     * when no Redis is configured: each keeps its request, predicate hints included, until it
+     * expires with {@link #queryTokenLifetime()}; beyond this the least recently polled are
+     * forgotten first (their polls then answer 404). With Redis the requests are kept there, each
+     * with a TTL, so any replica answers a poll.
+     */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize asyncQueryMemory();
   }
 
   interface Signing {
