@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 final class LikePattern {
 
-  /** The longest pattern accepted, in UTF-16 characters. */
+  /** The longest pattern accepted, in characters (code points). */
   static final int MAX_LENGTH = 1_024;
 
   private static final int ANY_RUN = -1;
@@ -32,8 +32,8 @@ final class LikePattern {
   /** The pattern in {@code field}; null matches everything. */
   static LikePattern of(String pattern, String field) {
     if (pattern == null) return EVERYTHING;
-    if (pattern.length() > MAX_LENGTH) {
-      throw GoldgateException.invalid(field + " is " + pattern.length() + " characters long; at most " + MAX_LENGTH + " are accepted");
+    if (pattern.length() > MAX_LENGTH && pattern.codePointCount(0, pattern.length()) > MAX_LENGTH) {
+      throw GoldgateException.invalid(field + " is " + pattern.codePointCount(0, pattern.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
     }
     int[] codePoints = pattern.codePoints().toArray();
     int[] tokens = new int[codePoints.length];

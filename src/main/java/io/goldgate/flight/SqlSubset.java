@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class SqlSubset {
 
-  /** The longest statement accepted, in UTF-16 characters. */
+  /** The longest statement accepted, in characters (code points). */
   static final int MAX_LENGTH = 65_536;
   /** The deepest the WHERE clause may nest parentheses and NOT, counted together. */
   static final int MAX_NESTING = 30;
@@ -40,8 +40,8 @@ final class SqlSubset {
   }
 
   static Query parse(String sql) {
-    if (sql.length() > MAX_LENGTH) {
-      throw GoldgateException.invalid("The statement is " + sql.length() + " characters long; at most " + MAX_LENGTH + " are accepted");
+    if (sql.length() > MAX_LENGTH && sql.codePointCount(0, sql.length()) > MAX_LENGTH) {
+      throw GoldgateException.invalid("The statement is " + sql.codePointCount(0, sql.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
     }
     SqlSubset p = new SqlSubset(tokenize(sql));
     return p.query();

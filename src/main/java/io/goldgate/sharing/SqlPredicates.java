@@ -22,7 +22,7 @@ public final class SqlPredicates {
 
   /** The most hints one request may carry. */
   public static final int MAX_HINTS = 100;
-  /** The longest one hint may be, in UTF-16 characters. */
+  /** The longest one hint may be, in characters (code points, as JSON Schema's maxLength counts). */
   public static final int MAX_HINT_LENGTH = 16_384;
 
   private SqlPredicates() {}
@@ -48,9 +48,10 @@ public final class SqlPredicates {
     }
     for (int i = 0; i < hints.size(); i++) {
       String hint = hints.get(i);
-      if (hint != null && hint.length() > MAX_HINT_LENGTH) {
+      if (hint != null && hint.length() > MAX_HINT_LENGTH && hint.codePointCount(0, hint.length()) > MAX_HINT_LENGTH) {
         throw GoldgateException.invalid(
-            "predicateHints[" + i + "] is " + hint.length() + " characters long; one hint may have at most " + MAX_HINT_LENGTH + " characters");
+            "predicateHints[" + i + "] is " + hint.codePointCount(0, hint.length()) + " characters long; one hint may have at most " + MAX_HINT_LENGTH
+                + " characters");
       }
     }
   }

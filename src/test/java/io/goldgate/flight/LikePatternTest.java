@@ -43,6 +43,7 @@ class LikePatternTest {
   @Test
   void patternsAreLimitedInLength() {
     assertTrue(LikePattern.of("%".repeat(LikePattern.MAX_LENGTH), "p").matches("x"));
+    assertTrue(LikePattern.of("😀".repeat(LikePattern.MAX_LENGTH), "p").matches("😀".repeat(LikePattern.MAX_LENGTH)), "characters are code points");
     GoldgateException e = assertThrows(GoldgateException.class, () -> LikePattern.of("%".repeat(LikePattern.MAX_LENGTH + 1), "db_schema_filter_pattern"));
     assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals("db_schema_filter_pattern is 1025 characters long; at most 1024 are accepted", e.getMessage());

@@ -59,6 +59,10 @@ class SqlPredicatesTest {
     assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
     assertEquals("predicateHints[1] is 200006 characters long; one hint may have at most 16384 characters", e.getMessage());
     assertTrue(SqlPredicates.parse(Collections.nCopies(SqlPredicates.MAX_HINTS, "a = 1")).isPresent());
+    String astral = "a = '" + "😀".repeat(SqlPredicates.MAX_HINT_LENGTH - 6) + "'";
+    assertTrue(SqlPredicates.parse(List.of(astral)).isPresent(), "characters are code points, as JSON Schema's maxLength counts them");
+    e = assertThrows(GoldgateException.class, () -> SqlPredicates.parse(List.of(astral + "😀")));
+    assertEquals("predicateHints[0] is 16385 characters long; one hint may have at most 16384 characters", e.getMessage());
     e = assertThrows(GoldgateException.class, () -> SqlPredicates.parse(Collections.nCopies(SqlPredicates.MAX_HINTS + 1, "a = 1")));
     assertEquals("predicateHints has 101 hints; at most 100 are accepted", e.getMessage());
   }

@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class JsonPredicates {
 
-  /** The longest predicate text accepted, in UTF-16 characters. */
+  /** The longest predicate text accepted, in characters (code points, as JSON Schema's maxLength counts). */
   public static final int MAX_LENGTH = 1_048_576;
   /** The deepest a tree may be: a comparison under 64 and/or/not nodes is accepted, 65 are not. */
   public static final int MAX_DEPTH = 64;
@@ -33,7 +33,7 @@ public final class JsonPredicates {
   public static final int MAX_CHILDREN = 1_000;
   /** The most nodes (operators, columns and literals) a tree may have in all. */
   public static final int MAX_NODES = 10_000;
-  /** The longest column name or literal value, in UTF-16 characters. */
+  /** The longest column name or literal value, in characters (code points). */
   public static final int MAX_VALUE_LENGTH = 16_384;
 
   /** A filter level is an object in a children array: two JSON levels each, plus the operands'. */
@@ -42,7 +42,7 @@ public final class JsonPredicates {
   private static final ObjectMapper JSON =
       new ObjectMapper(
           JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).maxDocumentLength(MAX_LENGTH).build())
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).maxDocumentLength(2L * MAX_LENGTH).build())
               .build());
 
   private JsonPredicates() {}
@@ -68,8 +68,8 @@ public final class JsonPredicates {
    * IllegalArgumentException}.
    */
   public static Filter read(String json, String field) {
-    if (json.length() > MAX_LENGTH) {
-      throw GoldgateException.invalid(field + " is " + json.length() + " characters long; at most " + MAX_LENGTH + " are accepted");
+    if (json.length() > MAX_LENGTH && json.codePointCount(0, json.length()) > MAX_LENGTH) {
+      throw GoldgateException.invalid(field + " is " + json.codePointCount(0, json.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
     }
     JsonNode tree;
     try {
@@ -173,9 +173,9 @@ public final class JsonPredicates {
     }
 
     private String bounded(String value, String what) {
-      if (value.length() > MAX_VALUE_LENGTH) {
+      if (value.length() > MAX_VALUE_LENGTH && value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
         throw GoldgateException.invalid(
-            field + " has a " + what + " of " + value.length() + " characters; at most " + MAX_VALUE_LENGTH + " are accepted");
+            field + " has a " + what + " of " + value.codePointCount(0, value.length()) + " characters; at most " + MAX_VALUE_LENGTH + " are accepted");
       }
       return value;
     }
