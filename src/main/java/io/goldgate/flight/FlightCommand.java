@@ -3,6 +3,7 @@ package io.goldgate.flight;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
@@ -32,6 +33,12 @@ public record FlightCommand(String table, List<String> columns, JsonNode predica
       try {
         command = JSON.readValue(new String(descriptor.getCommand(), StandardCharsets.UTF_8), FlightCommand.class);
       } catch (java.io.IOException e) {
+        // Data binding wraps the parser's limits; the nesting one is ours, set for the predicate.
+        Throwable limit = e instanceof StreamConstraintsException ? e : e.getCause();
+        if (limit instanceof StreamConstraintsException && String.valueOf(limit.getMessage()).contains("nesting depth")) {
+          throw GoldgateException.invalid(
+              "The command is nested too deeply: its predicate may have at most " + JsonPredicates.MAX_DEPTH + " levels of and/or/not above a comparison");
+        }
         throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The command is not a valid JSON read command: " + firstLine(e.getMessage()));
       }
       return command.validate();

@@ -249,6 +249,54 @@ class FlightTest {
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + unknownColumn + "}"), PARTNER)));
   }
 
+  private static FlightRuntimeException refused(Runnable call) {
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, call::run);
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code(), e.status().description());
+    return e;
+  }
+
+  @Test
+  void hostileStatementsAndPredicatesAreInvalidArgumentsNamingTheLimit() {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    for (String prefix : new String[] {"NOT ", "("}) {
+      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; at most 30 are accepted",
+          refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + prefix.repeat(10_000) + "units = 1", PARTNER)).status().description());
+    }
+    assertEquals("The statement is 200053 characters long; at most 65536 are accepted",
+        refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + "NOT ".repeat(50_000) + "units = 1", PARTNER)).status().description());
+    String compare = "{\"op\":\"equal\",\"children\":[{\"op\":\"column\",\"name\":\"units\",\"valueType\":\"long\"},{\"op\":\"literal\",\"value\":\"1\",\"valueType\":\"long\"}]}";
+    String deep = "{\"op\":\"not\",\"children\":[".repeat(65) + compare + "]}".repeat(65);
+    assertEquals("The predicate is nested more than 64 levels deep; at most 64 are accepted",
+        refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + deep + "}"), PARTNER)).status().description());
+    String hostile = "{\"op\":\"not\",\"children\":[".repeat(5_000) + compare + "]}".repeat(5_000);
+    assertEquals("The command is nested too deeply: its predicate may have at most 64 levels of and/or/not above a comparison",
+        refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + hostile + "}"), PARTNER)).status().description());
+  }
+
+  private List<String> tableNames(FlightInfo info) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), PARTNER)) {
+      while (stream.next()) {
+        VarCharVector name = (VarCharVector) stream.getRoot().getVector("table_name");
+        for (int i = 0; i < stream.getRoot().getRowCount(); i++) names.add(name.getObject(i).toString());
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void flightSqlFilterPatternsMatchWithoutBacktrackingAndHonourTheEscape() throws Exception {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    // As a regex this pattern pinned a core for longer than any client waits.
+    assertEquals(List.of(), tableNames(sql.getTables(null, null, "%".repeat(200) + "#", null, false, PARTNER)));
+    assertEquals(List.of("missing_file_customers"), tableNames(sql.getTables("retail", "history", "missing\\_file\\_%", null, false, PARTNER)));
+    assertEquals(List.of("growing_sales"), tableNames(sql.getTables("retail", "HIST%", "growing_s_les", null, false, PARTNER)));
+    assertEquals("table_name_filter_pattern is 1025 characters long; at most 1024 are accepted",
+        refused(() -> sql.getTables(null, null, "%".repeat(1_025), null, false, PARTNER)).status().description());
+    assertEquals("db_schema_filter_pattern ends with the escape character '\\'; write '\\\\' for a backslash",
+        refused(() -> sql.getSchemas(null, "gold\\", PARTNER)).status().description());
+  }
+
   @Test
   void forgedTamperedExpiredOrForeignTicketsAreRefused() throws Exception {
     assertEquals(FlightStatusCode.UNAUTHORIZED, statusOf(() -> drain(new Ticket("forged".getBytes(StandardCharsets.UTF_8)), PARTNER)));
