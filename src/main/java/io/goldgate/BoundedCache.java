@@ -59,6 +59,11 @@ public final class BoundedCache<K, V> {
     return entry == null ? null : entry.value();
   }
 
+  /** Whether the key is cached, without counting as a use. */
+  public synchronized boolean containsKey(K key) {
+    return entries.containsKey(key);
+  }
+
   /**
    * Keeps the entry, forgetting the least recently used ones until the bounds hold again.
    *
@@ -100,6 +105,12 @@ public final class BoundedCache<K, V> {
 
   public synchronized int size() {
     return entries.size();
+  }
+
+  /** What the entry of {@code key} weighed when it was last put, or -1 when it is not cached. */
+  public synchronized long bytesOf(K key) {
+    Entry<V> entry = entries.get(key);
+    return entry == null ? -1 : entry.bytes();
   }
 
   /** What the entries weigh together, by the weigher's estimate. */

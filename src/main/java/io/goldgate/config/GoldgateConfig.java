@@ -280,6 +280,17 @@ public interface GoldgateConfig {
      */
     @WithDefault("2000")
     int changeCacheVersions();
+
+    /**
+     * Heap the cached snapshots may take together, by estimate (their file lists with stats):
+     * which versions are cached is the requests' choice, so their count alone bounds nothing.
+     */
+    @WithDefault("512M")
+    io.quarkus.runtime.configuration.MemorySize snapshotCacheMemory();
+
+    /** Heap the cached commits of change queries may take together, by estimate. */
+    @WithDefault("256M")
+    io.quarkus.runtime.configuration.MemorySize changeCacheMemory();
   }
 
   /** Log output. */
