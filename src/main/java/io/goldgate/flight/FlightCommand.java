@@ -37,7 +37,7 @@ public record FlightCommand(String table, List<String> columns, JsonNode predica
         Throwable limit = e instanceof StreamConstraintsException ? e : e.getCause();
         if (limit instanceof StreamConstraintsException && String.valueOf(limit.getMessage()).contains("nesting depth")) {
           throw GoldgateException.invalid(
-              "The command is nested too deeply: its predicate may have at most " + JsonPredicates.MAX_DEPTH + " levels of and/or/not above a comparison");
+              "The command is nested too deeply: the limit for its predicate is " + JsonPredicates.MAX_DEPTH + " levels of and/or/not above a comparison");
         }
         throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The command is not a valid JSON read command: " + firstLine(e.getMessage()));
       }

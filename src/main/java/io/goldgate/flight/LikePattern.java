@@ -33,7 +33,7 @@ final class LikePattern {
   static LikePattern of(String pattern, String field) {
     if (pattern == null) return EVERYTHING;
     if (pattern.length() > MAX_LENGTH && pattern.codePointCount(0, pattern.length()) > MAX_LENGTH) {
-      throw GoldgateException.invalid(field + " is " + pattern.codePointCount(0, pattern.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
+      throw GoldgateException.invalid(field + " is " + pattern.codePointCount(0, pattern.length()) + " characters long; the limit is " + MAX_LENGTH);
     }
     int[] codePoints = pattern.codePoints().toArray();
     int[] tokens = new int[codePoints.length];

@@ -41,7 +41,7 @@ final class SqlSubset {
 
   static Query parse(String sql) {
     if (sql.length() > MAX_LENGTH && sql.codePointCount(0, sql.length()) > MAX_LENGTH) {
-      throw GoldgateException.invalid("The statement is " + sql.codePointCount(0, sql.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
+      throw GoldgateException.invalid("The statement is " + sql.codePointCount(0, sql.length()) + " characters long; the limit is " + MAX_LENGTH);
     }
     SqlSubset p = new SqlSubset(tokenize(sql));
     return p.query();
@@ -142,7 +142,7 @@ final class SqlSubset {
 
   private void enter() {
     if (++nesting > MAX_NESTING) {
-      throw GoldgateException.invalid("The WHERE clause nests parentheses and NOT more than " + MAX_NESTING + " levels deep; at most " + MAX_NESTING + " are accepted");
+      throw GoldgateException.invalid("The WHERE clause nests parentheses and NOT more than " + MAX_NESTING + " levels deep; the limit is " + MAX_NESTING);
     }
   }
 

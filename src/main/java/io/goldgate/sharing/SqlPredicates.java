@@ -44,14 +44,14 @@ public final class SqlPredicates {
   public static void checkLimits(List<String> hints) {
     if (hints == null) return;
     if (hints.size() > MAX_HINTS) {
-      throw GoldgateException.invalid("predicateHints has " + hints.size() + " hints; at most " + MAX_HINTS + " are accepted");
+      throw GoldgateException.invalid("predicateHints has " + hints.size() + " hints; the limit is " + MAX_HINTS);
     }
     for (int i = 0; i < hints.size(); i++) {
       String hint = hints.get(i);
       if (hint != null && hint.length() > MAX_HINT_LENGTH && hint.codePointCount(0, hint.length()) > MAX_HINT_LENGTH) {
         throw GoldgateException.invalid(
-            "predicateHints[" + i + "] is " + hint.codePointCount(0, hint.length()) + " characters long; one hint may have at most " + MAX_HINT_LENGTH
-                + " characters");
+            "predicateHints[" + i + "] is " + hint.codePointCount(0, hint.length()) + " characters long; the limit is " + MAX_HINT_LENGTH
+                + " per hint");
       }
     }
   }

@@ -259,17 +259,17 @@ class FlightTest {
   void hostileStatementsAndPredicatesAreInvalidArgumentsNamingTheLimit() {
     var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
     for (String prefix : new String[] {"NOT ", "("}) {
-      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; at most 30 are accepted",
+      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30",
           refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + prefix.repeat(10_000) + "units = 1", PARTNER)).status().description());
     }
-    assertEquals("The statement is 200053 characters long; at most 65536 are accepted",
+    assertEquals("The statement is 200053 characters long; the limit is 65536",
         refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + "NOT ".repeat(50_000) + "units = 1", PARTNER)).status().description());
     String compare = "{\"op\":\"equal\",\"children\":[{\"op\":\"column\",\"name\":\"units\",\"valueType\":\"long\"},{\"op\":\"literal\",\"value\":\"1\",\"valueType\":\"long\"}]}";
     String deep = "{\"op\":\"not\",\"children\":[".repeat(65) + compare + "]}".repeat(65);
-    assertEquals("The predicate is nested more than 64 levels deep; at most 64 are accepted",
+    assertEquals("The predicate is nested more than 64 levels deep; the limit is 64",
         refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + deep + "}"), PARTNER)).status().description());
     String hostile = "{\"op\":\"not\",\"children\":[".repeat(5_000) + compare + "]}".repeat(5_000);
-    assertEquals("The command is nested too deeply: its predicate may have at most 64 levels of and/or/not above a comparison",
+    assertEquals("The command is nested too deeply: the limit for its predicate is 64 levels of and/or/not above a comparison",
         refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + hostile + "}"), PARTNER)).status().description());
   }
 
@@ -291,7 +291,7 @@ class FlightTest {
     assertEquals(List.of(), tableNames(sql.getTables(null, null, "%".repeat(200) + "#", null, false, PARTNER)));
     assertEquals(List.of("missing_file_customers"), tableNames(sql.getTables("retail", "history", "missing\\_file\\_%", null, false, PARTNER)));
     assertEquals(List.of("growing_sales"), tableNames(sql.getTables("retail", "HIST%", "growing_s_les", null, false, PARTNER)));
-    assertEquals("table_name_filter_pattern is 1025 characters long; at most 1024 are accepted",
+    assertEquals("table_name_filter_pattern is 1025 characters long; the limit is 1024",
         refused(() -> sql.getTables(null, null, "%".repeat(1_025), null, false, PARTNER)).status().description());
     assertEquals("db_schema_filter_pattern ends with the escape character '\\'; write '\\\\' for a backslash",
         refused(() -> sql.getSchemas(null, "gold\\", PARTNER)).status().description());

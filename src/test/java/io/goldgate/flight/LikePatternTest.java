@@ -46,7 +46,7 @@ class LikePatternTest {
     assertTrue(LikePattern.of("😀".repeat(LikePattern.MAX_LENGTH), "p").matches("😀".repeat(LikePattern.MAX_LENGTH)), "characters are code points");
     GoldgateException e = assertThrows(GoldgateException.class, () -> LikePattern.of("%".repeat(LikePattern.MAX_LENGTH + 1), "db_schema_filter_pattern"));
     assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
-    assertEquals("db_schema_filter_pattern is 1025 characters long; at most 1024 are accepted", e.getMessage());
+    assertEquals("db_schema_filter_pattern is 1025 characters long; the limit is 1024", e.getMessage());
   }
 
   @Test

@@ -80,13 +80,13 @@ class SqlSubsetTest {
       String sql = "SELECT * FROM s.sc.t WHERE " + prefix.repeat(10_000) + "a = 1";
       GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse(sql));
       assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
-      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; at most 30 are accepted", e.getMessage());
+      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30", e.getMessage());
     }
     GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + "NOT (".repeat(16) + "a = 1" + ")".repeat(16)));
-    assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; at most 30 are accepted", e.getMessage());
+    assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30", e.getMessage());
     // The probe's 50,000 NOTs: the length limit answers first.
     e = assertThrows(GoldgateException.class, () -> SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + "NOT ".repeat(50_000) + "a = 1"));
-    assertEquals("The statement is 200032 characters long; at most 65536 are accepted", e.getMessage());
+    assertEquals("The statement is 200032 characters long; the limit is 65536", e.getMessage());
   }
 
   @Test
@@ -109,7 +109,7 @@ class SqlSubsetTest {
     assertEquals(SqlSubset.MAX_LENGTH, ((Filter.Compare) SqlSubset.parse(ok).filter()).columnVsLiteral().orElseThrow().literal().value().length() + 33);
     GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse(ok + " "));
     assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
-    assertEquals("The statement is 65537 characters long; at most 65536 are accepted", e.getMessage());
+    assertEquals("The statement is 65537 characters long; the limit is 65536", e.getMessage());
   }
 
   @Test

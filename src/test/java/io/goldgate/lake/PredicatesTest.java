@@ -105,25 +105,25 @@ class PredicatesTest {
   @Test
   void treesBeyondALimitAreRefusedNamingIt() {
     assertTrue(JsonPredicates.parse(nots(64)).isPresent(), "64 levels above a comparison are accepted");
-    String tooDeep = "jsonPredicateHints is nested more than 64 levels deep; at most 64 are accepted";
+    String tooDeep = "jsonPredicateHints is nested more than 64 levels deep; the limit is 64";
     assertEquals(tooDeep, refused(nots(65)).getMessage());
     // Deep enough for Jackson's own nesting limit to stop it before the tree is built.
     assertEquals(tooDeep, refused(nots(20_000)).getMessage());
     assertEquals(tooDeep, refused("[".repeat(100_000)).getMessage());
 
     String wide = "{\"op\":\"or\",\"children\":[" + String.join(",", java.util.Collections.nCopies(1_001, cmp("equal", "id", "long", "1"))) + "]}";
-    assertEquals("jsonPredicateHints: an 'or' node has 1001 children; at most 1000 are accepted", refused(wide).getMessage());
+    assertEquals("jsonPredicateHints: an 'or' node has 1001 children; the limit is 1000", refused(wide).getMessage());
 
     String and = "{\"op\":\"and\",\"children\":[" + String.join(",", java.util.Collections.nCopies(1_000, cmp("equal", "id", "long", "1"))) + "]}";
     String many = "{\"op\":\"or\",\"children\":[" + and + "," + and + "," + and + ",{\"op\":\"not\",\"children\":[" + and + "]}]}";
-    assertEquals("jsonPredicateHints has more than 10000 nodes; at most 10000 are accepted", refused(many).getMessage());
+    assertEquals("jsonPredicateHints has more than 10000 nodes; the limit is 10000", refused(many).getMessage());
 
     assertTrue(JsonPredicates.parse(cmp("equal", "name", "string", "x".repeat(16_384))).isPresent());
-    assertEquals("jsonPredicateHints has a literal of 16385 characters; at most 16384 are accepted",
+    assertEquals("jsonPredicateHints has a literal of 16385 characters; the limit is 16384",
         refused(cmp("equal", "name", "string", "x".repeat(16_385))).getMessage());
-    assertEquals("jsonPredicateHints has a column name of 16385 characters; at most 16384 are accepted",
+    assertEquals("jsonPredicateHints has a column name of 16385 characters; the limit is 16384",
         refused(cmp("equal", "x".repeat(16_385), "string", "x")).getMessage());
-    assertEquals("jsonPredicateHints is 1048577 characters long; at most 1048576 are accepted",
+    assertEquals("jsonPredicateHints is 1048577 characters long; the limit is 1048576",
         refused(cmp("equal", "name", "string", "x") + " ".repeat(1_048_577 - cmp("equal", "name", "string", "x").length())).getMessage());
   }
 
@@ -132,7 +132,7 @@ class PredicatesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonPredicates.read("{\"op\":\"like\"}", "predicate"));
     assertEquals("unknown op like", e.getMessage());
     GoldgateException limit = assertThrows(GoldgateException.class, () -> JsonPredicates.read(nots(65), "The predicate"));
-    assertEquals("The predicate is nested more than 64 levels deep; at most 64 are accepted", limit.getMessage());
+    assertEquals("The predicate is nested more than 64 levels deep; the limit is 64", limit.getMessage());
   }
 
   @Test

@@ -134,7 +134,7 @@ class AsyncQueryTest extends SharingApiTestBase {
     asPartner().header("delta-sharing-capabilities", "asyncquery=true").body(body).post(SALES + "/query")
         .then().statusCode(400)
         .body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
-        .body("message", equalTo("predicateHints[0] is 200011 characters long; one hint may have at most 16384 characters"));
+        .body("message", equalTo("predicateHints[0] is 200011 characters long; the limit is 16384 per hint"));
   }
 
   @Test

@@ -57,13 +57,13 @@ class SqlPredicatesTest {
   void hintsBeyondTheLimitsAreRefusedNamingTheLimit() {
     GoldgateException e = assertThrows(GoldgateException.class, () -> SqlPredicates.parse(List.of("a = 1", "b = '" + "x".repeat(200_000) + "'")));
     assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
-    assertEquals("predicateHints[1] is 200006 characters long; one hint may have at most 16384 characters", e.getMessage());
+    assertEquals("predicateHints[1] is 200006 characters long; the limit is 16384 per hint", e.getMessage());
     assertTrue(SqlPredicates.parse(Collections.nCopies(SqlPredicates.MAX_HINTS, "a = 1")).isPresent());
     String astral = "a = '" + "😀".repeat(SqlPredicates.MAX_HINT_LENGTH - 6) + "'";
     assertTrue(SqlPredicates.parse(List.of(astral)).isPresent(), "characters are code points, as JSON Schema's maxLength counts them");
     e = assertThrows(GoldgateException.class, () -> SqlPredicates.parse(List.of(astral + "😀")));
-    assertEquals("predicateHints[0] is 16385 characters long; one hint may have at most 16384 characters", e.getMessage());
+    assertEquals("predicateHints[0] is 16385 characters long; the limit is 16384 per hint", e.getMessage());
     e = assertThrows(GoldgateException.class, () -> SqlPredicates.parse(Collections.nCopies(SqlPredicates.MAX_HINTS + 1, "a = 1")));
-    assertEquals("predicateHints has 101 hints; at most 100 are accepted", e.getMessage());
+    assertEquals("predicateHints has 101 hints; the limit is 100", e.getMessage());
   }
 }

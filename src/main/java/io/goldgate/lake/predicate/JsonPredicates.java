@@ -69,7 +69,7 @@ public final class JsonPredicates {
    */
   public static Filter read(String json, String field) {
     if (json.length() > MAX_LENGTH && json.codePointCount(0, json.length()) > MAX_LENGTH) {
-      throw GoldgateException.invalid(field + " is " + json.codePointCount(0, json.length()) + " characters long; at most " + MAX_LENGTH + " are accepted");
+      throw GoldgateException.invalid(field + " is " + json.codePointCount(0, json.length()) + " characters long; the limit is " + MAX_LENGTH);
     }
     JsonNode tree;
     try {
@@ -98,7 +98,7 @@ public final class JsonPredicates {
   }
 
   private static GoldgateException tooDeep(String field) {
-    return GoldgateException.invalid(field + " is nested more than " + MAX_DEPTH + " levels deep; at most " + MAX_DEPTH + " are accepted");
+    return GoldgateException.invalid(field + " is nested more than " + MAX_DEPTH + " levels deep; the limit is " + MAX_DEPTH);
   }
 
   /** One pass over a tree, counting its nodes against {@link #MAX_NODES}. */
@@ -112,7 +112,7 @@ public final class JsonPredicates {
 
     private void count() {
       if (++nodes > MAX_NODES) {
-        throw GoldgateException.invalid(field + " has more than " + MAX_NODES + " nodes; at most " + MAX_NODES + " are accepted");
+        throw GoldgateException.invalid(field + " has more than " + MAX_NODES + " nodes; the limit is " + MAX_NODES);
       }
     }
 
@@ -125,7 +125,7 @@ public final class JsonPredicates {
       JsonNode childNodes = node.path("children");
       if (childNodes.size() > MAX_CHILDREN) {
         throw GoldgateException.invalid(
-            field + ": an '" + op + "' node has " + childNodes.size() + " children; at most " + MAX_CHILDREN + " are accepted");
+            field + ": an '" + op + "' node has " + childNodes.size() + " children; the limit is " + MAX_CHILDREN);
       }
       List<JsonNode> children = new ArrayList<>();
       childNodes.forEach(children::add);
@@ -175,7 +175,7 @@ public final class JsonPredicates {
     private String bounded(String value, String what) {
       if (value.length() > MAX_VALUE_LENGTH && value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
         throw GoldgateException.invalid(
-            field + " has a " + what + " of " + value.codePointCount(0, value.length()) + " characters; at most " + MAX_VALUE_LENGTH + " are accepted");
+            field + " has a " + what + " of " + value.codePointCount(0, value.length()) + " characters; the limit is " + MAX_VALUE_LENGTH);
       }
       return value;
     }
