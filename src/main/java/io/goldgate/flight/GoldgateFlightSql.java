@@ -132,8 +132,9 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, FlightDescriptor descriptor) {
     try {
-      LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
+      schemaFilter(command);
     } catch (RuntimeException e) {
+      // Refused here, before the client is handed a ticket it could only fail with.
       throw GoldgateFlightProducer.status(e);
     }
     return metadataInfo(command, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
@@ -143,7 +144,7 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
     LikePattern schemas;
     try {
-      schemas = LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
+      schemas = schemaFilter(command);
     } catch (RuntimeException e) {
       listener.error(GoldgateFlightProducer.status(e));
       return;
@@ -161,8 +162,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables command, CallContext context, FlightDescriptor descriptor) {
     try {
-      LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
-      LikePattern.of(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null, "table_name_filter_pattern");
+      schemaFilter(command);
+      tableFilter(command);
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
     }
@@ -175,8 +176,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     LikePattern schemas;
     LikePattern tables;
     try {
-      schemas = LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
-      tables = LikePattern.of(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null, "table_name_filter_pattern");
+      schemas = schemaFilter(command);
+      tables = tableFilter(command);
     } catch (RuntimeException e) {
       listener.error(GoldgateFlightProducer.status(e));
       return;
@@ -212,6 +213,18 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
     send(listener, Schemas.GET_TABLE_TYPES_SCHEMA, List.<String[]>of(new String[] {"TABLE"}), null);
+  }
+
+  private static LikePattern schemaFilter(FlightSql.CommandGetDbSchemas command) {
+    return LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
+  }
+
+  private static LikePattern schemaFilter(FlightSql.CommandGetTables command) {
+    return LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
+  }
+
+  private static LikePattern tableFilter(FlightSql.CommandGetTables command) {
+    return LikePattern.of(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null, "table_name_filter_pattern");
   }
 
   private List<Share> visibleShares(Recipient recipient) {

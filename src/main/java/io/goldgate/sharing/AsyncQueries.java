@@ -82,7 +82,7 @@ public class AsyncQueries {
     String dedupKey =
         request.idempotencyKey() == null ? null : sha256(recipient.name() + "\u0000" + t.id() + "\u0000" + request.idempotencyKey() + "\u0000" + QueryTokens.queryHash(request));
     String queryId = dedupKey == null ? null : byIdempotencyKey.get(dedupKey);
-    if (queryId == null || lookup(queryId) == null) {
+    if (queryId == null || !held(queryId)) {
       long version = queries.pinnedVersion(t, request);
       queryId = store(recipient, t, version, request);
       if (dedupKey != null) {
@@ -140,6 +140,15 @@ public class AsyncQueries {
     String id = body + "." + signer.sign(PURPOSE, body);
     store.put(id.substring(0, id.indexOf('.')), payload.toString().getBytes(StandardCharsets.UTF_8), expires);
     return id;
+  }
+
+  /** Whether a query id remembered for an idempotency key still has its request: unexpired and stored. */
+  private boolean held(String queryId) {
+    try {
+      return lookup(queryId) != null;
+    } catch (GoldgateException e) {
+      return false;
+    }
   }
 
   /**
