@@ -335,7 +335,9 @@ public class RecipientAdmin {
   /** The gateway's public base URL: configured, else the one the request came to. */
   private String base(URI requestBase) {
     String base = config.sharing().publicUrl().filter(u -> !u.isBlank()).orElse(requestBase.toString());
-    return base.replaceAll("/+$", "");
+    int end = base.length();
+    while (end > 0 && base.charAt(end - 1) == '/') end--;
+    return base.substring(0, end);
   }
 
   private static String comment(String comment) {

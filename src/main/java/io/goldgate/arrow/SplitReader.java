@@ -176,7 +176,7 @@ public final class SplitReader {
         try {
           storage.copyToLocal(location, relative, file.size(), copy);
         } catch (java.io.FileNotFoundException e) {
-          throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Table " + table + ": data file " + relative + " is missing from storage");
+          throw missing(table, relative);
         } catch (IOException e) {
           throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "Table " + table + ": data file " + relative + " cannot be fetched from storage: " + e.getMessage());
         }
@@ -204,7 +204,7 @@ public final class SplitReader {
       return;
     }
     if (!Files.isRegularFile(path)) {
-      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Table " + request.table() + ": data file " + relative + " is missing from storage");
+      throw missing(request.table(), relative);
     }
     FileMetaData footer;
     try {
@@ -255,6 +255,11 @@ public final class SplitReader {
     } catch (Exception e) {
       return e;
     }
+  }
+
+  /** As Delta Sharing answers a download of the file: not found, naming the table and the file. */
+  private static GoldgateException missing(String table, String relative) {
+    return GoldgateException.notFound("Table " + table + ": data file " + relative + " is missing from storage");
   }
 
   private static GoldgateException unreadable(Request request, String relative, String codecs, String reason, Exception cause) {

@@ -247,6 +247,16 @@ public interface GoldgateConfig {
     /** Largest page a list call returns, whatever {@code maxResults} asks for. */
     @WithDefault("500")
     int maxPageSize();
+
+    /**
+     * Heap that submitted asynchronous queries ({@code asyncquery=true}) may take on one replica
+     * when no Redis is configured: each keeps its request, predicate hints included, until it
+     * expires with {@link #queryTokenLifetime()}; beyond this the least recently polled are
+     * forgotten first (their polls then answer 404). With Redis the requests are kept there, each
+     * with a TTL, so any replica answers a poll.
+     */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize asyncQueryMemory();
   }
 
   interface Signing {
@@ -270,6 +280,17 @@ public interface GoldgateConfig {
      */
     @WithDefault("2000")
     int changeCacheVersions();
+
+    /**
+     * Heap the cached snapshots may take together, by estimate (their file lists with stats):
+     * which versions are cached is the requests' choice, so their count alone bounds nothing.
+     */
+    @WithDefault("512M")
+    io.quarkus.runtime.configuration.MemorySize snapshotCacheMemory();
+
+    /** Heap the cached commits of change queries may take together, by estimate. */
+    @WithDefault("256M")
+    io.quarkus.runtime.configuration.MemorySize changeCacheMemory();
   }
 
   /** Log output. */

@@ -78,11 +78,14 @@ public class OnlineFeatures {
   private final GoldgateConfig config;
   private final JsonFactory jsonFactory;
   private final Clock clock = Clock.systemUTC();
+  /** The heap that cached plans may take, keys (the requests' feature lists) included. */
+  static final long PLAN_CACHE_BYTES = 16L << 20;
   /**
    * Plans by what a request asks for (its feature list, or its feature service). Only valid
-   * requests are planned, and the cache is bounded, so odd feature lists cannot grow it.
+   * requests are planned, and the cache is bounded in entries and in bytes, so neither many odd
+   * feature lists nor a few long ones can grow it.
    */
-  private final Map<Object, Plan> plans = BoundedCache.lru(1024);
+  private final BoundedCache<Object, Plan> plans = BoundedCache.weighed(1024, PLAN_CACHE_BYTES, OnlineFeatures::planBytes);
 
   public OnlineFeatures(Features features, OnlineStores stores, GoldgateConfig config, ObjectMapper json, CatalogHolder catalog) {
     this.catalog = catalog;
@@ -433,6 +436,12 @@ public class OnlineFeatures {
       }
       default -> throw GoldgateException.invalid("Entity key '" + key.name() + "' has an unsupported type " + key.type().feastName());
     }
+  }
+
+  /** A rough heap estimate of a cached plan: its key's text and a few hundred bytes per column. */
+  private static long planBytes(Object key, Plan plan) {
+    long keyBytes = key instanceof List<?> list ? list.stream().mapToLong(f -> 48 + 2L * f.toString().length()).sum() : 48 + 2L * key.toString().length();
+    return 256 + keyBytes + 320L * plan.columns().size();
   }
 
   /** The request's plan: from the cache, or checked and worked out now. */

@@ -1,9 +1,13 @@
 package io.goldgate.flight;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
+import io.goldgate.lake.predicate.JsonPredicates;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -15,7 +19,12 @@ import org.apache.arrow.flight.FlightDescriptor;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FlightCommand(String table, List<String> columns, JsonNode predicate, Long version, String timestamp, Long limit) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Room for the command object around a predicate at {@link JsonPredicates#MAX_DEPTH}, no more. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2 * JsonPredicates.MAX_DEPTH + 8).build())
+              .build());
 
   /** A path descriptor names the table ({@code [share, schema, table]} or one dotted element). */
   public static FlightCommand of(FlightDescriptor descriptor) {
@@ -24,6 +33,12 @@ public record FlightCommand(String table, List<String> columns, JsonNode predica
       try {
         command = JSON.readValue(new String(descriptor.getCommand(), StandardCharsets.UTF_8), FlightCommand.class);
       } catch (java.io.IOException e) {
+        // Data binding wraps the parser's limits; the nesting one is ours, set for the predicate.
+        Throwable limit = e instanceof StreamConstraintsException ? e : e.getCause();
+        if (limit instanceof StreamConstraintsException && String.valueOf(limit.getMessage()).contains("nesting depth")) {
+          throw GoldgateException.invalid(
+              "The command is nested too deeply: the limit for its predicate is " + JsonPredicates.MAX_DEPTH + " levels of and/or/not above a comparison");
+        }
         throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The command is not a valid JSON read command: " + firstLine(e.getMessage()));
       }
       return command.validate();

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -52,7 +51,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
           .withFlightSqlServerSql(true)
           .withFlightSqlServerSubstrait(false)
           .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
-          .withSqlIdentifierQuoteChar("\"");
+          .withSqlIdentifierQuoteChar("\"")
+          .withSqlSearchStringEscape("\\");
 
   GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator) {
     this.catalog = catalog;
@@ -131,17 +131,29 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
 
   @Override
   public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      schemaFilter(command);
+    } catch (RuntimeException e) {
+      // Refused here, before the client is handed a ticket it could only fail with.
+      throw GoldgateFlightProducer.status(e);
+    }
     return metadataInfo(command, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
   }
 
   @Override
   public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-    Pattern schemas = like(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+    LikePattern schemas;
+    try {
+      schemas = schemaFilter(command);
+    } catch (RuntimeException e) {
+      listener.error(GoldgateFlightProducer.status(e));
+      return;
+    }
     List<String[]> rows = new ArrayList<>();
     for (Share share : visibleShares(recipient(context))) {
       if (command.hasCatalog() && !command.getCatalog().equalsIgnoreCase(share.name())) continue;
       for (Share.Schema schema : share.schemas()) {
-        if (schemas.matcher(schema.name()).matches()) rows.add(new String[] {share.name(), schema.name()});
+        if (schemas.matches(schema.name())) rows.add(new String[] {share.name(), schema.name()});
       }
     }
     send(listener, Schemas.GET_SCHEMAS_SCHEMA, rows, null);
@@ -149,21 +161,34 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
 
   @Override
   public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      schemaFilter(command);
+      tableFilter(command);
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
     return metadataInfo(command, descriptor, command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
   }
 
   @Override
   public void getStreamTables(FlightSql.CommandGetTables command, CallContext context, ServerStreamListener listener) {
     Recipient recipient = recipient(context);
-    Pattern schemas = like(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
-    Pattern tables = like(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null);
+    LikePattern schemas;
+    LikePattern tables;
+    try {
+      schemas = schemaFilter(command);
+      tables = tableFilter(command);
+    } catch (RuntimeException e) {
+      listener.error(GoldgateFlightProducer.status(e));
+      return;
+    }
     boolean tableType = command.getTableTypesCount() == 0 || command.getTableTypesList().stream().anyMatch("TABLE"::equalsIgnoreCase);
     List<String[]> rows = new ArrayList<>();
     List<byte[]> schemaBytes = new ArrayList<>();
     for (Share share : visibleShares(recipient)) {
       if (!tableType || (command.hasCatalog() && !command.getCatalog().equalsIgnoreCase(share.name()))) continue;
       for (SharedTable table : share.allTables()) {
-        if (!schemas.matcher(table.schema()).matches() || !tables.matcher(table.name()).matches()) continue;
+        if (!schemas.matches(table.schema()) || !tables.matches(table.name())) continue;
         if (command.getIncludeSchema()) {
           try {
             var plan = planner.plan(recipient, new FlightCommand(table.qualifiedName(), null, null, null, null, null));
@@ -190,22 +215,20 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     send(listener, Schemas.GET_TABLE_TYPES_SCHEMA, List.<String[]>of(new String[] {"TABLE"}), null);
   }
 
-  private List<Share> visibleShares(Recipient recipient) {
-    return catalog.catalog().shares().stream().filter(s -> recipient.mayRead(s.name())).toList();
+  private static LikePattern schemaFilter(FlightSql.CommandGetDbSchemas command) {
+    return LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
   }
 
-  /** A SQL LIKE pattern (% and _) as a case-insensitive regex; null matches everything. */
-  static Pattern like(String pattern) {
-    if (pattern == null) return Pattern.compile(".*");
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      switch (c) {
-        case '%' -> regex.append(".*");
-        case '_' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+  private static LikePattern schemaFilter(FlightSql.CommandGetTables command) {
+    return LikePattern.of(command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null, "db_schema_filter_pattern");
+  }
+
+  private static LikePattern tableFilter(FlightSql.CommandGetTables command) {
+    return LikePattern.of(command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null, "table_name_filter_pattern");
+  }
+
+  private List<Share> visibleShares(Recipient recipient) {
+    return catalog.catalog().shares().stream().filter(s -> recipient.mayRead(s.name())).toList();
   }
 
   /** Sends string rows (the leading string columns of {@code schema}) as one batch. */

@@ -84,8 +84,8 @@ public class ReadPlanner {
 
   private static Filter parsePredicate(String predicate) {
     try {
-      return JsonPredicates.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(predicate));
-    } catch (Exception e) {
+      return JsonPredicates.read(predicate, "The predicate");
+    } catch (IllegalArgumentException e) {
       throw GoldgateException.invalid("The predicate is not a valid Delta Sharing JSON predicate: " + e.getMessage());
     }
   }

@@ -85,6 +85,18 @@ public final class DataFile {
     return deletionVector != null;
   }
 
+  /**
+   * A rough estimate of the heap this entry holds, for caches bounded in bytes: its strings, and
+   * its stats twice more for their parsed form.
+   */
+  public long heapBytes() {
+    long bytes = 256 + 2L * path.length() + (stats == null ? 0 : 6L * stats.length());
+    for (Map.Entry<String, String> p : partitionValues.entrySet()) {
+      bytes += 64 + 2L * (p.getKey().length() + (p.getValue() == null ? 0 : p.getValue().length()));
+    }
+    return bytes;
+  }
+
   /** Parsed {@code stats}; a missing or unreadable stats string gives empty stats. */
   public FileStats parsedStats() {
     FileStats parsed = parsedStats;

@@ -49,18 +49,23 @@ public class DeltaLake {
   private final Storage storage;
   private final Engine engine;
   private final Map<String, Long> lastKnownVersion = new ConcurrentHashMap<>();
-  private final Map<SnapshotKey, TableSnapshot> cache;
-  /** Parsed commits by table and version, for change queries. */
-  private final Map<SnapshotKey, List<LogChange>> changeCache;
+  /**
+   * Snapshots by table and version. Which versions is the requests' choice (time travel), so the
+   * cache is bounded in bytes as well as in entries; a snapshot is weighed again once its file
+   * list is loaded.
+   */
+  private final BoundedCache<SnapshotKey, TableSnapshot> cache;
+  /** Parsed commits by table and version, for change queries; bounded in bytes too. */
+  private final BoundedCache<SnapshotKey, List<LogChange>> changeCache;
 
   private record SnapshotKey(String location, long version) {}
 
   public DeltaLake(GoldgateConfig config, Storage storage) {
     this.storage = storage;
     this.engine = new LakeEngine(storage.fileIO());
-    int cacheSize = config.lake().snapshotCacheSize();
-    this.changeCache = BoundedCache.lru(config.lake().changeCacheVersions());
-    this.cache = BoundedCache.lru(cacheSize);
+    this.changeCache =
+        BoundedCache.weighed(config.lake().changeCacheVersions(), config.lake().changeCacheMemory().asLongValue(), (key, changes) -> changesHeapBytes(changes));
+    this.cache = BoundedCache.weighed(config.lake().snapshotCacheSize(), config.lake().snapshotCacheMemory().asLongValue(), (key, snapshot) -> snapshot.heapBytes());
   }
 
   /**
@@ -139,8 +144,27 @@ public class DeltaLake {
     }
     TableSnapshot loaded =
         kernelCall(table, "load version " + version, () -> toSnapshot(table, kernelTable(table).getSnapshotAsOfVersion(engine, version)));
+    loaded.whenFilesLoaded(() -> cache.put(key, loaded));
     cache.put(key, loaded);
     return loaded;
+  }
+
+  /** What the cache counts for a snapshot, -1 when it is not cached (for tests). */
+  long cachedBytes(TableRef table, long version) {
+    return cache.bytesOf(new SnapshotKey(table.location().uri(), version));
+  }
+
+  private static long changesHeapBytes(List<LogChange> changes) {
+    long bytes = 64;
+    for (LogChange change : changes) {
+      bytes += switch (change) {
+        case LogChange.Added a -> 64 + a.file().heapBytes();
+        case LogChange.Removed r -> 64 + r.file().heapBytes();
+        case LogChange.ChangeDataAdded c -> 64 + c.file().heapBytes();
+        case LogChange.MetadataChanged m -> 4096 + 2L * m.metadata().schemaString().length();
+      };
+    }
+    return bytes;
   }
 
   /** The latest version committed at or before {@code timestamp}. */

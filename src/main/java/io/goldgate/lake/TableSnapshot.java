@@ -38,6 +38,8 @@ public final class TableSnapshot {
   private final Snapshot kernelSnapshot;
   private final Supplier<List<DataFile>> fileLoader;
   private volatile List<DataFile> files;
+  private volatile long filesHeapBytes;
+  private volatile Runnable whenFilesLoaded;
   private volatile long sizeInBytes = -1;
 
   TableSnapshot(
@@ -89,11 +91,24 @@ public final class TableSnapshot {
         loaded = files;
         if (loaded == null) {
           loaded = List.copyOf(fileLoader.get());
+          filesHeapBytes = loaded.stream().mapToLong(DataFile::heapBytes).sum();
           files = loaded;
+          Runnable hook = whenFilesLoaded;
+          if (hook != null) hook.run();
         }
       }
     }
     return loaded;
+  }
+
+  /** Runs once the file list is loaded, so that a cache bounded in bytes can weigh it again. */
+  void whenFilesLoaded(Runnable hook) {
+    this.whenFilesLoaded = hook;
+  }
+
+  /** A rough estimate of the heap this snapshot holds: its metadata and, once loaded, its file list. */
+  public long heapBytes() {
+    return 4096 + 2L * metadata.schemaString().length() + filesHeapBytes;
   }
 
   /**

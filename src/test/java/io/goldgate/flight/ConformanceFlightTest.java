@@ -258,7 +258,7 @@ class ConformanceFlightTest {
   @Test
   void aDataFileMissingFromStorageIsNamedWithItsTable() {
     FlightRuntimeException e = failedRead(FlightDescriptor.path("retail", "history", "missing_file_customers"), FlightTest.PARTNER);
-    assertEquals(FlightStatusCode.INTERNAL, e.status().code());
+    assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
     String message = e.status().description();
     assertTrue(message.startsWith("Table retail.history.missing_file_customers: data file ") && message.endsWith(".parquet is missing from storage"), message);
   }

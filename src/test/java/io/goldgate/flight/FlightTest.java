@@ -97,6 +97,57 @@ class FlightTest {
     return assertThrows(FlightRuntimeException.class, call::run).status().code();
   }
 
+  /** The first data file the last commit of a table added, relative to the table. */
+  private static String lastAddedFile(java.nio.file.Path table) throws Exception {
+    java.nio.file.Path log = table.resolve("_delta_log");
+    String last;
+    try (var commits = java.nio.file.Files.list(log)) {
+      last = commits.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : java.nio.file.Files.readAllLines(log.resolve(last))) {
+      var action = json.readTree(line);
+      if (action.has("add")) return java.net.URLDecoder.decode(action.get("add").get("path").asText(), StandardCharsets.UTF_8);
+    }
+    throw new AssertionError("the last commit of " + table + " adds no file");
+  }
+
+  @Test
+  void aDataFileDeletedUnderARunningServerIsNotFoundNamingTableAndFile() throws Exception {
+    java.nio.file.Path table = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("goldgate.shares.dir", String.class), "timed_sales");
+    String relative = lastAddedFile(table);
+    String expected = "Table retail.history.timed_sales: data file " + relative + " is missing from storage";
+    // Planned (and its snapshot cached) while the file is there, read after it is gone.
+    FlightInfo info = client.getInfo(FlightDescriptor.path("retail", "history", "timed_sales"), PARTNER);
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    FlightInfo sqlInfo = sql.execute("SELECT * FROM retail.history.timed_sales", PARTNER);
+    java.nio.file.Path file = table.resolve(relative);
+    java.nio.file.Path aside = table.resolve("aside.parquet");
+    java.nio.file.Files.move(file, aside);
+    try {
+      for (FlightInfo read : List.of(info, sqlInfo)) {
+        FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(read, PARTNER, root -> {}));
+        assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+        assertEquals(expected, e.status().description());
+      }
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(sql.execute("SELECT * FROM retail.history.timed_sales", PARTNER), PARTNER, root -> {}));
+      assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+      assertEquals(expected, e.status().description());
+    } finally {
+      java.nio.file.Files.move(aside, file);
+    }
+    assertEquals(info.getRecords(), readAll(client.getInfo(FlightDescriptor.path("retail", "history", "timed_sales"), PARTNER), PARTNER, root -> {}));
+  }
+
+  @Test
+  void aDataFileMissingAtStartIsNotFoundOnFlightSqlToo() throws Exception {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> readAll(sql.execute("SELECT * FROM retail.history.missing_file_customers", PARTNER), PARTNER, root -> {}));
+    assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+    String relative = lastAddedFile(java.nio.file.Path.of("shares", "sample-lake", "customer_features"));
+    assertEquals("Table retail.history.missing_file_customers: data file " + relative + " is missing from storage", e.status().description());
+  }
+
   @Test
   void listFlightsShowsTheCallersTablesWithRecordCounts() {
     List<String> names = new ArrayList<>();
@@ -196,6 +247,54 @@ class FlightTest {
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(FlightDescriptor.path("retail", "gold"), PARTNER)));
     String unknownColumn = "{\"op\":\"isNull\",\"children\":[{\"op\":\"column\",\"name\":\"ghost\",\"valueType\":\"string\"}]}";
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, statusOf(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + unknownColumn + "}"), PARTNER)));
+  }
+
+  private static FlightRuntimeException refused(Runnable call) {
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, call::run);
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code(), e.status().description());
+    return e;
+  }
+
+  @Test
+  void hostileStatementsAndPredicatesAreInvalidArgumentsNamingTheLimit() {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    for (String prefix : new String[] {"NOT ", "("}) {
+      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30",
+          refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + prefix.repeat(10_000) + "units = 1", PARTNER)).status().description());
+    }
+    assertEquals("The statement is 200053 characters long; the limit is 65536",
+        refused(() -> sql.execute("SELECT * FROM retail.gold.sales_daily WHERE " + "NOT ".repeat(50_000) + "units = 1", PARTNER)).status().description());
+    String compare = "{\"op\":\"equal\",\"children\":[{\"op\":\"column\",\"name\":\"units\",\"valueType\":\"long\"},{\"op\":\"literal\",\"value\":\"1\",\"valueType\":\"long\"}]}";
+    String deep = "{\"op\":\"not\",\"children\":[".repeat(65) + compare + "]}".repeat(65);
+    assertEquals("The predicate is nested more than 64 levels deep; the limit is 64",
+        refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + deep + "}"), PARTNER)).status().description());
+    String hostile = "{\"op\":\"not\",\"children\":[".repeat(5_000) + compare + "]}".repeat(5_000);
+    assertEquals("The command is nested too deeply: the limit for its predicate is 64 levels of and/or/not above a comparison",
+        refused(() -> client.getInfo(command("{\"table\":\"retail.gold.sales_daily\",\"predicate\":" + hostile + "}"), PARTNER)).status().description());
+  }
+
+  private List<String> tableNames(FlightInfo info) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), PARTNER)) {
+      while (stream.next()) {
+        VarCharVector name = (VarCharVector) stream.getRoot().getVector("table_name");
+        for (int i = 0; i < stream.getRoot().getRowCount(); i++) names.add(name.getObject(i).toString());
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void flightSqlFilterPatternsMatchWithoutBacktrackingAndHonourTheEscape() throws Exception {
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    // As a regex this pattern pinned a core for longer than any client waits.
+    assertEquals(List.of(), tableNames(sql.getTables(null, null, "%".repeat(200) + "#", null, false, PARTNER)));
+    assertEquals(List.of("missing_file_customers"), tableNames(sql.getTables("retail", "history", "missing\\_file\\_%", null, false, PARTNER)));
+    assertEquals(List.of("growing_sales"), tableNames(sql.getTables("retail", "HIST%", "growing_s_les", null, false, PARTNER)));
+    assertEquals("table_name_filter_pattern is 1025 characters long; the limit is 1024",
+        refused(() -> sql.getTables(null, null, "%".repeat(1_025), null, false, PARTNER)).status().description());
+    assertEquals("db_schema_filter_pattern ends with the escape character '\\'; write '\\\\' for a backslash",
+        refused(() -> sql.getSchemas(null, "gold\\", PARTNER)).status().description());
   }
 
   @Test

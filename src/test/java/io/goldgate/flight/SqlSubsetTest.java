@@ -73,4 +73,55 @@ class SqlSubsetTest {
       assertTrue(e.getMessage().contains(sql[1]), sql[0] + " -> " + e.getMessage());
     }
   }
+
+  @Test
+  void hostileNestingIsRefusedNamingTheLimitNotAStackOverflow() {
+    for (String prefix : new String[] {"NOT ", "("}) {
+      String sql = "SELECT * FROM s.sc.t WHERE " + prefix.repeat(10_000) + "a = 1";
+      GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse(sql));
+      assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
+      assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30", e.getMessage());
+    }
+    GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + "NOT (".repeat(16) + "a = 1" + ")".repeat(16)));
+    assertEquals("The WHERE clause nests parentheses and NOT more than 30 levels deep; the limit is 30", e.getMessage());
+    // The probe's 50,000 NOTs: the length limit answers first.
+    e = assertThrows(GoldgateException.class, () -> SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + "NOT ".repeat(50_000) + "a = 1"));
+    assertEquals("The statement is 200032 characters long; the limit is 65536", e.getMessage());
+  }
+
+  @Test
+  void thirtyLevelsParseAndStayWithinTheJsonPredicateDepth() {
+    // Each level alternates OR and AND: the deepest filter tree thirty parentheses can make.
+    StringBuilder where = new StringBuilder("a = 0");
+    for (int i = 1; i <= SqlSubset.MAX_NESTING; i++) {
+      where = new StringBuilder("a = " + i + (i % 2 == 0 ? " OR b = 1 AND (" : " AND b = 1 OR (") + where + ")");
+    }
+    Filter f = SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + where).filter();
+    assertEquals(JsonPredicates.toJson(f), JsonPredicates.toJson(JsonPredicates.read(JsonPredicates.toJson(f).toString(), "predicate")));
+    Filter negations = SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + "NOT ".repeat(SqlSubset.MAX_NESTING) + "a = 1").filter();
+    assertEquals(JsonPredicates.toJson(negations), JsonPredicates.toJson(JsonPredicates.read(JsonPredicates.toJson(negations).toString(), "predicate")));
+  }
+
+  @Test
+  void longStatementsAreRefusedNamingTheLimit() {
+    String ok = "SELECT * FROM s.sc.t WHERE a = '" + "x".repeat(SqlSubset.MAX_LENGTH - 33) + "'";
+    assertEquals(SqlSubset.MAX_LENGTH, ok.length());
+    assertEquals(SqlSubset.MAX_LENGTH, ((Filter.Compare) SqlSubset.parse(ok).filter()).columnVsLiteral().orElseThrow().literal().value().length() + 33);
+    GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse(ok + " "));
+    assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals("The statement is 65537 characters long; the limit is 65536", e.getMessage());
+  }
+
+  @Test
+  void oddNumbersAreTokensOrErrorsNeverALoop() {
+    assertEquals(new Filter.Compare(Filter.Op.GT, new Filter.Operand.Column("a", null), new Filter.Operand.Literal("-.5e3", Filter.ValueType.DOUBLE)),
+        SqlSubset.parse("SELECT * FROM s.sc.t WHERE a > -.5e3").filter());
+    assertEquals(new Filter.Compare(Filter.Op.GT, new Filter.Operand.Column("a", null), new Filter.Operand.Literal("12", Filter.ValueType.LONG)),
+        SqlSubset.parse("SELECT * FROM s.sc.t WHERE a > 12").filter());
+    for (String where : new String[] {"a > -.x", "a > \u0663", "a > 1e", "a > -"}) {
+      GoldgateException e = assertThrows(GoldgateException.class, () -> SqlSubset.parse("SELECT * FROM s.sc.t WHERE " + where), where);
+      assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
+      assertTrue(e.getMessage().startsWith("Unsupported SQL: "), e.getMessage());
+    }
+  }
 }

@@ -2,8 +2,10 @@ package io.goldgate.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.goldgate.GoldgateException;
 import io.goldgate.lake.predicate.ColumnRange;
 import io.goldgate.lake.predicate.FilePruner;
 import io.goldgate.lake.predicate.Filter;
@@ -88,8 +90,49 @@ class PredicatesTest {
     assertTrue(JsonPredicates.parse("{\"op\":\"column\"}").isEmpty());
     assertTrue(JsonPredicates.parse(cmp("equal", "id", "uuid", "1")).isEmpty());
     assertTrue(JsonPredicates.parse("[").isEmpty());
-    String deep = "{\"op\":\"not\",\"children\":[".repeat(200) + cmp("equal", "id", "long", "1") + "]}".repeat(200);
-    assertTrue(JsonPredicates.parse(deep).isEmpty(), "hostile nesting is refused, not a stack overflow");
+  }
+
+  private static String nots(int depth) {
+    return "{\"op\":\"not\",\"children\":[".repeat(depth) + cmp("equal", "id", "long", "1") + "]}".repeat(depth);
+  }
+
+  private static GoldgateException refused(String json) {
+    GoldgateException e = assertThrows(GoldgateException.class, () -> JsonPredicates.parse(json));
+    assertEquals(GoldgateException.Kind.INVALID_ARGUMENT, e.kind());
+    return e;
+  }
+
+  @Test
+  void treesBeyondALimitAreRefusedNamingIt() {
+    assertTrue(JsonPredicates.parse(nots(64)).isPresent(), "64 levels above a comparison are accepted");
+    String tooDeep = "jsonPredicateHints is nested more than 64 levels deep; the limit is 64";
+    assertEquals(tooDeep, refused(nots(65)).getMessage());
+    // Deep enough for Jackson's own nesting limit to stop it before the tree is built.
+    assertEquals(tooDeep, refused(nots(20_000)).getMessage());
+    assertEquals(tooDeep, refused("[".repeat(100_000)).getMessage());
+
+    String wide = "{\"op\":\"or\",\"children\":[" + String.join(",", java.util.Collections.nCopies(1_001, cmp("equal", "id", "long", "1"))) + "]}";
+    assertEquals("jsonPredicateHints: an 'or' node has 1001 children; the limit is 1000", refused(wide).getMessage());
+
+    String and = "{\"op\":\"and\",\"children\":[" + String.join(",", java.util.Collections.nCopies(1_000, cmp("equal", "id", "long", "1"))) + "]}";
+    String many = "{\"op\":\"or\",\"children\":[" + and + "," + and + "," + and + ",{\"op\":\"not\",\"children\":[" + and + "]}]}";
+    assertEquals("jsonPredicateHints has more than 10000 nodes; the limit is 10000", refused(many).getMessage());
+
+    assertTrue(JsonPredicates.parse(cmp("equal", "name", "string", "x".repeat(16_384))).isPresent());
+    assertEquals("jsonPredicateHints has a literal of 16385 characters; the limit is 16384",
+        refused(cmp("equal", "name", "string", "x".repeat(16_385))).getMessage());
+    assertEquals("jsonPredicateHints has a column name of 16385 characters; the limit is 16384",
+        refused(cmp("equal", "x".repeat(16_385), "string", "x")).getMessage());
+    assertEquals("jsonPredicateHints is 1048577 characters long; the limit is 1048576",
+        refused(cmp("equal", "name", "string", "x") + " ".repeat(1_048_577 - cmp("equal", "name", "string", "x").length())).getMessage());
+  }
+
+  @Test
+  void theStrictReaderRefusesWhatTheHintParserSkips() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonPredicates.read("{\"op\":\"like\"}", "predicate"));
+    assertEquals("unknown op like", e.getMessage());
+    GoldgateException limit = assertThrows(GoldgateException.class, () -> JsonPredicates.read(nots(65), "The predicate"));
+    assertEquals("The predicate is nested more than 64 levels deep; the limit is 64", limit.getMessage());
   }
 
   @Test

@@ -308,4 +308,23 @@ class TableQueryTest extends SharingApiTestBase {
     node.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void predicatesBeyondTheirLimitsAreA400NamingTheLimitNotA500() throws Exception {
+    String longHint = "{\"predicateHints\":[\"region = '" + "x".repeat(200_000) + "'\"]}";
+    asPartner().body(longHint).post(SALES + "/query")
+        .then().statusCode(400)
+        .body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
+        .body("message", equalTo("predicateHints[0] is 200011 characters long; the limit is 16384 per hint"));
+    String compare = "{\"op\":\"equal\",\"children\":[{\"op\":\"column\",\"name\":\"region\",\"valueType\":\"string\"},{\"op\":\"literal\",\"value\":\"EMEA\",\"valueType\":\"string\"}]}";
+    for (int depth : new int[] {65, 20_000}) {
+      String deep = "{\"op\":\"not\",\"children\":[".repeat(depth) + compare + "]}".repeat(depth);
+      asPartner().body("{\"jsonPredicateHints\":" + new ObjectMapper().writeValueAsString(deep) + "}").post(SALES + "/query")
+          .then().statusCode(400)
+          .body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
+          .body("message", equalTo("jsonPredicateHints is nested more than 64 levels deep; the limit is 64"));
+    }
+    // Under the limits, what does not parse is still ignored, as the protocol asks.
+    assertEquals(14, files(query(SALES, "{\"predicateHints\":[\"region LIKE 'E%'\"],\"jsonPredicateHints\":\"{\\\"op\\\":\\\"like\\\"}\"}")).size());
+  }
 }
