@@ -6,13 +6,15 @@
 #   docker build --target native -t goldgate:native .   native executable (Mandrel): Delta Sharing,
 #                                                       online features, admin API; no Flight (native/README.md)
 #
-# Both run as uid 10001 (group 0), listen on 8080 (HTTP) and 8815 (Arrow Flight), serve the bundled
-# sample catalog (/shares) and feature definitions (/feature-defs) until you mount your own, keep
+# Both run as uid 10001 (group 0), listen on 8080 (HTTP), 8815 (Arrow Flight) and 9000 (management:
+# health, metrics, OpenAPI document, Swagger UI; publish it only where operators reach it), keep
 # runtime state in /data (GOLDGATE_STATE_DIR) and write only there and to /tmp, so the root file
-# system can be read-only:
+# system can be read-only. They ship no catalog and no token: /shares and /feature-defs are empty
+# (the gateway starts, warns and shares nothing) until you mount yours:
 #   docker run --read-only -v goldgate-data:/data --tmpfs /tmp -p 8080:8080 -p 8815:8815 \
-#     -e GOLDGATE_SIGNING_KEY=... goldgate
-# Your own catalog: -v /etc/goldgate/shares:/shares:ro (tables on s3://..., or mount the lake too).
+#     -p 127.0.0.1:9000:9000 -v /etc/goldgate/shares:/shares:ro -e GOLDGATE_SIGNING_KEY=... goldgate
+# Tables on s3://..., or mount the lake too. A demo on the repository's sample catalog (whose
+# tokens are public): -v "$PWD/shares:/shares:ro" -v "$PWD/feature-defs:/feature-defs:ro".
 
 ARG MAVEN_BUILDER=eclipse-temurin:21-jdk
 ARG MANDREL_BUILDER=quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25
@@ -28,8 +30,9 @@ COPY .mvn .mvn
 RUN ./mvnw -B -q dependency:resolve-plugins dependency:resolve || true
 COPY src src
 RUN ./mvnw -B -q package -DskipTests
-# The writable state directory, created here so runtime stages need no shell to make it.
-RUN mkdir -p /rootfs/data
+# The writable state directory and the empty catalog and feature directories (mount points),
+# created here so runtime stages need no shell to make them.
+RUN mkdir -p /rootfs/data /rootfs/shares /rootfs/feature-defs
 
 # ---- Native build: Mandrel's native-image, through the `native` Maven profile ----------------------
 FROM ${MANDREL_BUILDER} AS native-build
@@ -42,21 +45,21 @@ COPY native native
 COPY src src
 # The native profile builds in target/native (see pom.xml).
 RUN ./mvnw -B package -Dnative -DskipTests && cp target/native/*-runner /project/goldgate
-RUN mkdir -p /rootfs/data
+RUN mkdir -p /rootfs/data /rootfs/shares /rootfs/feature-defs
 
 # ---- Native runtime ---------------------------------------------------------------------------------
 FROM ${NATIVE_RUNTIME} AS native
 WORKDIR /app
 COPY --from=native-build --chown=10001:0 --chmod=0755 /project/goldgate /app/goldgate
-COPY --chown=10001:0 shares /shares
-COPY --chown=10001:0 feature-defs /feature-defs
+COPY --from=native-build --chown=10001:0 /rootfs/shares /shares
+COPY --from=native-build --chown=10001:0 /rootfs/feature-defs /feature-defs
 COPY --from=native-build --chown=10001:0 /rootfs/data /data
 ENV GOLDGATE_SHARES_DIR=/shares \
     GOLDGATE_FEATURES_DIR=/feature-defs \
     GOLDGATE_STATE_DIR=/data
 VOLUME ["/data", "/tmp"]
 USER 10001
-EXPOSE 8080 8815
+EXPOSE 8080 8815 9000
 ENTRYPOINT ["/app/goldgate", "-Dquarkus.http.host=0.0.0.0"]
 
 # ---- JVM runtime (default target) -------------------------------------------------------------------
@@ -69,8 +72,8 @@ COPY --from=build --chown=10001:0 /src/target/quarkus-app/lib/ /app/lib/
 COPY --from=build --chown=10001:0 /src/target/quarkus-app/*.jar /app/
 COPY --from=build --chown=10001:0 /src/target/quarkus-app/app/ /app/app/
 COPY --from=build --chown=10001:0 /src/target/quarkus-app/quarkus/ /app/quarkus/
-COPY --chown=10001:0 shares /shares
-COPY --chown=10001:0 feature-defs /feature-defs
+COPY --from=build --chown=10001:0 /rootfs/shares /shares
+COPY --from=build --chown=10001:0 /rootfs/feature-defs /feature-defs
 COPY --from=build --chown=10001:0 /rootfs/data /data
 ENV GOLDGATE_SHARES_DIR=/shares \
     GOLDGATE_FEATURES_DIR=/feature-defs \
@@ -78,7 +81,7 @@ ENV GOLDGATE_SHARES_DIR=/shares \
     JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/data", "/tmp"]
 USER 10001
-EXPOSE 8080 8815
+EXPOSE 8080 8815 9000
 # --add-opens is not optional (Arrow memory needs java.nio), so it is part of the command, not of
 # JAVA_OPTS, which deployments override for heap and GC settings. arrow-dataset unpacks its JNI
 # library into java.io.tmpdir (/tmp): keep /tmp writable and not mounted noexec.

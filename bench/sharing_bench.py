@@ -321,19 +321,25 @@ class Gateway:
         self.log_path, self.heap = log_path, heap
         self.proc: subprocess.Popen | None = None
         self.port = 0
+        self.management_port = 0
         self.startup_s = 0.0
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def management_base(self) -> str:
+        """Health, metrics and the OpenAPI document (the management interface, a port of its own)."""
+        return f"http://127.0.0.1:{self.management_port}"
+
     def start(self, timeout: float = 120.0) -> None:
         import requests
 
-        self.port = free_port()
+        self.port, self.management_port = free_port(), free_port()
         env = dict(os.environ, GOLDGATE_SHARES_DIR=str(self.shares_dir))
         cmd = [self.java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Xmx{self.heap}",
-               f"-Dquarkus.http.port={self.port}",
+               f"-Dquarkus.http.port={self.port}", f"-Dquarkus.management.port={self.management_port}",
                # The bench catalog shares none of the sample tables the feature definitions read,
                # and a free Flight port keeps benches from clashing with a running gateway.
                "-Dgoldgate.features.enabled=false", "-Dgoldgate.flight.port=0",

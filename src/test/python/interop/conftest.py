@@ -6,10 +6,13 @@ client and checks every answer against an independent reader of the same Delta t
 
 Gateway selection:
   * ``GOLDGATE_URL`` set (e.g. ``http://localhost:18181``): use that already running
-    gateway. It must serve the bundled catalog ``shares/*.yaml`` of this repository.
+    gateway. It must serve the bundled catalog ``shares/*.yaml`` of this repository. Its
+    management interface (health, metrics, ``/q/openapi``, Swagger UI) is at
+    ``GOLDGATE_MANAGEMENT_URL``, by default the same host on port 9000.
   * otherwise: start ``$JAVA -jar $GOLDGATE_APP`` (defaults: ``java`` and
     ``target/quarkus-app/quarkus-run.jar`` relative to the repository root) on a free
-    port with the repository root as working directory, wait until
+    port (its management interface on another) with the repository root as working
+    directory, wait until
     ``GET /delta-sharing/shares`` answers 401, and stop it when the session ends.
     Its catalog (``GOLDGATE_SHARES_DIR``) is a temporary directory holding a copy of every
     ``shares/*.yaml`` with absolute table locations, plus ``zz-interop-timed.yaml``: share
@@ -26,6 +29,11 @@ Gateway selection:
     the session starts ``redis-server`` on a free loopback port (fixture ``redis_server``; see
     ``_redis_binary`` for where the binary comes from) and stops it at the end. The Feast tests
     (test_feast.py) read and write that Redis with the Feast SDK.
+
+Fixtures ``gateway`` and ``gateway_url`` are the same :class:`Gateway`: a ``str`` (the public base
+URL, so ``f"{gateway_url}/delta-sharing"`` works as it always did) that also carries
+``management_url``; ``management_url`` is that attribute on its own. What ``launch_gateway`` yields is
+a :class:`Gateway` too.
 
 Run (from the repository root, with the venv of src/test/python/requirements.txt):
     GOLDGATE_URL=http://localhost:18181 python -m pytest src/test/python/interop -q
@@ -105,6 +113,38 @@ def _answers_401(base_url: str) -> bool:
         return requests.get(f"{base_url}/delta-sharing/shares", timeout=2).status_code == 401
     except requests.RequestException:
         return False
+
+
+class Gateway(str):
+    """A gateway under test. The string itself is the public base URL without trailing slash (Delta
+    Sharing, files, online features, admin); ``management_url`` is the base URL of its management
+    interface, where ``/q/health/*``, ``/q/metrics``, ``/q/openapi`` and ``/q/swagger-ui`` are (the
+    public port answers 404 there)."""
+
+    management_url: str
+
+    def __new__(cls, url: str, management_url: str) -> "Gateway":
+        gateway = super().__new__(cls, url.rstrip("/"))
+        gateway.management_url = management_url.rstrip("/")
+        return gateway
+
+    @property
+    def url(self) -> str:
+        return str(self)
+
+    @property
+    def openapi_url(self) -> str:
+        """The gateway's OpenAPI document (YAML; add ``?format=json`` for JSON)."""
+        return f"{self.management_url}/q/openapi"
+
+
+def _management_url_of(url: str) -> str:
+    """GOLDGATE_MANAGEMENT_URL, else the gateway's host on the default management port."""
+    configured = os.environ.get("GOLDGATE_MANAGEMENT_URL")
+    if configured:
+        return configured
+    m = re.match(r"^(https?://[^/:]+)", url)
+    return f"{m.group(1)}:9000"
 
 
 def _startup_failure(config, reason: str, cmd: list[str], log_path: Path, lines: int = 40) -> None:
@@ -349,14 +389,15 @@ def redis_server(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
-    """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181)."""
+def gateway_url(request, tmp_path_factory, served_catalog, redis_server) -> Gateway:
+    """Base URL of the gateway under test, without trailing slash (e.g. http://localhost:18181); a
+    :class:`Gateway`, so ``gateway_url.management_url`` is its management interface."""
     url = os.environ.get("GOLDGATE_URL")
     if url:
         url = url.rstrip("/")
         if not _answers_401(url):
             pytest.exit(f"GOLDGATE_URL={url}: GET /delta-sharing/shares without a token did not answer 401", 2)
-        yield url
+        yield Gateway(url, _management_url_of(url))
         return
 
     with launch_gateway(
@@ -365,26 +406,41 @@ def gateway_url(request, tmp_path_factory, served_catalog, redis_server):
         shares_dir=served_catalog.shares_dir,
         redis_url=redis_server.url if redis_server is not None else None,
         flight_port=_FLIGHT_PORT,
-    ) as url:
-        yield url
+    ) as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def gateway(gateway_url) -> Gateway:
+    """The gateway under test: ``gateway.url`` (public), ``gateway.management_url`` (health, metrics,
+    the OpenAPI document at ``gateway.openapi_url``, Swagger UI)."""
+    return gateway_url
+
+
+@pytest.fixture(scope="session")
+def management_url(gateway) -> str:
+    """Base URL of the management interface of the gateway under test (e.g. http://localhost:9000)."""
+    return gateway.management_url
 
 
 @contextlib.contextmanager
 def launch_gateway(config, log_path: Path, shares_dir: Path, redis_url: str | None, flight_port: int | None = None,
                    features_dir: Path | None = None, extra_args: list[str] = ()):
-    """Starts ``$JAVA -jar $GOLDGATE_APP`` on a free port; yields its base URL; stops it on exit."""
+    """Starts ``$JAVA -jar $GOLDGATE_APP`` on a free port, its management interface on another;
+    yields the :class:`Gateway` (a str: its base URL); stops it on exit."""
     app = Path(os.environ.get("GOLDGATE_APP", "target/quarkus-app/quarkus-run.jar"))
     if not app.is_absolute():
         app = REPO_ROOT / app
     if not app.is_file():
         pytest.exit(f"GOLDGATE_URL is not set and the gateway jar {app} does not exist (set GOLDGATE_APP)", 2)
     java = os.environ.get("JAVA", "java")
-    port = _free_port()
+    port, management_port = _free_port(), _free_port()
     url = f"http://localhost:{port}"
     cmd = [
         java,
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         f"-Dquarkus.http.port={port}",
+        f"-Dquarkus.management.port={management_port}",
         f"-Dgoldgate.flight.port={flight_port if flight_port is not None else _free_port()}",
         *extra_args,
         "-jar",
@@ -410,7 +466,7 @@ def launch_gateway(config, log_path: Path, shares_dir: Path, redis_url: str | No
             if time.monotonic() > deadline:
                 _startup_failure(config, f"gateway did not answer 401 within {STARTUP_TIMEOUT_S}s", cmd, log_path)
             time.sleep(0.25)
-        yield url
+        yield Gateway(url, f"http://localhost:{management_port}")
     finally:
         proc.terminate()
         try:

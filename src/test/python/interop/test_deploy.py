@@ -8,15 +8,21 @@ or applies a manifest. Instead:
   strict: unknown fields fail);
 * the probes, ports, env names, secrets and config maps the manifests use are checked against the
   application: its configured ports (src/main/resources/application.properties), the env names it
-  reads, and the health endpoints of the real gateway started by conftest.py;
-* the Dockerfile is parsed: stages and targets, COPY sources, EXPOSE, USER, VOLUME, ENV;
+  reads, and the health endpoints of the real gateway started by conftest.py, which are on its
+  management port and not on the public one;
+* the Dockerfile is parsed: stages and targets, COPY sources, EXPOSE, USER, VOLUME, ENV, and that
+  no runtime stage ships the sample catalog or a sample token;
 * the JVM image's command line (ENTRYPOINT with the image's ENV) is run for real on the packaged
-  gateway, with the catalog mounted the way a ConfigMap volume is (..data symlinks);
+  gateway, with the catalog mounted the way a ConfigMap volume is (..data symlinks), and with the
+  image's own empty catalog;
 * the Secret's placeholders are shown to stop the gateway at start-up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import re
 import shlex
@@ -24,6 +30,7 @@ import shutil
 import socket
 import subprocess
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +39,7 @@ import pytest
 import requests
 import yaml
 
-from conftest import REPO_ROOT, SHARES_DIR, _absolute_locations, _free_port
+from conftest import ANALYST_TOKEN, PARTNER_PROFILE, REPO_ROOT, SHARES_DIR, _absolute_locations, _free_port
 
 K8S_DIR = REPO_ROOT / "k8s"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
@@ -42,6 +49,7 @@ KUBERNETES_VERSION = "1.37.0"
 ADD_OPENS = "--add-opens=java.base/java.nio=ALL-UNNAMED"
 # Env names the image itself reads (not the application): the JVM image's command expands JAVA_OPTS.
 IMAGE_ENV = {"JAVA_OPTS"}
+RUNTIME_STAGES = ("native", "jvm")
 
 
 # --------------------------------------------------------------------------------------------
@@ -68,7 +76,11 @@ def _app_env_names() -> set[str]:
 
 def _app_ports() -> dict[str, int]:
     props = _app_properties()
-    return {"http": int(props["quarkus.http.port"]), "flight": int(props["goldgate.flight.port"])}
+    return {
+        "http": int(props["quarkus.http.port"]),
+        "flight": int(props["goldgate.flight.port"]),
+        "management": int(props["quarkus.management.port"]),
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,13 +187,16 @@ def test_given_the_deployment_then_container_ports_are_the_application_ports():
     assert ports == _app_ports()
 
 
-def test_given_the_service_then_it_exposes_http_and_flight_on_the_container_ports():
+def test_given_the_service_then_it_exposes_http_and_flight_on_the_container_ports_and_not_management():
     container_ports = {p["name"]: p["containerPort"] for p in _container()["ports"]}
     service = _one("Service")
     pod_labels = _one("Deployment")["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= pod_labels.items()
     by_name = {p["name"]: p for p in service["spec"]["ports"]}
+    # whatever the Service is exposed through (Ingress, LoadBalancer) never reaches health or metrics
     assert set(by_name) == {"http", "flight"}
+    assert _app_ports()["management"] not in {p["port"] for p in by_name.values()}
+    assert _app_ports()["management"] not in {container_ports.get(p["targetPort"], p["targetPort"]) for p in by_name.values()}
     for name, port in by_name.items():
         target = port["targetPort"]
         resolved = container_ports[target] if isinstance(target, str) else target
@@ -189,30 +204,35 @@ def test_given_the_service_then_it_exposes_http_and_flight_on_the_container_port
         assert port["port"] == _app_ports()[name]
 
 
-def test_given_the_probes_then_they_use_http_gets_on_the_declared_http_port():
-    declared = {p["name"] for p in _container()["ports"]}
+def test_given_the_probes_then_they_use_http_gets_on_the_declared_management_port():
+    declared = {p["name"]: p["containerPort"] for p in _container()["ports"]}
+    assert declared["management"] == _app_ports()["management"]
     for kind, probe in _probes().items():
         get = probe["httpGet"]
         assert get["port"] in declared, f"{kind} port {get['port']} is not a declared container port"
-        assert get["port"] == "http", kind
+        assert get["port"] == "management", kind
+    assert _probes()["startupProbe"]["httpGet"]["path"] == "/q/health/started"
     assert _probes()["livenessProbe"]["httpGet"]["path"] == "/q/health/live"
     assert _probes()["readinessProbe"]["httpGet"]["path"] == "/q/health/ready"
 
 
-def test_given_the_running_gateway_then_every_probe_path_answers_200_up(gateway_url):
+def test_given_the_running_gateway_then_every_probe_path_answers_200_up_on_management_and_404_on_http(gateway):
     for kind, probe in _probes().items():
         path = probe["httpGet"]["path"]
-        response = requests.get(gateway_url + path, timeout=10)
+        response = requests.get(gateway.management_url + path, timeout=10)
         assert response.status_code == 200, f"{kind} {path}: {response.status_code} {response.text}"
         assert response.json()["status"] == "UP", f"{kind} {path}: {response.text}"
+        assert requests.get(gateway.url + path, timeout=10).status_code == 404, f"{kind} {path} on the public port"
 
 
-def test_given_the_running_gateway_then_the_scrape_annotation_names_its_prometheus_endpoint(gateway_url):
+def test_given_the_running_gateway_then_the_scrape_annotation_names_its_prometheus_endpoint(gateway):
     annotations = _one("Deployment")["spec"]["template"]["metadata"]["annotations"]
-    response = requests.get(gateway_url + annotations["prometheus.io/path"], timeout=10)
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert int(annotations["prometheus.io/port"]) == _app_ports()["management"]
+    response = requests.get(gateway.management_url + annotations["prometheus.io/path"], timeout=10)
     assert response.status_code == 200
     assert "# TYPE" in response.text
-    assert int(annotations["prometheus.io/port"]) == _app_ports()["http"]
+    assert requests.get(gateway.url + annotations["prometheus.io/path"], timeout=10).status_code == 404
 
 
 def test_given_the_deployment_env_then_the_application_or_the_image_reads_every_name():
@@ -400,7 +420,7 @@ def test_given_the_packaged_gateway_then_the_jvm_stage_copies_paths_maven_produc
 def test_given_the_runtime_stages_then_they_expose_the_application_ports_as_a_non_root_user():
     app_ports = set(_app_ports().values())
     run_as = _one("Deployment")["spec"]["template"]["spec"]["securityContext"]["runAsUser"]
-    for name in ("native", "jvm"):
+    for name in RUNTIME_STAGES:
         stage = _stage(name)
         exposed = {int(p.split("/")[0]) for args in stage.all("EXPOSE") for p in args.split()}
         assert exposed == app_ports, name
@@ -411,18 +431,68 @@ def test_given_the_runtime_stages_then_they_expose_the_application_ports_as_a_no
         assert int(uid) == run_as, f"{name}: USER {uid} but the Deployment runs as {run_as}"
 
 
-def test_given_the_runtime_stages_then_state_and_tmp_are_volumes_and_the_samples_are_included():
-    for name in ("native", "jvm"):
+def test_given_the_runtime_stages_then_state_and_tmp_are_volumes_and_catalog_dirs_are_empty_mount_points():
+    for name in RUNTIME_STAGES:
         stage = _stage(name)
         env = _env_of(stage)
         volumes = {v for args in stage.all("VOLUME") for v in yaml.safe_load(args)}
         assert {env["GOLDGATE_STATE_DIR"], "/tmp"} <= volumes, name
-        copied = {_copy(args)[2]: _copy(args)[1] for args in stage.all("COPY")}
-        assert copied[env["GOLDGATE_SHARES_DIR"]] == ["shares"], name
-        assert copied[env["GOLDGATE_FEATURES_DIR"]] == ["feature-defs"], name
-        assert env["GOLDGATE_STATE_DIR"] in copied, f"{name}: the state dir must exist and belong to the user"
+        copied = {_copy(args)[2]: _copy(args) for args in stage.all("COPY")}
+        for key in ("GOLDGATE_SHARES_DIR", "GOLDGATE_FEATURES_DIR", "GOLDGATE_STATE_DIR"):
+            flags, sources, _ = copied[env[key]]
+            # an empty directory the build stage made (RUN mkdir -p /rootfs/...), owned by the user
+            assert sources == [f"/rootfs{env[key]}"], f"{name}: {key} ({env[key]}) is copied from {sources}"
+            builder = _stage(flags["from"])
+            assert any(f"/rootfs{env[key]}" in run.split() for run in builder.all("RUN") if "mkdir" in run), (name, key)
         unknown = set(env) - _app_env_names() - IMAGE_ENV
         assert not unknown, f"{name}: ENV names nothing reads: {sorted(unknown)}"
+
+
+def _sample_secrets() -> set[str]:
+    """The plain sample tokens (public: README, shares/sample.share) and their hashes in shares/*.yaml."""
+    tokens = {json.loads(PARTNER_PROFILE.read_text())["bearerToken"], ANALYST_TOKEN}
+    hashes = {m for p in SHARES_DIR.glob("*.yaml") for m in re.findall(r"sha256:([0-9a-f]{64})", p.read_text())}
+    assert len(hashes) >= 2 and {hashlib.sha256(t.encode()).hexdigest() for t in tokens} <= hashes
+    return tokens | hashes
+
+
+def test_given_the_runtime_stages_then_no_sample_catalog_or_token_is_copied_into_them():
+    ignored = {l.strip().rstrip("/") for l in DOCKERIGNORE.read_text().splitlines() if l.strip() and not l.startswith("#")}
+    # not even in the build context, so no stage can copy them by mistake
+    assert {"shares", "feature-defs"} <= ignored
+    for name in RUNTIME_STAGES:
+        for args in _stage(name).all("COPY"):
+            flags, sources, _ = _copy(args)
+            assert "from" in flags, f"{name}: COPY {args} copies from the build context"
+            builder = _stage(flags["from"])
+            for source in sources:
+                if source.startswith("/rootfs/"):
+                    # directories the builder only ever creates empty
+                    assert any(source in run.split() for run in builder.all("RUN") if run.startswith("mkdir -p ")), (name, args)
+                    assert not [a for a in builder.all("COPY") + builder.all("RUN") if "/rootfs" in a and not a.startswith("mkdir -p ")]
+                else:
+                    assert not re.search(r"(^|/)(shares|feature-defs|sample)", source), (name, args)
+
+
+def test_given_the_packaged_gateway_then_it_holds_no_sample_token(tmp_path):
+    # What the JVM stage copies from the build stage is target/quarkus-app: our own files in it
+    # (the application jar, Quarkus' generated classes and config) must not carry a sample token.
+    app = REPO_ROOT / "target/quarkus-app"
+    if not app.is_dir():
+        pytest.skip("no packaged gateway: run ./mvnw package")
+    secrets = [s.encode() for s in _sample_secrets()]
+    ours = [*app.glob("*.jar"), *(app / "app").rglob("*"), *(app / "quarkus").rglob("*")]
+    checked = 0
+    for path in (p for p in ours if p.is_file()):
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as jar:
+                contents = [(f"{path}!{n}", jar.read(n)) for n in jar.namelist() if not n.endswith("/")]
+        else:
+            contents = [(str(path), path.read_bytes())]
+        for where, data in contents:
+            assert not [s for s in secrets if s in data], f"{where} holds a sample token or its hash"
+            checked += 1
+    assert checked > 10, ours
 
 
 def _jvm_command() -> list[str]:
@@ -472,67 +542,55 @@ def _java_home_bin(java: str) -> str:
     return str(Path(resolved).parent)
 
 
-def test_given_the_jvm_image_command_and_env_with_config_map_mounts_then_the_gateway_serves_http_and_flight(tmp_path):
+@dataclass
+class ImageGateway:
+    url: str
+    management_url: str
+    flight_port: int
+    log: Path
+
+
+@contextlib.contextmanager
+def _jvm_image_command(tmp_path: Path, shares: Path | None, feature_defs: Path | None):
+    """Runs the JVM image's command line with the image's ENV on the packaged jar, its paths moved
+    under tmp_path (/app/quarkus-run.jar, /data); shares / feature_defs None: the image's own empty
+    directories. Yields once it is ready (on its management port)."""
     app = _app_jar()
-    jvm = _stage("jvm")
-    image_env = _env_of(jvm)
-    shares = _config_map_volume(
-        tmp_path / "etc/shares",
-        {p.name: _absolute_locations(p.read_text(), SHARES_DIR) for p in sorted(SHARES_DIR.glob("*.yaml"))},
-    )
-    feature_defs = _config_map_volume(
-        tmp_path / "etc/feature-defs", {p.name: p.read_text() for p in sorted((REPO_ROOT / "feature-defs").glob("*.yaml"))}
-    )
+    image_env = _env_of(_stage("jvm"))
+    assert "JAVA_OPTS" in image_env
     state = tmp_path / "data"
     state.mkdir()
-    http_port, flight_port = _free_port(), _free_port()
-    # The image's paths, moved under tmp_path: /app/quarkus-run.jar, /shares, /feature-defs, /data.
+    http_port, flight_port, management_port = _free_port(), _free_port(), _free_port()
     command = _jvm_command()[2].replace("/app/quarkus-run.jar", str(app))
     env = dict(os.environ)
     for name in ("GOLDGATE_REDIS_URL", "GOLDGATE_SIGNING_KEY", "GOLDGATE_ADMIN_TOKEN"):
         env.pop(name, None)
     env.update(image_env)
     env.update(
-        GOLDGATE_SHARES_DIR=str(shares),
-        GOLDGATE_FEATURES_DIR=str(feature_defs),
+        GOLDGATE_SHARES_DIR=str(shares or _empty_dir(tmp_path / "shares")),
+        GOLDGATE_FEATURES_DIR=str(feature_defs or _empty_dir(tmp_path / "feature-defs")),
         GOLDGATE_STATE_DIR=str(state),
         QUARKUS_HTTP_PORT=str(http_port),
+        QUARKUS_MANAGEMENT_PORT=str(management_port),
         GOLDGATE_FLIGHT_PORT=str(flight_port),
         PATH=_java_home_bin(os.environ.get("JAVA", "java")) + os.pathsep + env.get("PATH", ""),
     )
-    assert "JAVA_OPTS" in image_env
     log = tmp_path / "gateway.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(["sh", "-c", command], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        base = f"http://localhost:{http_port}"
+        gateway = ImageGateway(f"http://localhost:{http_port}", f"http://localhost:{management_port}", flight_port, log)
         deadline = time.monotonic() + 90
         while True:
             assert proc.poll() is None, f"gateway exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
             try:
-                if requests.get(base + "/q/health/ready", timeout=2).status_code == 200:
+                if requests.get(gateway.management_url + "/q/health/ready", timeout=2).status_code == 200:
                     break
             except requests.RequestException:
                 pass
             assert time.monotonic() < deadline, f"not ready in 90 s:\n{log.read_text()[-3000:]}"
             time.sleep(0.25)
-        for kind, probe in _probes().items():
-            assert requests.get(base + probe["httpGet"]["path"], timeout=10).status_code == 200, kind
-        # the catalog and features from the ConfigMap-style mounts were loaded
-        shares_answer = requests.get(
-            base + "/delta-sharing/shares", headers={"Authorization": "Bearer goldgate-sample-token-local-use-only"}, timeout=10
-        )
-        assert shares_answer.status_code == 200
-        assert {"retail", "labs"} <= {s["name"] for s in shares_answer.json()["items"]}
-        with socket.create_connection(("127.0.0.1", flight_port), timeout=5):
-            pass
-        text = log.read_text()
-        assert f"Arrow Flight endpoint: grpc://localhost:{flight_port}" in text
-        defs = [yaml.safe_load(p.read_text()) for p in sorted((REPO_ROOT / "feature-defs").glob("*.yaml"))]
-        entities, views, services = (sum(len(d.get(k) or []) for d in defs) for k in ("entities", "featureViews", "featureServices"))
-        entity_word = "entity" if entities == 1 else "entities"
-        expected = f"Feature definitions: {entities} {entity_word}, {views} view(s), {services} service(s) from {feature_defs}"
-        assert expected in text, text[-3000:]
+        yield gateway
     finally:
         proc.terminate()
         try:
@@ -540,6 +598,54 @@ def test_given_the_jvm_image_command_and_env_with_config_map_mounts_then_the_gat
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _empty_dir(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def test_given_the_jvm_image_command_and_env_with_config_map_mounts_then_the_gateway_serves_http_and_flight(tmp_path):
+    shares = _config_map_volume(
+        tmp_path / "etc/shares",
+        {p.name: _absolute_locations(p.read_text(), SHARES_DIR) for p in sorted(SHARES_DIR.glob("*.yaml"))},
+    )
+    feature_defs = _config_map_volume(
+        tmp_path / "etc/feature-defs", {p.name: p.read_text() for p in sorted((REPO_ROOT / "feature-defs").glob("*.yaml"))}
+    )
+    with _jvm_image_command(tmp_path, shares, feature_defs) as gateway:
+        for kind, probe in _probes().items():
+            assert requests.get(gateway.management_url + probe["httpGet"]["path"], timeout=10).status_code == 200, kind
+        # the catalog and features from the ConfigMap-style mounts were loaded
+        shares_answer = requests.get(
+            gateway.url + "/delta-sharing/shares", headers={"Authorization": "Bearer goldgate-sample-token-local-use-only"}, timeout=10
+        )
+        assert shares_answer.status_code == 200
+        assert {"retail", "labs"} <= {s["name"] for s in shares_answer.json()["items"]}
+        with socket.create_connection(("127.0.0.1", gateway.flight_port), timeout=5):
+            pass
+        text = gateway.log.read_text()
+        assert f"Arrow Flight endpoint: grpc://localhost:{gateway.flight_port}" in text
+        defs = [yaml.safe_load(p.read_text()) for p in sorted((REPO_ROOT / "feature-defs").glob("*.yaml"))]
+        entities, views, services = (sum(len(d.get(k) or []) for d in defs) for k in ("entities", "featureViews", "featureServices"))
+        entity_word = "entity" if entities == 1 else "entities"
+        expected = f"Feature definitions: {entities} {entity_word}, {views} view(s), {services} service(s) from {feature_defs}"
+        assert expected in text, text[-3000:]
+
+
+def test_given_the_jvm_image_defaults_then_the_gateway_starts_warns_and_no_sample_token_opens_it(tmp_path):
+    # The image's /shares and /feature-defs are empty: the gateway starts (readiness UP, with no
+    # share), says why it shares nothing, and the README's sample token is just an unknown token.
+    with _jvm_image_command(tmp_path, None, None) as gateway:
+        ready = requests.get(gateway.management_url + "/q/health/ready", timeout=10).json()
+        catalog = next(c for c in ready["checks"] if c["name"] == "catalog")
+        assert catalog["status"] == "UP" and catalog["data"] == {"shares": 0, "recipients": 0}
+        for token in sorted(_sample_secrets()):
+            answer = requests.get(gateway.url + "/delta-sharing/shares", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            assert answer.status_code == 401, token
+        text = gateway.log.read_text()
+        assert f"No share catalog file (*.yaml) in {tmp_path / 'shares'}: no table is shared until one is put there" in text, text[-3000:]
+        assert f"Feature definitions: 0 entities, 0 view(s), 0 service(s) from {tmp_path / 'feature-defs'}" in text, text[-3000:]
 
 
 @pytest.mark.parametrize("env_name, secret_key, config_key", [
@@ -553,7 +659,8 @@ def test_given_a_secret_placeholder_left_in_place_then_the_gateway_refuses_to_st
     env.update({env_name: placeholder, "GOLDGATE_STATE_DIR": str(tmp_path / "data")})
     java = os.environ.get("JAVA", "java")
     result = subprocess.run(
-        [java, ADD_OPENS, f"-Dquarkus.http.port={_free_port()}", f"-Dgoldgate.flight.port={_free_port()}", "-jar", str(app)],
+        [java, ADD_OPENS, f"-Dquarkus.http.port={_free_port()}", f"-Dquarkus.management.port={_free_port()}",
+         f"-Dgoldgate.flight.port={_free_port()}", "-jar", str(app)],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL,
     )
     assert result.returncode != 0, result.stdout[-2000:]

@@ -1,5 +1,6 @@
-"""Operations surface of the packaged gateway: OpenAPI document, Prometheus metrics, health probes,
-and tracing plus JSON logs switched on through the documented environment variables.
+"""Operations surface of the packaged gateway: OpenAPI document, Prometheus metrics, health probes
+(all on the management interface, none on the public port), and tracing plus JSON logs switched on
+through the documented environment variables.
 
 The OpenAPI document is checked with openapi-spec-validator (pinned in requirements.txt); tracing
 with a small OTLP/HTTP receiver in this process (an OpenTelemetry Collector cannot run here), which
@@ -28,8 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 QUERY_ROUTE = "/delta-sharing/shares/{share}/schemas/{schema}/tables/{table}/query"
 
 
-def _metrics(gateway_url: str) -> dict[str, float]:
-    text = requests.get(f"{gateway_url}/q/metrics", timeout=10).text
+def _metrics(management_url: str) -> dict[str, float]:
+    text = requests.get(f"{management_url}/q/metrics", timeout=10).text
     samples = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
@@ -47,30 +48,51 @@ def _value(samples: dict[str, float], name: str, **labels: str) -> float:
     return total
 
 
-def test_openapi_document_is_valid_openapi_as_yaml_and_json(gateway_url):
-    as_yaml = requests.get(f"{gateway_url}/q/openapi", timeout=10)
+def test_openapi_document_is_valid_openapi_as_yaml_and_json(gateway):
+    as_yaml = requests.get(gateway.openapi_url, timeout=10)
     assert as_yaml.status_code == 200
     assert as_yaml.headers["Content-Type"].startswith("application/yaml")
-    as_json = requests.get(f"{gateway_url}/q/openapi", params={"format": "json"}, timeout=10)
+    as_json = requests.get(gateway.openapi_url, params={"format": "json"}, timeout=10)
     assert as_json.status_code == 200
     document = yaml.safe_load(as_yaml.text)
     assert as_json.json() == document
     validate(document)  # raises OpenAPIValidationError with the offending path
     assert QUERY_ROUTE in document["paths"] and "/admin/status" in document["paths"]
+    # it describes the public port, which serves nothing under /q
+    assert not [path for path in document["paths"] if path.startswith("/q/")]
 
 
-def test_swagger_ui_page_and_its_assets_are_served(gateway_url):
-    page = requests.get(f"{gateway_url}/q/swagger-ui", timeout=10)
+@pytest.mark.parametrize("path", ["/q/health", "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics",
+                                  "/q/openapi", "/q/swagger-ui"])
+def test_management_endpoints_are_not_on_the_public_port(gateway, path):
+    public = requests.get(gateway.url + path, timeout=10)
+    assert public.status_code == 404
+    assert public.json() == {"errorCode": "RESOURCE_DOES_NOT_EXIST", "message": "No such endpoint"}
+    assert requests.get(gateway.management_url + path, timeout=10).status_code == 200
+
+
+def test_trace_and_writes_on_the_management_port_are_refused(gateway):
+    for method in ("TRACE", "POST", "DELETE"):
+        answer = requests.request(method, f"{gateway.management_url}/q/health/live", timeout=10)
+        assert answer.status_code == 405, method
+        assert answer.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_swagger_ui_page_and_its_assets_are_served(gateway):
+    page = requests.get(f"{gateway.management_url}/q/swagger-ui", timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    bundle = re.search(r'src="(/webjars/swagger-ui/[0-9.]+/swagger-ui-bundle\.js)"', page.text).group(1)
-    assert requests.get(f"{gateway_url}{bundle}", timeout=10).status_code == 200
+    bundle = re.search(r'src="(/q/swagger-ui/([0-9.]+)/swagger-ui-bundle\.js)"', page.text)
+    assert requests.get(f"{gateway.management_url}{bundle.group(1)}", timeout=10).status_code == 200
+    # the webjar Quarkus would serve from every jar's META-INF/resources stays off the public port
+    webjar = requests.get(f"{gateway.url}/webjars/swagger-ui/{bundle.group(2)}/index.html", timeout=10)
+    assert webjar.status_code == 404
 
 
-def test_a_real_client_read_shows_in_the_metrics(gateway_url, partner_profile):
-    before = _metrics(gateway_url)
+def test_a_real_client_read_shows_in_the_metrics(management_url, partner_profile):
+    before = _metrics(management_url)
     table = delta_sharing.load_as_pandas(f"{partner_profile}#retail.gold.sales_daily")
     assert len(table) == 91
-    after = _metrics(gateway_url)
+    after = _metrics(management_url)
 
     query = dict(method="POST", uri=QUERY_ROUTE, status="200", protocol="sharing")
     assert _value(after, "http_server_requests_seconds_count", **query) == _value(before, "http_server_requests_seconds_count", **query) + 1
@@ -80,10 +102,10 @@ def test_a_real_client_read_shows_in_the_metrics(gateway_url, partner_profile):
     assert _value(after, "goldgate_flight_streams_active", protocol="flight") == 0
 
 
-def test_readiness_reports_each_dependency_and_liveness_is_up(gateway_url, redis_server):
-    live = requests.get(f"{gateway_url}/q/health/live", timeout=10)
+def test_readiness_reports_each_dependency_and_liveness_is_up(management_url, redis_server):
+    live = requests.get(f"{management_url}/q/health/live", timeout=10)
     assert live.status_code == 200 and live.json()["status"] == "UP"
-    ready = requests.get(f"{gateway_url}/q/health/ready", timeout=10)
+    ready = requests.get(f"{management_url}/q/health/ready", timeout=10)
     assert ready.status_code == 200, ready.text
     checks = {c["name"]: c for c in ready.json()["checks"]}
     assert set(checks) == {"catalog", "redis", "flight"}
@@ -178,7 +200,7 @@ def test_tracing_and_json_logs_are_switched_on_by_environment(served_catalog, pa
         pytest.skip("GOLDGATE_URL is set: this test starts its own gateway with other environment variables")
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _OtlpReceiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    port = _free_port()
+    port, management_port = _free_port(), _free_port()
     app = Path(os.environ.get("GOLDGATE_APP", "target/quarkus-app/quarkus-run.jar"))
     app = app if app.is_absolute() else REPO_ROOT / app
     env = dict(
@@ -193,7 +215,7 @@ def test_tracing_and_json_logs_are_switched_on_by_environment(served_catalog, pa
     env.pop("GOLDGATE_REDIS_URL", None)
     log_path = tmp_path / "gateway.log"
     cmd = [os.environ.get("JAVA", "java"), "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}",
-           "-Dgoldgate.flight.enabled=false", "-jar", str(app)]
+           f"-Dquarkus.management.port={management_port}", "-Dgoldgate.flight.enabled=false", "-jar", str(app)]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
@@ -201,7 +223,7 @@ def test_tracing_and_json_logs_are_switched_on_by_environment(served_catalog, pa
         deadline = time.monotonic() + 90
         while True:
             try:
-                if requests.get(f"{url}/q/health/ready", timeout=2).status_code == 200:
+                if requests.get(f"http://127.0.0.1:{management_port}/q/health/ready", timeout=2).status_code == 200:
                     break
             except requests.RequestException:
                 pass

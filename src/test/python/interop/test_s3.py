@@ -124,7 +124,8 @@ def _start_gateway(tmp: Path, endpoint: str, url_lifetime: str, flight_port: int
                                       .replace("customer_stats:", "s3_customer_stats:").replace("name: churn_model", "name: s3_churn_model"))
         faces = [f"-Dgoldgate.flight.port={flight_port}", f"-Dgoldgate.features.dir={defs}", "-Dgoldgate.features.schedule-enabled=false"]
     proc = subprocess.Popen(
-        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}", *faces, "-jar", str(app)],
+        [java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Dquarkus.http.port={port}",
+         f"-Dquarkus.management.port={_free_port()}", *faces, "-jar", str(app)],
         cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     base = f"http://localhost:{port}"

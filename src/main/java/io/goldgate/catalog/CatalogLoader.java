@@ -69,6 +69,11 @@ public final class CatalogLoader {
     } catch (IOException e) {
       throw new CatalogException("Cannot list shares directory " + root + ": " + e.getMessage(), e);
     }
+    if (files.isEmpty()) {
+      // The container image's default: it ships no catalog, so that no sample token opens it.
+      LOG.warnf("No share catalog file (*.yaml) in %s: no table is shared until one is put there (goldgate.shares.dir,"
+          + " env GOLDGATE_SHARES_DIR) and the gateway restarted", root);
+    }
     var builder = new Builder();
     for (Path file : files) {
       builder.add(file, parse(file));

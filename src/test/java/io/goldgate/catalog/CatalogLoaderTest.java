@@ -46,6 +46,14 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void givenAnEmptyDirectory_whenLoaded_thenTheCatalogIsEmptyAndStartupGoesOn() {
+    // The container image's default catalog directory: no share, no recipient, no refusal.
+    ShareCatalog catalog = new CatalogLoader(VALIDATOR).load(dir);
+    assertEquals(0, catalog.shares().size());
+    assertEquals(0, catalog.recipients().size());
+  }
+
+  @Test
   void givenNoIds_whenLoadedTwice_thenIdsAreStable() throws IOException {
     String yaml = "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: t\n";
     String first = load(yaml).table("s", "x", "t").orElseThrow().id();

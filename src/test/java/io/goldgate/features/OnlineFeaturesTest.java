@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.features.feast.FeastCodec;
+import io.goldgate.testing.Management;
 import io.goldgate.testing.Readiness;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
@@ -236,7 +237,7 @@ class OnlineFeaturesTest {
     String metrics = "";
     for (int i = 0; i < 70 && !metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"); i++) {
       if (i > 0) Thread.sleep(100);
-      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+      metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
     assertTrue(metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"), metrics);
     assertTrue(metrics.contains("goldgate_materialization_rows_written_total{view=\"growing_customer_stats\"} 170.0"), metrics);

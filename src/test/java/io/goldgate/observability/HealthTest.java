@@ -1,6 +1,6 @@
 package io.goldgate.observability;
 
-import static io.restassured.RestAssured.given;
+import static io.goldgate.testing.Management.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -12,10 +12,15 @@ import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Liveness and readiness against a real Redis that is stopped and started again. */
+/**
+ * Liveness and readiness against a real Redis that is stopped and started again, on the management
+ * interface; the public port answers none of the /q endpoints.
+ */
 @QuarkusTest
 @WithTestResource(SampleLake.class)
 @WithTestResource(RealRedis.class)
@@ -27,6 +32,30 @@ class HealthTest {
 
   static String check(JsonPath health, String name) {
     return health.getString("checks.find { it.name == '" + name + "' }.status");
+  }
+
+  @Test
+  void givenThePublicPort_whenAskingForHealthMetricsOrTheApiDocs_thenEachIs404() {
+    for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics", "/q/openapi",
+        "/q/swagger-ui")) {
+      RestAssured.given().get(path).then().statusCode(404);
+    }
+  }
+
+  @Test
+  void givenTheManagementPort_whenAskingForAPublicEndpoint_thenItIsNotThere() {
+    given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).get("/delta-sharing/shares").then().statusCode(404);
+  }
+
+  @Test
+  void givenTheManagementPort_whenUsingAMethodOtherThanGetOrHead_thenItIs405OrOptionsAnswersAllow() {
+    for (String path : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi")) {
+      for (String method : List.of("TRACE", "POST", "PUT", "DELETE", "PATCH")) {
+        given().request(method, path).then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+      }
+      given().options(path).then().statusCode(204).header("Allow", "GET, HEAD, OPTIONS");
+      given().head(path).then().statusCode(200);
+    }
   }
 
   @Test

@@ -1,11 +1,9 @@
 package io.goldgate.testing;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One scrape of {@code /q/metrics}: sample lines by their series (name and labels as printed). */
+/** One scrape of {@code /q/metrics} (management interface): sample lines by their series (name and labels as printed). */
 public final class PrometheusScrape {
 
   private final Map<String, Double> samples = new LinkedHashMap<>();
@@ -21,7 +19,7 @@ public final class PrometheusScrape {
   }
 
   public static PrometheusScrape now() {
-    return new PrometheusScrape(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    return new PrometheusScrape(Management.given().get("/q/metrics").then().statusCode(200).extract().asString());
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.goldgate.testing;
 
-import io.restassured.RestAssured;
 import java.time.Duration;
 
 /**
@@ -14,6 +13,6 @@ public final class Readiness {
 
   public static void await() {
     Await.until("the gateway is ready after Redis came back", Duration.ofSeconds(20),
-        () -> RestAssured.get("/q/health/ready").statusCode() == 200);
+        () -> Management.given().get("/q/health/ready").statusCode() == 200);
   }
 }
