@@ -1,6 +1,6 @@
 package io.goldgate.audit;
 
-import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
@@ -32,10 +32,12 @@ public class HttpAudit {
 
   private final AuditLog log;
   private final CatalogHolder catalog;
+  private final TrustedProxies proxies;
 
-  public HttpAudit(AuditLog log, CatalogHolder catalog) {
+  public HttpAudit(AuditLog log, CatalogHolder catalog, TrustedProxies proxies) {
     this.log = log;
     this.catalog = catalog;
+    this.proxies = proxies;
   }
 
   void install(@Observes Router router) {
@@ -72,7 +74,7 @@ public class HttpAudit {
             null,
             time,
             audit.recipientName(),
-            BearerAuthenticator.clientAddress(rc),
+            proxies.clientAddress(rc),
             rc.request().getHeader("User-Agent"),
             AuditEvent.DELTA_SHARING,
             target.operation,

@@ -17,6 +17,30 @@ public interface GoldgateConfig {
   /** The Delta Sharing REST endpoint. */
   Sharing sharing();
 
+  /** Who the clients of the HTTP endpoints and the Flight endpoint are. */
+  Http http();
+
+  interface Http {
+    /**
+     * Reverse proxies (and gRPC proxies) whose forwarding header is believed, as CIDRs such as
+     * {@code 10.0.0.0/8} or {@code 2001:db8::/32}. Empty (the default): forwarding headers are
+     * ignored and the socket peer is the client, for IP allow-lists and the audit log alike. When
+     * the socket peer is in this list, the header {@link #forwardedHeader()} is read from the
+     * right, past every entry that is itself a trusted proxy; the first other entry is the client.
+     * Quarkus' {@code quarkus.http.proxy.proxy-address-forwarding} is not needed and changes
+     * nothing here.
+     */
+    Optional<java.util.List<String>> trustedProxies();
+
+    /**
+     * Which header the trusted proxies write: {@code x-forwarded-for} ({@code X-Forwarded-For},
+     * also read from gRPC metadata on Flight) or {@code forwarded} (RFC 7239 {@code for=}). Only
+     * this one is read: a header the proxies pass through untouched would be the client's own.
+     */
+    @WithDefault("x-forwarded-for")
+    ForwardedHeader forwardedHeader();
+  }
+
   /** Keys used to sign file URLs and page tokens. */
   Signing signing();
 

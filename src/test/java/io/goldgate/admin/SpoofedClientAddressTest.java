@@ -1,0 +1,49 @@
+package io.goldgate.admin;
+
+import static io.goldgate.admin.RecipientApi.uniqueName;
+import static io.goldgate.admin.RecipientApi.withToken;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.goldgate.testing.Await;
+import io.goldgate.testing.SampleLake;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With no trusted proxy a forwarding header is the client's own claim and is ignored, on every face
+ * and in the audit log, even with Quarkus' own proxy address forwarding switched on (which believes
+ * anyone).
+ */
+@QuarkusTest
+@WithTestResource(SampleLake.class)
+@TestProfile(SpoofedClientAddressTest.QuarkusForwardingOn.class)
+class SpoofedClientAddressTest {
+
+  public static class QuarkusForwardingOn implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.enable-forwarded-for", "true");
+    }
+  }
+
+  @Test
+  void givenNoTrustedProxy_whenAClientForgesItsAddress_thenTheAllowListDeniesIt() {
+    String name = uniqueName("spoofer");
+    String token = new RecipientApi().createAndActivate("{\"name\":\"" + name + "\",\"shares\":[\"retail\"],\"ipAllowList\":[\"10.0.0.0/8\"]}");
+    String denied = "Recipient '" + name + "' may not connect from 127.0.0.1: the address is not in its IP allow-list";
+    withToken(token).header("User-Agent", name).header("X-Forwarded-For", "10.1.2.3").get("/delta-sharing/shares").then().statusCode(403).body("message", equalTo(denied));
+    withToken(token).header("User-Agent", name).header("X-Forwarded-For", "10.1.2.3, 203.0.113.9").get("/delta-sharing/shares").then().statusCode(403).body("message", equalTo(denied));
+    withToken(token).header("User-Agent", name).header("Forwarded", "for=10.1.2.3").get("/delta-sharing/shares").then().statusCode(403).body("message", equalTo(denied));
+    withToken(token).header("User-Agent", name).header("X-Forwarded-For", "10.1.2.3").contentType("application/json").body("{}").post("/get-online-features")
+        .then().statusCode(403).body("message", equalTo(denied));
+
+    Await.until("the audit log has the three sharing calls", Duration.ofSeconds(10), () -> ForwardedClientAddressTest.clientIps(name).size() == 3);
+    assertEquals(java.util.List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), ForwardedClientAddressTest.clientIps(name));
+  }
+}
