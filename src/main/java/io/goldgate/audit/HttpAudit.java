@@ -28,7 +28,6 @@ public class HttpAudit {
 
   static final String KEY = "goldgate.audit";
   private static final String PREFIX = RoutePaths.SHARING + "/";
-  private static final int MAX_MESSAGE = 500;
 
   private final AuditLog log;
   private final CatalogHolder catalog;
@@ -61,9 +60,6 @@ public class HttpAudit {
     String message = audit.errorMessage();
     if (!complete && message == null) {
       message = "The connection closed before the response was complete";
-    }
-    if (message != null && message.length() > MAX_MESSAGE) {
-      message = message.substring(0, MAX_MESSAGE) + "...";
     }
     Integer files = audit.fileCount();
     if (target.operation.equals("downloadFile") && files == null && rc.request().method() == HttpMethod.GET && rc.response().getStatusCode() < 300) {

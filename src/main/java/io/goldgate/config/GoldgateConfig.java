@@ -133,6 +133,37 @@ public interface GoldgateConfig {
     /** How many audit files are kept (embedded mode), the current one included; older ones are deleted. */
     @WithDefault("10")
     int fileKeep();
+
+    /**
+     * Unauthenticated failures (HTTP 401, Flight UNAUTHENTICATED): past these limits they are
+     * counted and summarized, one event per address per interval, not stored one by one.
+     */
+    Unauthenticated unauthenticated();
+
+    interface Unauthenticated {
+      /** Failures one client address may have stored one by one per interval. */
+      @WithDefault("5")
+      @jakarta.validation.constraints.Min(0)
+      int burst();
+
+      /**
+       * Failures stored one by one per interval, all addresses together; also the most per-address
+       * summaries per interval (the rest fold into one summary without an address). One interval
+       * stores at most {@code 2 * budget + 1} events about unauthenticated failures.
+       */
+      @WithDefault("50")
+      @jakarta.validation.constraints.Min(0)
+      int budget();
+
+      /** Length of an interval. */
+      @WithDefault("1m")
+      Duration interval();
+
+      /** Client addresses tallied at once per interval; failures from further ones are counted together. */
+      @WithDefault("10000")
+      @jakarta.validation.constraints.Min(0)
+      int maxAddresses();
+    }
   }
 
   /** The operator API under {@code /admin}. */

@@ -27,7 +27,6 @@ final class FlightAudit extends ServerStreamTracer.Factory {
   private static final Context.Key<CallAudit> KEY = Context.key("goldgate-audit");
   private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
   private static final String PREFIX = FlightConstants.SERVICE + "/";
-  private static final int MAX_MESSAGE = 500;
   private static final ServerStreamTracer NOT_AUDITED = new ServerStreamTracer() {};
 
   private final AuditLog log;
@@ -85,9 +84,6 @@ final class FlightAudit extends ServerStreamTracer.Factory {
         return;
       }
       String message = status.isOk() ? null : status.getDescription();
-      if (message != null && message.length() > MAX_MESSAGE) {
-        message = message.substring(0, MAX_MESSAGE) + "...";
-      }
       log.record(
           new AuditEvent(
               null, time, audit.recipientName(), clientIp, userAgent, audit.protocolName() == null ? AuditEvent.FLIGHT : audit.protocolName(),
