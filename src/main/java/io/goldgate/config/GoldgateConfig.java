@@ -83,6 +83,14 @@ public interface GoldgateConfig {
     /** Rows written to the online store per pipelined batch during materialization. */
     @WithDefault("1000")
     int writeBatch();
+
+    /**
+     * How often each online view's watermark is read to notice that the online store lost it
+     * (Redis restarted empty, flushed); a lost view is materialized again in full at once. 0 turns
+     * the check off. Values come back within this interval plus the time of a full materialization.
+     */
+    @WithDefault("15s")
+    Duration storeCheckInterval();
   }
 
   /** The Redis that holds online features and, when set, recipients and audit. */
