@@ -4,15 +4,24 @@ import static io.goldgate.admin.RecipientApi.uniqueName;
 import static io.goldgate.admin.RecipientApi.withToken;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.goldgate.flight.FlightService;
 import io.goldgate.testing.Await;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +41,10 @@ class SpoofedClientAddressTest {
     }
   }
 
+  @Inject FlightService flight;
+
   @Test
-  void givenNoTrustedProxy_whenAClientForgesItsAddress_thenTheAllowListDeniesIt() {
+  void givenNoTrustedProxy_whenAClientForgesItsAddress_thenTheAllowListDeniesIt() throws Exception {
     String name = uniqueName("spoofer");
     String token = new RecipientApi().createAndActivate("{\"name\":\"" + name + "\",\"shares\":[\"retail\"],\"ipAllowList\":[\"10.0.0.0/8\"]}");
     String denied = "Recipient '" + name + "' may not connect from 127.0.0.1: the address is not in its IP allow-list";
@@ -43,7 +54,15 @@ class SpoofedClientAddressTest {
     withToken(token).header("User-Agent", name).header("X-Forwarded-For", "10.1.2.3").contentType("application/json").body("{}").post("/get-online-features")
         .then().statusCode(403).body("message", equalTo(denied));
 
+    try (var allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", flight.port())).build()) {
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+          () -> client.getInfo(ForwardedClientAddressTest.SALES, ForwardedClientAddressTest.flightCall(token, "10.1.2.3")));
+      assertEquals(FlightStatusCode.UNAUTHORIZED, e.status().code());
+      assertEquals(denied, e.status().description());
+    }
+
     Await.until("the audit log has the three sharing calls", Duration.ofSeconds(10), () -> ForwardedClientAddressTest.clientIps(name).size() == 3);
-    assertEquals(java.util.List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), ForwardedClientAddressTest.clientIps(name));
+    assertEquals(List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"), ForwardedClientAddressTest.clientIps(name));
   }
 }
