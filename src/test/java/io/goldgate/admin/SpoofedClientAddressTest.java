@@ -37,7 +37,7 @@ class SpoofedClientAddressTest {
   public static class QuarkusForwardingOn implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.enable-forwarded-for", "true");
+      return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.allow-x-forwarded", "true");
     }
   }
 
