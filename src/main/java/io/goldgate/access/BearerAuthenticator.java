@@ -29,8 +29,8 @@ public class BearerAuthenticator {
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, CurrentVertxRequest currentRequest) {
-    this(catalog, store, () -> httpClientAddress(currentRequest), Clock.systemUTC());
+  public BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
+    this(catalog, store, () -> httpClientAddress(currentRequest, proxies), Clock.systemUTC());
   }
 
   BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, Supplier<String> httpClientAddress, Clock clock) {
@@ -40,10 +40,7 @@ public class BearerAuthenticator {
     this.clock = clock;
   }
 
-  /**
-   * Authenticates the current HTTP request: the client address is the one Vert.x resolved for it,
-   * which honours {@code quarkus.http.proxy.proxy-address-forwarding} when the operator enables it.
-   */
+  /** Authenticates the current HTTP request, from the client address {@link TrustedProxies} resolves. */
   public Recipient authenticate(String authorizationHeader) {
     Recipient recipient = recipientOf(authorizationHeader);
     if (!recipient.ipAllowList().isEmpty()) {
@@ -156,17 +153,8 @@ public class BearerAuthenticator {
     return stored.get().toRecipient();
   }
 
-  private static String httpClientAddress(CurrentVertxRequest currentRequest) {
+  private static String httpClientAddress(CurrentVertxRequest currentRequest, TrustedProxies proxies) {
     RoutingContext context = currentRequest.getCurrent();
-    return context == null ? null : clientAddress(context);
-  }
-
-  /**
-   * The address of the client of an HTTP request, or null when unknown: the one Vert.x resolved,
-   * which honours {@code quarkus.http.proxy.proxy-address-forwarding} when the operator enables it.
-   */
-  public static String clientAddress(RoutingContext context) {
-    var remote = context.request().remoteAddress();
-    return remote == null ? null : remote.hostAddress();
+    return context == null ? null : proxies.clientAddress(context);
   }
 }

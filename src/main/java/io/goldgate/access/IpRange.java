@@ -2,7 +2,6 @@ package io.goldgate.access;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /**
  * One entry of a recipient's IP allow-list: an IPv4 or IPv6 network in CIDR notation ({@code
@@ -10,10 +9,8 @@ import java.util.regex.Pattern;
  */
 public final class IpRange {
 
-  // Both start with a hex digit or ':', which makes InetAddress parse them as literals and never
-  // fall back to a DNS look-up (it throws for a malformed literal instead).
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
+  /** Longer text is no IP literal (the longest, an IPv4-mapped IPv6 address, has 45 characters). */
+  private static final int MAX_LITERAL = 64;
 
   private final String text;
   private final byte[] network;
@@ -78,7 +75,7 @@ public final class IpRange {
     if (zone >= 0) {
       s = s.substring(0, zone);
     }
-    if (!IPV4.matcher(s).matches() && !(s.indexOf(':') >= 0 && IPV6.matcher(s).matches())) {
+    if (s.length() > MAX_LITERAL || !(ipv4(s) || ipv6(s))) {
       return null;
     }
     try {
@@ -86,6 +83,41 @@ public final class IpRange {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  // Both shapes start with a digit, a hex digit or ':', which makes InetAddress parse the text as a
+  // literal and never fall back to a DNS look-up (it throws for a malformed literal instead).
+  private static boolean ipv4(String s) {
+    int groups = 0;
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > 3) {
+          return false;
+        }
+      } else if (c == '.' && digits > 0 && groups < 3) {
+        groups++;
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return groups == 3 && digits > 0;
+  }
+
+  private static boolean ipv6(String s) {
+    if (s.isEmpty() || s.indexOf(':') < 0) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex && c != ':' && (c != '.' || i == 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean contains(InetAddress address) {

@@ -11,6 +11,8 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +56,7 @@ public class AuditLog {
   private final Map<String, Instant> lastAccess = new ConcurrentHashMap<>();
   private final Map<String, Instant> unsavedLastAccess = new ConcurrentHashMap<>();
   private final Map<String, FeatureLookups> unsavedLookups = new ConcurrentHashMap<>();
+  private final UnauthenticatedFailures unauthenticated;
   private final Thread writer;
   private volatile boolean running = true;
   private long lastWarning;
@@ -66,11 +69,19 @@ public class AuditLog {
             ? new RedisAuditSink(redis, config.audit().redisMaxLength())
             : new FileAuditSink(config.state().dir().resolve("audit"), config.audit().fileMaxSize().asLongValue(), config.audit().fileKeep()),
         config.audit().queueCapacity(),
+        new UnauthenticatedFailures(
+            config.audit().unauthenticated().burst(), config.audit().unauthenticated().budget(), config.audit().unauthenticated().maxAddresses(),
+            config.audit().unauthenticated().interval(), Clock.systemUTC()),
         meters);
   }
 
   AuditLog(boolean enabled, AuditSink sink, int capacity, MeterRegistry meters) {
+    this(enabled, sink, capacity, new UnauthenticatedFailures(5, 50, 10_000, Duration.ofMinutes(1), Clock.systemUTC()), meters);
+  }
+
+  AuditLog(boolean enabled, AuditSink sink, int capacity, UnauthenticatedFailures unauthenticated, MeterRegistry meters) {
     this.enabled = enabled;
+    this.unauthenticated = unauthenticated;
     this.sink = sink;
     this.capacity = Math.max(1, capacity);
     this.queue = new ArrayBlockingQueue<>(this.capacity);
@@ -90,13 +101,21 @@ public class AuditLog {
     }
   }
 
-  /** Queues an event for the sink; never blocks, never throws. */
+  /**
+   * Queues an event for the sink, its text fields cut to their limits ({@link AuditEvent#bounded});
+   * an unauthenticated failure past its address's share is only counted, for a summary event. Never
+   * blocks, never throws.
+   */
   public void record(AuditEvent event) {
     if (!enabled) {
       return;
     }
     try {
-      offer(event);
+      AuditEvent bounded = event.bounded();
+      if (bounded.unauthenticated() && !unauthenticated.admit(bounded)) {
+        return;
+      }
+      offer(bounded);
     } catch (RuntimeException e) {
       drop(1, "it could not be recorded: " + e);
     }
@@ -155,6 +174,7 @@ public class AuditLog {
           }
         }
         if (System.nanoTime() - lastStateFlush > STATE_FLUSH_NANOS || !running) {
+          unauthenticated.due(!running).forEach(this::offer);
           flushState();
           lastStateFlush = System.nanoTime();
         }
@@ -164,6 +184,14 @@ public class AuditLog {
         }
       } catch (RuntimeException e) {
         LOG.warn("Audit writer failed; continuing", e);
+      }
+    }
+    List<AuditEvent> last = unauthenticated.due(true);
+    if (!last.isEmpty()) {
+      try {
+        sink.append(last);
+      } catch (Exception e) {
+        drop(last.size(), "the sink failed: " + e.getMessage());
       }
     }
     flushState();
@@ -193,6 +221,11 @@ public class AuditLog {
         LOG.debugf("Audit: feature lookup counters not saved yet: %s", e.getMessage());
       }
     }
+  }
+
+  /** Ends the current interval of unauthenticated failures now: its summaries are queued. */
+  void endUnauthenticatedInterval() {
+    unauthenticated.due(true).forEach(this::offer);
   }
 
   /** Waits (briefly) until every event queued before this call has reached the sink or been dropped. */

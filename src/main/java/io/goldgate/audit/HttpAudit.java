@@ -1,6 +1,6 @@
 package io.goldgate.audit;
 
-import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.catalog.Share;
@@ -28,14 +28,15 @@ public class HttpAudit {
 
   static final String KEY = "goldgate.audit";
   private static final String PREFIX = RoutePaths.SHARING + "/";
-  private static final int MAX_MESSAGE = 500;
 
   private final AuditLog log;
   private final CatalogHolder catalog;
+  private final TrustedProxies proxies;
 
-  public HttpAudit(AuditLog log, CatalogHolder catalog) {
+  public HttpAudit(AuditLog log, CatalogHolder catalog, TrustedProxies proxies) {
     this.log = log;
     this.catalog = catalog;
+    this.proxies = proxies;
   }
 
   void install(@Observes Router router) {
@@ -60,9 +61,6 @@ public class HttpAudit {
     if (!complete && message == null) {
       message = "The connection closed before the response was complete";
     }
-    if (message != null && message.length() > MAX_MESSAGE) {
-      message = message.substring(0, MAX_MESSAGE) + "...";
-    }
     Integer files = audit.fileCount();
     if (target.operation.equals("downloadFile") && files == null && rc.request().method() == HttpMethod.GET && rc.response().getStatusCode() < 300) {
       files = 1;
@@ -72,7 +70,7 @@ public class HttpAudit {
             null,
             time,
             audit.recipientName(),
-            BearerAuthenticator.clientAddress(rc),
+            proxies.clientAddress(rc),
             rc.request().getHeader("User-Agent"),
             AuditEvent.DELTA_SHARING,
             target.operation,

@@ -17,6 +17,30 @@ public interface GoldgateConfig {
   /** The Delta Sharing REST endpoint. */
   Sharing sharing();
 
+  /** Who the clients of the HTTP endpoints and the Flight endpoint are. */
+  Http http();
+
+  interface Http {
+    /**
+     * Reverse proxies (and gRPC proxies) whose forwarding header is believed, as CIDRs such as
+     * {@code 10.0.0.0/8} or {@code 2001:db8::/32}. Empty (the default): forwarding headers are
+     * ignored and the socket peer is the client, for IP allow-lists and the audit log alike. When
+     * the socket peer is in this list, the header {@link #forwardedHeader()} is read from the
+     * right, past every entry that is itself a trusted proxy; the first other entry is the client.
+     * Quarkus' {@code quarkus.http.proxy.proxy-address-forwarding} is not needed and changes
+     * nothing here.
+     */
+    Optional<java.util.List<String>> trustedProxies();
+
+    /**
+     * Which header the trusted proxies write: {@code x-forwarded-for} ({@code X-Forwarded-For},
+     * also read from gRPC metadata on Flight) or {@code forwarded} (RFC 7239 {@code for=}). Only
+     * this one is read: a header the proxies pass through untouched would be the client's own.
+     */
+    @WithDefault("x-forwarded-for")
+    ForwardedHeader forwardedHeader();
+  }
+
   /** Keys used to sign file URLs and page tokens. */
   Signing signing();
 
@@ -59,6 +83,14 @@ public interface GoldgateConfig {
     /** Rows written to the online store per pipelined batch during materialization. */
     @WithDefault("1000")
     int writeBatch();
+
+    /**
+     * How often each online view's watermark is read to notice that the online store lost it
+     * (Redis restarted empty, flushed); a lost view is materialized again in full at once. 0 turns
+     * the check off. Values come back within this interval plus the time of a full materialization.
+     */
+    @WithDefault("15s")
+    Duration storeCheckInterval();
   }
 
   /** The Redis that holds online features and, when set, recipients and audit. */
@@ -109,6 +141,37 @@ public interface GoldgateConfig {
     /** How many audit files are kept (embedded mode), the current one included; older ones are deleted. */
     @WithDefault("10")
     int fileKeep();
+
+    /**
+     * Unauthenticated failures (HTTP 401, Flight UNAUTHENTICATED): past these limits they are
+     * counted and summarized, one event per address per interval, not stored one by one.
+     */
+    Unauthenticated unauthenticated();
+
+    interface Unauthenticated {
+      /** Failures one client address may have stored one by one per interval. */
+      @WithDefault("5")
+      @jakarta.validation.constraints.Min(0)
+      int burst();
+
+      /**
+       * Failures stored one by one per interval, all addresses together; also the most per-address
+       * summaries per interval (the rest fold into one summary without an address). One interval
+       * stores at most {@code 2 * budget + 1} events about unauthenticated failures.
+       */
+      @WithDefault("50")
+      @jakarta.validation.constraints.Min(0)
+      int budget();
+
+      /** Length of an interval. */
+      @WithDefault("1m")
+      Duration interval();
+
+      /** Client addresses tallied at once per interval; failures from further ones are counted together. */
+      @WithDefault("10000")
+      @jakarta.validation.constraints.Min(0)
+      int maxAddresses();
+    }
   }
 
   /** The operator API under {@code /admin}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.CompletionFailures;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.http.ErrorResponses;
 import io.goldgate.http.RoutePaths;
@@ -51,16 +52,18 @@ public class FeaturesRoute {
   private final ObjectMapper json;
   private final ManagedExecutor lookups;
   private final AuditLog audit;
+  private final TrustedProxies proxies;
   private final ErrorResponses errors = new ErrorResponses();
   private final long maxBodyBytes;
 
   public FeaturesRoute(OnlineFeatures online, BearerAuthenticator authenticator, ObjectMapper json, ManagedExecutor lookups, AuditLog audit,
-      @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+      TrustedProxies proxies, @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
     this.online = online;
     this.authenticator = authenticator;
     this.json = json;
     this.lookups = lookups;
     this.audit = audit;
+    this.proxies = proxies;
     this.maxBodyBytes = maxBodySize.asLongValue();
   }
 
@@ -93,7 +96,7 @@ public class FeaturesRoute {
 
   private void lookup(RoutingContext context, String authorization, Buffer body) {
     // Runs on the I/O thread: nothing here waits, and runtime tokens are looked up elsewhere.
-    String address = BearerAuthenticator.clientAddress(context);
+    String address = proxies.clientAddress(context);
     // A runtime token is looked up on another thread: come back to this event loop for the read,
     // which then uses this loop's own Redis connection.
     Context loop = Vertx.currentContext();

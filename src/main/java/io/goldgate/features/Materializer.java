@@ -199,6 +199,12 @@ public class Materializer {
     return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
   }
 
+  /** Whether this replica has materialized the view (or found it up to date) since it started. */
+  boolean materializedHere(String viewName) {
+    Progress p = progress.get(viewName);
+    return p != null && (p.state() == State.MATERIALIZED || p.state() == State.UP_TO_DATE);
+  }
+
   /**
    * Brings the view up to its table's latest version; a view already there is left alone. Runs of
    * one view are serialized; different views materialize concurrently. Serving reads the store

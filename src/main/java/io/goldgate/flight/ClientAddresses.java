@@ -1,5 +1,6 @@
 package io.goldgate.flight;
 
+import io.goldgate.access.TrustedProxies;
 import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -7,6 +8,8 @@ import io.grpc.ServerStreamTracer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,11 +23,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ClientAddresses extends ServerStreamTracer.Factory {
 
-  private static final Context.Key<AtomicReference<SocketAddress>> KEY = Context.key("goldgate-client-address");
+  private static final Context.Key<AtomicReference<InetAddress>> KEY = Context.key("goldgate-client-address");
+
+  private final TrustedProxies proxies;
+
+  ClientAddresses(TrustedProxies proxies) {
+    this.proxies = proxies;
+  }
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    AtomicReference<SocketAddress> holder = new AtomicReference<>();
+    AtomicReference<InetAddress> holder = new AtomicReference<>();
     return new ServerStreamTracer() {
       @Override
       public Context filterContext(Context context) {
@@ -33,15 +42,28 @@ final class ClientAddresses extends ServerStreamTracer.Factory {
 
       @Override
       public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
-        holder.set(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        holder.set(resolve(proxies, callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), headers));
       }
     };
   }
 
   /** The client address of the call being handled, or null when unknown. */
   static InetAddress current() {
-    AtomicReference<SocketAddress> holder = KEY.get();
-    SocketAddress address = holder == null ? null : holder.get();
-    return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    AtomicReference<InetAddress> holder = KEY.get();
+    return holder == null ? null : holder.get();
+  }
+
+  /** The client of a call from the socket peer {@code remote} with the metadata {@code headers}; null when unknown. */
+  static InetAddress resolve(TrustedProxies proxies, SocketAddress remote, Metadata headers) {
+    InetAddress peer = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    if (peer == null) {
+      return null;
+    }
+    Iterable<String> values = headers.getAll(Metadata.Key.of(proxies.header().headerName(), Metadata.ASCII_STRING_MARSHALLER));
+    List<String> lines = new ArrayList<>();
+    if (values != null) {
+      values.forEach(lines::add);
+    }
+    return proxies.resolve(peer, lines);
   }
 }

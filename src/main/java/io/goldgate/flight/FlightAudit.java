@@ -1,5 +1,6 @@
 package io.goldgate.flight;
 
+import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.audit.CallAudit;
 import io.goldgate.audit.model.AuditEvent;
@@ -8,8 +9,7 @@ import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.flight.FlightConstants;
@@ -27,13 +27,14 @@ final class FlightAudit extends ServerStreamTracer.Factory {
   private static final Context.Key<CallAudit> KEY = Context.key("goldgate-audit");
   private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
   private static final String PREFIX = FlightConstants.SERVICE + "/";
-  private static final int MAX_MESSAGE = 500;
   private static final ServerStreamTracer NOT_AUDITED = new ServerStreamTracer() {};
 
   private final AuditLog log;
+  private final TrustedProxies proxies;
 
-  FlightAudit(AuditLog log) {
+  FlightAudit(AuditLog log, TrustedProxies proxies) {
     this.log = log;
+    this.proxies = proxies;
   }
 
   /** The audit of the Flight call this thread serves; a throwaway one outside any call. */
@@ -47,7 +48,7 @@ final class FlightAudit extends ServerStreamTracer.Factory {
     if (!fullMethodName.startsWith(PREFIX)) {
       return NOT_AUDITED;
     }
-    return new Call(fullMethodName.substring(PREFIX.length()), headers.get(USER_AGENT));
+    return new Call(fullMethodName.substring(PREFIX.length()), headers);
   }
 
   private final class Call extends ServerStreamTracer {
@@ -55,13 +56,15 @@ final class FlightAudit extends ServerStreamTracer.Factory {
     private final Instant time = Instant.now();
     private final long started = System.nanoTime();
     private final String operation;
+    private final Metadata headers;
     private final String userAgent;
     private final AtomicBoolean recorded = new AtomicBoolean();
     private volatile String clientIp;
 
-    Call(String operation, String userAgent) {
+    Call(String operation, Metadata headers) {
       this.operation = operation;
-      this.userAgent = userAgent;
+      this.headers = headers;
+      this.userAgent = headers.get(USER_AGENT);
     }
 
     @Override
@@ -71,7 +74,8 @@ final class FlightAudit extends ServerStreamTracer.Factory {
 
     @Override
     public void serverCallStarted(ServerCallInfo<?, ?> info) {
-      clientIp = ip(info.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+      InetAddress client = ClientAddresses.resolve(proxies, info.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), headers);
+      clientIp = client == null ? null : client.getHostAddress();
     }
 
     @Override
@@ -80,21 +84,11 @@ final class FlightAudit extends ServerStreamTracer.Factory {
         return;
       }
       String message = status.isOk() ? null : status.getDescription();
-      if (message != null && message.length() > MAX_MESSAGE) {
-        message = message.substring(0, MAX_MESSAGE) + "...";
-      }
       log.record(
           new AuditEvent(
               null, time, audit.recipientName(), clientIp, userAgent, audit.protocolName() == null ? AuditEvent.FLIGHT : audit.protocolName(),
               operation, audit.shareName(), audit.schemaName(), audit.tableName(), audit.tableVersion(), audit.fileCount(), audit.byteCount(),
               audit.rowCount(), StatusUtils.fromGrpcStatus(status).code().name(), null, message, (System.nanoTime() - started) / 1_000_000));
     }
-  }
-
-  private static String ip(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
-      return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
-    }
-    return address == null ? null : address.toString();
   }
 }

@@ -1,6 +1,7 @@
 package io.goldgate.flight;
 
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
@@ -40,6 +41,7 @@ public class FlightService {
   private final BearerAuthenticator authenticator;
   private final GatewayMetrics metrics;
   private final AuditLog audit;
+  private final TrustedProxies proxies;
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
@@ -47,7 +49,7 @@ public class FlightService {
   public FlightService(
       GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
       GatewayMetrics metrics,
-      AuditLog audit) {
+      AuditLog audit, TrustedProxies proxies) {
     this.config = config;
     this.catalog = catalog;
     this.planner = planner;
@@ -56,6 +58,7 @@ public class FlightService {
     this.authenticator = authenticator;
     this.metrics = metrics;
     this.audit = audit;
+    this.proxies = proxies;
   }
 
   /**
@@ -92,13 +95,13 @@ public class FlightService {
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
     var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight, metrics);
     var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
-    FlightAudit auditing = new FlightAudit(audit);
+    FlightAudit auditing = new FlightAudit(audit, proxies);
     var builder =
         FlightServer.builder(allocator, location, producer)
             .middleware(BearerMiddleware.KEY, CallMetrics.recordingRefusals(new BearerMiddleware.Factory(authenticator), metrics))
             .middleware(CallMetrics.KEY, new CallMetrics.Factory(metrics))
             .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> {
-              netty.addStreamTracerFactory(new ClientAddresses());
+              netty.addStreamTracerFactory(new ClientAddresses(proxies));
               netty.addStreamTracerFactory(auditing);
             });
     if (tls) {

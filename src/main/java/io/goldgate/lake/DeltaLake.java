@@ -450,20 +450,46 @@ public class DeltaLake {
       return call.get();
     } catch (GoldgateException e) {
       throw e;
-    } catch (TableNotFoundException e) {
-      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta table at its location", e);
-    } catch (io.delta.kernel.exceptions.InvalidTableException e) {
-      LOG.warnf("Table %s is invalid: %s", table.displayName(), e.getMessage());
-      throw new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log is invalid", e);
-    } catch (UnsupportedTableFeatureException | UnsupportedProtocolVersionException e) {
-      throw new GoldgateException(Kind.UNSUPPORTED, "Table " + table.displayName() + " uses Delta features this gateway cannot read: " + redact(e.getMessage(), table), e);
-    } catch (KernelException e) {
-      LOG.infof("Kernel refused to %s of %s: %s", what, table.displayName(), e.getMessage());
-      throw GoldgateException.invalid("Cannot " + what + " of " + table.displayName() + ": " + redact(e.getMessage(), table));
     } catch (RuntimeException e) {
-      // Logged once, with its cause, where the error becomes a response.
-      throw new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log or data files are damaged or unreadable", e);
+      CommitValidation.DamagedCommit damaged = damagedCommit(e);
+      if (damaged == null) {
+        throw kernelFailure(table, what, e);
+      }
+      LOG.warnf("Table %s is damaged: %s", table.displayName(), damaged.getMessage());
+      throw new GoldgateException(
+          Kind.DATA_ERROR,
+          "Table " + table.displayName() + " is damaged: its Delta log commit " + damaged.version + " has a line that is not a valid Delta log entry (line "
+              + damaged.line + "); the table is not served until the commit is repaired");
     }
+  }
+
+  /** The damaged commit behind a Kernel failure (Kernel wraps what the engine throws), or null. */
+  private static CommitValidation.DamagedCommit damagedCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CommitValidation.DamagedCommit damaged) {
+        return damaged;
+      }
+    }
+    return null;
+  }
+
+  private static GoldgateException kernelFailure(TableRef table, String what, RuntimeException e) {
+    if (e instanceof TableNotFoundException) {
+      return new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta table at its location", e);
+    }
+    if (e instanceof io.delta.kernel.exceptions.InvalidTableException) {
+      LOG.warnf("Table %s is invalid: %s", table.displayName(), e.getMessage());
+      return new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log is invalid", e);
+    }
+    if (e instanceof UnsupportedTableFeatureException || e instanceof UnsupportedProtocolVersionException) {
+      return new GoldgateException(Kind.UNSUPPORTED, "Table " + table.displayName() + " uses Delta features this gateway cannot read: " + redact(e.getMessage(), table), e);
+    }
+    if (e instanceof KernelException) {
+      LOG.infof("Kernel refused to %s of %s: %s", what, table.displayName(), e.getMessage());
+      return GoldgateException.invalid("Cannot " + what + " of " + table.displayName() + ": " + redact(e.getMessage(), table));
+    }
+    // Logged once, with its cause, where the error becomes a response.
+    return new GoldgateException(Kind.DATA_ERROR, "Cannot " + what + " of " + table.displayName() + ": its Delta log or data files are damaged or unreadable", e);
   }
 
   /** Strips the table's location out of a Kernel message. */

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The Kernel engine of the gateway: Kernel's default JSON, Parquet and expression handlers over a
  * {@link FileIO} of our own, so storage access never goes through Hadoop's FileSystem layer and no
- * per-operation metrics are logged.
+ * per-operation metrics are logged. Commit files are checked before Kernel reads them ({@link
+ * CommitValidation}).
  */
 final class LakeEngine implements Engine {
 
@@ -26,7 +27,7 @@ final class LakeEngine implements Engine {
   private final ExpressionHandler expressions = new DefaultExpressionHandler();
 
   LakeEngine(FileIO io) {
-    this.json = new DefaultJsonHandler(io);
+    this.json = new CommitValidation(new DefaultJsonHandler(io), io);
     this.parquet = new DefaultParquetHandler(io);
     this.fileSystem = new DefaultFileSystemClient(io);
   }
