@@ -251,17 +251,7 @@ public class RecipientAdmin {
     StoredRecipient updated =
         store.update(found.name(), r -> {
           Instant now = clock.instant();
-          Activation a = r.activation();
-          if (a == null || !a.codeSha256().equals(codeHash)) {
-            throw unknownLink();
-          }
-          if (a.usedAt() != null) {
-            throw GoldgateException.notFound(
-                "This activation link was already used at " + a.usedAt() + ": it works once. Ask the data provider for a new link");
-          }
-          if (!now.isBefore(a.expiresAt())) {
-            throw GoldgateException.notFound("This activation link expired at " + a.expiresAt() + ": ask the data provider for a new link");
-          }
+          Activation a = pendingLink(r, codeHash, now);
           expires[0] = a.tokenLifetimeSeconds() == null ? null : now.plusSeconds(a.tokenLifetimeSeconds());
           var tokens = new ArrayList<>(forgetOldTokens(r.tokens(), now));
           tokens.add(new StoredToken(tokenHash, now, expires[0], null));
@@ -270,6 +260,41 @@ public class RecipientAdmin {
         }).orElseThrow(RecipientAdmin::unknownLink);
     LOG.infof("Recipient '%s' activated a token (expires %s)", updated.name(), expires[0] == null ? "never" : expires[0]);
     return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + RoutePaths.SHARING, token, expires[0]));
+  }
+
+  /**
+   * What an activation link is for, without opening it: looking is safe (mail scanners and link
+   * previewers fetch every link they see), only {@link #activate} spends it.
+   */
+  public PendingLink describe(String code) {
+    String codeHash = Secrets.sha256Hex(code);
+    StoredRecipient found = store.findByActivationHash(codeHash).orElseThrow(RecipientAdmin::unknownLink);
+    Activation a = pendingLink(found, codeHash, clock.instant());
+    return new PendingLink(
+        found.name(), a.expiresAt(), a.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(a.tokenLifetimeSeconds()).toString());
+  }
+
+  /**
+   * A link that would give a token if opened now.
+   *
+   * @param tokenLifetime ISO-8601 lifetime of the token it would make, null for none
+   */
+  public record PendingLink(String recipient, Instant expiresAt, String tokenLifetime) {}
+
+  /** The recipient's activation if {@code codeHash} is its link and the link can still be opened. */
+  private static Activation pendingLink(StoredRecipient r, String codeHash, Instant now) {
+    Activation a = r.activation();
+    if (a == null || !a.codeSha256().equals(codeHash)) {
+      throw unknownLink();
+    }
+    if (a.usedAt() != null) {
+      throw GoldgateException.notFound(
+          "This activation link was already used at " + a.usedAt() + ": it works once. Ask the data provider for a new link");
+    }
+    if (!now.isBefore(a.expiresAt())) {
+      throw GoldgateException.notFound("This activation link expired at " + a.expiresAt() + ": ask the data provider for a new link");
+    }
+    return a;
   }
 
   /** The profile and whose it is (for the file name offered to browsers). */

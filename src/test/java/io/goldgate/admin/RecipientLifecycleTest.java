@@ -93,6 +93,35 @@ class RecipientLifecycleTest {
   }
 
   @Test
+  void givenAnActivationLink_whenFetchedWithGetOrHead_thenItIsDescribedAndNotSpent() {
+    String name = uniqueName("preview");
+    JsonPath created = api.create("{\"name\":\"" + name + "\",\"shares\":[\"retail\"],\"tokenLifetime\":\"P7D\"}");
+    String path = java.net.URI.create(created.getString("activation.url")).getPath();
+
+    // What mail scanners and link previewers do: none of it may spend the link.
+    for (int i = 0; i < 2; i++) {
+      given().head(path).then().statusCode(200).header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer");
+      String page = given().accept("text/html").get(path).then().statusCode(200)
+          .contentType(containsString("text/html")).header("Cache-Control", "no-store").extract().asString();
+      assertTrue(page.contains("recipient <strong>" + name + "</strong>"), page);
+      assertTrue(page.contains("<strong>once</strong>"), page);
+      assertTrue(page.contains("<form method=\"post\">"), page);
+      assertFalse(page.contains("bearerToken"), page);
+      given().get(path).then().statusCode(200).contentType(containsString("text/html"));
+      given().accept("application/json").get(path).then().statusCode(200)
+          .body("recipient", equalTo(name)).body("tokenLifetime", equalTo("PT168H")).body("activate.method", equalTo("POST"))
+          .body("bearerToken", nullValue());
+    }
+    asAdmin().get("/admin/recipients/" + name).then().statusCode(200).body("activation.state", equalTo("pending")).body("tokens", equalTo(List.of()));
+
+    JsonPath profile = activate(created.getString("activation.url"));
+    assertTrue(profile.getMap("").containsKey("bearerToken"));
+    given().head(path).then().statusCode(404);
+    given().accept("text/html").get(path).then().statusCode(404).body("message", containsString("already used"));
+    given().post(path).then().statusCode(404).body("message", containsString("already used"));
+  }
+
+  @Test
   void givenAnUnknownActivationCode_whenOpened_thenItIs404() {
     given().get("/delta-sharing/activation/not-a-code").then().statusCode(404)
         .body("message", containsString("does not exist or was replaced"));
