@@ -111,7 +111,7 @@ public class ApiDocsResource {
     return properties.getProperty("version");
   }
 
-  private static String resource(String name) {
+  static String resource(String name) {
     try (InputStream in = ApiDocsResource.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the classpath");

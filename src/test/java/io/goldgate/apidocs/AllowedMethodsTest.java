@@ -1,0 +1,69 @@
+package io.goldgate.apidocs;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.goldgate.testing.SampleLake;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** OPTIONS lists exactly what a path serves; TRACE is refused everywhere and echoes nothing. */
+@QuarkusTest
+@WithTestResource(SampleLake.class)
+class AllowedMethodsTest {
+
+  private static final String[][] ALLOW = {
+      {"/delta-sharing/shares", "GET, HEAD, OPTIONS"},
+      {"/delta-sharing/shares/retail/schemas/gold/tables/sales_daily/query", "OPTIONS, POST"},
+      {"/delta-sharing/shares/retail/schemas/gold/tables/sales_daily", "HEAD, OPTIONS"},
+      {"/delta-sharing/activation/some-code", "GET, HEAD, OPTIONS, POST"},
+      {"/delta-sharing/files/t/f", "GET, HEAD, OPTIONS"},
+      {"/admin/recipients", "GET, HEAD, OPTIONS, POST"},
+      {"/admin/recipients/acme", "DELETE, GET, HEAD, OPTIONS, PATCH"},
+      {"/admin/recipients/acme/token", "OPTIONS, POST"},
+      {"/admin/audit/stats", "GET, HEAD, OPTIONS"},
+      {"/get-online-features", "OPTIONS, POST"},
+      {"/q/health/live", "GET, HEAD, OPTIONS"},
+      {"/q/openapi", "GET, HEAD, OPTIONS"},
+  };
+
+  @Test
+  void optionsListsExactlyTheMethodsOfThePath() {
+    for (String[] row : ALLOW) {
+      given().options(row[0]).then().statusCode(204).header("Allow", equalTo(row[1])).body(emptyString());
+    }
+  }
+
+  @Test
+  void traceIsRefusedOnEveryPathWithoutEchoingTheRequest() {
+    for (String path : new String[] {"/delta-sharing/shares", "/admin/recipients", "/get-online-features", "/q/health/live", "/q/metrics", "/no/such/path"}) {
+      given().header("X-Echo-Me", "secret-value").request("TRACE", path)
+          .then().statusCode(405).body("errorCode", equalTo("UNSUPPORTED_OPERATION"))
+          .body("message", equalTo("Method TRACE is not allowed on this path"))
+          .body(not(containsString("secret-value")));
+    }
+    given().request("TRACE", "/q/health/live").then().header("Allow", equalTo("GET, HEAD, OPTIONS"));
+  }
+
+  @Test
+  void aMethodThePathDoesNotServeIs405WithItsAllow() {
+    given().post("/q/health/live").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"))
+        .body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
+    given().delete("/delta-sharing/shares").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+    given().get("/get-online-features").then().statusCode(405).header("Allow", equalTo("OPTIONS, POST"));
+  }
+
+  @Test
+  void theMethodsComeFromTheDocumentWithLiteralSegmentsBeforeVariables() {
+    AllowedMethods methods = new AllowedMethods();
+    assertEquals(Set.of("GET", "HEAD", "OPTIONS"), methods.allowed("/admin/audit/stats"));
+    assertEquals(Set.of(), methods.allowed("/admin/nothing/here/at/all"));
+    assertEquals(Set.of(), methods.allowed("/delta-sharing/shares//schemas"));
+  }
+}
