@@ -77,7 +77,10 @@ class StrictBodiesTest extends SharingApiTestBase {
   void aBodyOverTheLimitIs413BeforeItIsRead() {
     byte[] body = new byte[1024 * 1024 + 1];
     Arrays.fill(body, (byte) ' ');
-    asPartner().contentType("application/json").body(body).post(SALES + "/query").then().statusCode(413);
+    asPartner().contentType("application/json").body(body).post(SALES + "/query").then().statusCode(413)
+        .header("Connection", "close")
+        .body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
+        .body("message", equalTo("The request body declares 1048577 bytes; at most 1048576 bytes are accepted (quarkus.http.limits.max-body-size)"));
     asPartner().contentType("application/json").body(new byte[1024 * 1024 - 1]).post(SALES + "/query").then().statusCode(400);
   }
 }
