@@ -32,9 +32,9 @@ import java.util.TreeSet;
  * any method, {@code TRACE} included.
  *
  * <p>Query parameters the document types as integers or booleans are checked against it here too
- * (400 INVALID_PARAMETER_VALUE naming the parameter): a value that is empty, not a number, out of
- * the documented bounds or given twice is refused, where the resources would have read the first
- * value or taken an empty one as absent.
+ * (400 INVALID_PARAMETER_VALUE naming the parameter): a value that is empty (unless the document
+ * says {@code allowEmptyValue}), not a number, out of the documented bounds or given twice is
+ * refused, where the resources would have read the first value or taken an empty one as absent.
  *
  * <p>{@code TRACE} and {@code CONNECT} are refused on every path (405, nothing echoed). Paths the
  * document does not name (static files, unknown paths) are left to the routes behind. A CORS
@@ -107,7 +107,9 @@ public class AllowedMethods {
     }
     for (QueryParameter parameter : queryParameters(method.name(), rc.normalizedPath())) {
       List<String> values = rc.queryParam(parameter.name());
-      String problem = values.size() > 1 ? parameter.name() + ": given " + values.size() + " times, at most once" : values.isEmpty() ? null : parameter.problem(values.get(0));
+      String problem = values.size() > 1
+          ? "'" + parameter.name() + "' is given " + values.size() + " times; give it at most once"
+          : values.isEmpty() ? null : parameter.problem(values.get(0));
       if (problem != null) {
         rc.response()
             .setStatusCode(400)
@@ -133,14 +135,17 @@ public class AllowedMethods {
    * must be exactly that (no empty value, no {@code 1.0}, no {@code yes}), inside the documented
    * bounds. String parameters are left to the resources, which know what they mean.
    */
-  record QueryParameter(String name, String type, BigInteger minimum, BigInteger maximum) {
+  record QueryParameter(String name, String type, BigInteger minimum, BigInteger maximum, boolean allowEmptyValue) {
 
     /** Why {@code value} breaks the document, or null. */
     String problem(String value) {
-      if (type.equals("boolean")) {
-        return value.equals("true") || value.equals("false") ? null : name + ": must be true or false, got '" + shorten(value) + "'";
+      if (allowEmptyValue && value.isBlank()) {
+        return null;
       }
-      String bounds = name + ": must be an integer from " + minimum + " to " + maximum + ", got '" + shorten(value) + "'";
+      if (type.equals("boolean")) {
+        return value.equals("true") || value.equals("false") ? null : "'" + name + "' must be true or false, got '" + shorten(value) + "'";
+      }
+      String bounds = "'" + name + "' must be a whole number from " + minimum + " to " + maximum + ", got '" + shorten(value) + "'";
       int digits = value.startsWith("-") ? 1 : 0;
       if (value.length() == digits || value.length() > 20) {
         return bounds;
@@ -232,7 +237,8 @@ public class AllowedMethods {
           resolved.path("name").asText(),
           type,
           schema.has("minimum") ? schema.get("minimum").bigIntegerValue() : min,
-          schema.has("maximum") ? schema.get("maximum").bigIntegerValue() : max));
+          schema.has("maximum") ? schema.get("maximum").bigIntegerValue() : max,
+          resolved.path("allowEmptyValue").asBoolean(false)));
     }
     return out;
   }
