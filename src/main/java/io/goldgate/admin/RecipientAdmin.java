@@ -25,7 +25,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -48,6 +47,12 @@ public class RecipientAdmin {
 
   private static final Logger LOG = Logger.getLogger(RecipientAdmin.class);
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  /** Most entries of each list or map of a request (shares, featureServices, ipAllowList, properties). */
+  static final int MAX_ENTRIES = 100;
+  /** A property name: what share definitions can refer to. */
+  private static final Pattern PROPERTY_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+  static final int MAX_PROPERTY_VALUE = 1000;
+  static final int MAX_ADDRESS_LENGTH = 64;
   /** Tokens that stopped working longer ago than this are forgotten at the recipient's next change. */
   static final Duration FORGET_ENDED_TOKENS_AFTER = Duration.ofDays(30);
 
@@ -98,7 +103,7 @@ public class RecipientAdmin {
     }
     if (!NAME.matcher(request.name()).matches()) {
       throw GoldgateException.invalid(
-          "name: '" + request.name() + "' must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+          "name: '" + shorten(request.name()) + "' must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (catalogRecipient(request.name()).isPresent()) {
       throw new GoldgateException(
@@ -108,7 +113,7 @@ public class RecipientAdmin {
     List<String> shares = shares(request.shares());
     Map<String, String> properties = properties(request.properties());
     List<String> ipAllowList = ipAllowList(request.ipAllowList());
-    Duration lifetime = duration("tokenLifetime", request.tokenLifetime(), false);
+    Duration lifetime = AdminDuration.TOKEN_LIFETIME.parse(request.tokenLifetime());
     Instant now = clock.instant();
     String code = Secrets.random();
     List<String> services = featureServices(request.featureServices());
@@ -190,8 +195,8 @@ public class RecipientAdmin {
    * stop; an earlier link that was not opened yet stops at once.
    */
   public IssuedLink issueToken(String name, IssueTokenRequest request, URI requestBase) {
-    Duration grace = duration("gracePeriod", request.gracePeriod(), true);
-    Duration lifetime = duration("tokenLifetime", request.tokenLifetime(), false);
+    Duration grace = AdminDuration.GRACE_PERIOD.parse(request.gracePeriod());
+    Duration lifetime = AdminDuration.TOKEN_LIFETIME.parse(request.tokenLifetime());
     String code = Secrets.random();
     Instant[] previousEnd = {null};
     StoredRecipient updated =
@@ -251,17 +256,7 @@ public class RecipientAdmin {
     StoredRecipient updated =
         store.update(found.name(), r -> {
           Instant now = clock.instant();
-          Activation a = r.activation();
-          if (a == null || !a.codeSha256().equals(codeHash)) {
-            throw unknownLink();
-          }
-          if (a.usedAt() != null) {
-            throw GoldgateException.notFound(
-                "This activation link was already used at " + a.usedAt() + ": it works once. Ask the data provider for a new link");
-          }
-          if (!now.isBefore(a.expiresAt())) {
-            throw GoldgateException.notFound("This activation link expired at " + a.expiresAt() + ": ask the data provider for a new link");
-          }
+          Activation a = pendingLink(r, codeHash, now);
           expires[0] = a.tokenLifetimeSeconds() == null ? null : now.plusSeconds(a.tokenLifetimeSeconds());
           var tokens = new ArrayList<>(forgetOldTokens(r.tokens(), now));
           tokens.add(new StoredToken(tokenHash, now, expires[0], null));
@@ -270,6 +265,41 @@ public class RecipientAdmin {
         }).orElseThrow(RecipientAdmin::unknownLink);
     LOG.infof("Recipient '%s' activated a token (expires %s)", updated.name(), expires[0] == null ? "never" : expires[0]);
     return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + RoutePaths.SHARING, token, expires[0]));
+  }
+
+  /**
+   * What an activation link is for, without opening it: looking is safe (mail scanners and link
+   * previewers fetch every link they see), only {@link #activate} spends it.
+   */
+  public PendingLink describe(String code) {
+    String codeHash = Secrets.sha256Hex(code);
+    StoredRecipient found = store.findByActivationHash(codeHash).orElseThrow(RecipientAdmin::unknownLink);
+    Activation a = pendingLink(found, codeHash, clock.instant());
+    return new PendingLink(
+        found.name(), a.expiresAt(), a.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(a.tokenLifetimeSeconds()).toString());
+  }
+
+  /**
+   * A link that would give a token if opened now.
+   *
+   * @param tokenLifetime ISO-8601 lifetime of the token it would make, null for none
+   */
+  public record PendingLink(String recipient, Instant expiresAt, String tokenLifetime) {}
+
+  /** The recipient's activation if {@code codeHash} is its link and the link can still be opened. */
+  private static Activation pendingLink(StoredRecipient r, String codeHash, Instant now) {
+    Activation a = r.activation();
+    if (a == null || !a.codeSha256().equals(codeHash)) {
+      throw unknownLink();
+    }
+    if (a.usedAt() != null) {
+      throw GoldgateException.notFound(
+          "This activation link was already used at " + a.usedAt() + ": it works once. Ask the data provider for a new link");
+    }
+    if (!now.isBefore(a.expiresAt())) {
+      throw GoldgateException.notFound("This activation link expired at " + a.expiresAt() + ": ask the data provider for a new link");
+    }
+    return a;
   }
 
   /** The profile and whose it is (for the file name offered to browsers). */
@@ -351,6 +381,7 @@ public class RecipientAdmin {
     if (names == null) {
       return List.of();
     }
+    entries("shares", names.size());
     var canonical = new LinkedHashSet<String>();
     for (int i = 0; i < names.size(); i++) {
       canonical.add(shareName("shares[" + i + "]", names.get(i)));
@@ -362,6 +393,7 @@ public class RecipientAdmin {
     if (names == null) {
       return List.of();
     }
+    entries("featureServices", names.size());
     var known = new LinkedHashSet<String>();
     for (int i = 0; i < names.size(); i++) {
       known.add(featureService("featureServices[" + i + "]", names.get(i)));
@@ -372,7 +404,7 @@ public class RecipientAdmin {
   /** @throws GoldgateException INVALID_ARGUMENT naming {@code field} for a service no definition declares */
   private String featureService(String field, String name) {
     if (name == null || !featureServices.featureServiceNames().contains(name)) {
-      throw GoldgateException.invalid(field + ": no feature service '" + name + "' is defined (feature services are case-sensitive)");
+      throw GoldgateException.invalid(field + ": no feature service '" + shorten(name) + "' is defined (feature services are case-sensitive)");
     }
     return name;
   }
@@ -382,32 +414,52 @@ public class RecipientAdmin {
       throw GoldgateException.invalid(field + ": a share name is required");
     }
     return catalog.catalog().share(name).map(Share::name)
-        .orElseThrow(() -> GoldgateException.invalid(field + ": unknown share '" + name + "'"));
+        .orElseThrow(() -> GoldgateException.invalid(field + ": unknown share '" + shorten(name) + "'"));
   }
 
   private static Map<String, String> properties(Map<String, String> properties) {
     if (properties == null) {
       return Map.of();
     }
+    entries("properties", properties.size());
     var out = new TreeMap<String, String>();
     for (var entry : properties.entrySet()) {
-      if (entry.getKey() == null || entry.getKey().isBlank()) {
-        throw GoldgateException.invalid("properties: a property name must not be blank");
+      if (entry.getKey() == null || !PROPERTY_NAME.matcher(entry.getKey()).matches()) {
+        throw GoldgateException.invalid(
+            "properties: a property name is 1-128 letters, digits, '_', '.' or '-', got '" + shorten(entry.getKey()) + "'");
       }
       if (entry.getValue() == null) {
         throw GoldgateException.invalid("properties." + entry.getKey() + ": a value is required (a string)");
+      }
+      if (entry.getValue().length() > MAX_PROPERTY_VALUE) {
+        throw GoldgateException.invalid("properties." + entry.getKey() + ": at most " + MAX_PROPERTY_VALUE + " characters");
       }
       out.put(entry.getKey(), entry.getValue());
     }
     return out;
   }
 
+  /** @throws GoldgateException INVALID_ARGUMENT when a list or map of a request is longer than {@link #MAX_ENTRIES} */
+  private static void entries(String field, int size) {
+    if (size > MAX_ENTRIES) {
+      throw GoldgateException.invalid(field + ": at most " + MAX_ENTRIES + " entries, got " + size);
+    }
+  }
+
+  private static String shorten(String text) {
+    return text == null || text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+
   private static List<String> ipAllowList(List<String> entries) {
     if (entries == null) {
       return List.of();
     }
+    entries("ipAllowList", entries.size());
     var out = new ArrayList<String>();
     for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) != null && entries.get(i).length() > MAX_ADDRESS_LENGTH) {
+        throw GoldgateException.invalid("ipAllowList[" + i + "]: at most " + MAX_ADDRESS_LENGTH + " characters");
+      }
       try {
         out.add(IpRange.parse(entries.get(i)).toString());
       } catch (IllegalArgumentException e) {
@@ -415,22 +467,6 @@ public class RecipientAdmin {
       }
     }
     return out;
-  }
-
-  private static Duration duration(String field, String text, boolean zeroAllowed) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    Duration d;
-    try {
-      d = Duration.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw GoldgateException.invalid(field + ": '" + text + "' is not an ISO-8601 duration such as PT24H, P90D or PT30S");
-    }
-    if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-      throw GoldgateException.invalid(field + ": must be " + (zeroAllowed ? "zero or more" : "more than zero") + ", got " + text);
-    }
-    return d;
   }
 
   // ---- views ---------------------------------------------------------------------------------

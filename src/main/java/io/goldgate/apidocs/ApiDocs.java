@@ -150,7 +150,7 @@ public class ApiDocs {
     return properties.getProperty("version");
   }
 
-  private static byte[] resource(String name) {
+  static byte[] resource(String name) {
     try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the classpath");

@@ -16,18 +16,14 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.PathPart;
 
 /**
  * Serves data files of local tables behind pre-signed URLs, with single-range HTTP Range support
- * (Parquet readers fetch the footer first, then column chunks).
+ * (Parquet readers fetch the footer first, then column chunks; see {@link ByteRange}).
  */
 @Path(RoutePaths.FILES + "{tableId}/{file}")
 public class FileResource {
-
-  private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
 
   private final FileUrls fileUrls;
   private final CatalogHolder catalog;
@@ -92,27 +88,13 @@ public class FileResource {
     } catch (IOException e) {
       throw GoldgateException.notFound("The file of this URL no longer exists in table " + table.qualifiedName());
     }
-    long start = 0;
-    long end = size - 1;
-    boolean partial = false;
-    if (range != null && !range.isBlank()) {
-      Matcher m = RANGE.matcher(range.strip());
-      if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-        if (m.group(1).isEmpty()) {
-          long suffix = Long.parseLong(m.group(2));
-          start = Math.max(0, size - suffix);
-        } else {
-          start = Long.parseLong(m.group(1));
-          if (!m.group(2).isEmpty()) {
-            end = Math.min(end, Long.parseLong(m.group(2)));
-          }
-        }
-        if (start >= size || start > end) {
-          return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes").build();
-        }
-        partial = true;
-      }
+    ByteRange requested = ByteRange.parse(range, size);
+    if (requested instanceof ByteRange.Unsatisfiable) {
+      return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes").build();
     }
+    boolean partial = requested instanceof ByteRange.Part;
+    long start = requested instanceof ByteRange.Part p ? p.first() : 0;
+    long end = requested instanceof ByteRange.Part p ? p.last() : size - 1;
     long length = end - start + 1;
     Response.ResponseBuilder builder =
         Response.status(partial ? 206 : 200)

@@ -1,13 +1,13 @@
 package io.goldgate.sharing;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.goldgate.GoldgateException;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
+import io.goldgate.http.JsonBodies;
 import io.goldgate.http.RoutePaths;
 import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.GetShareResponse;
@@ -48,6 +48,7 @@ public class SharingResource {
   private final AsyncQueries async;
   private final CurrentRecipient recipient;
   private final ObjectMapper json;
+  private final JsonBodies bodies;
   private final AuditContext audit;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
@@ -59,6 +60,7 @@ public class SharingResource {
       AsyncQueries async,
       CurrentRecipient recipient,
       ObjectMapper json,
+      JsonBodies bodies,
       AuditContext audit) {
     this.directory = directory;
     this.queries = queries;
@@ -66,6 +68,7 @@ public class SharingResource {
     this.async = async;
     this.recipient = recipient;
     this.json = json;
+    this.bodies = bodies;
     this.audit = audit;
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
@@ -207,19 +210,9 @@ public class SharingResource {
         || line instanceof Actions.DeltaFileLine;
   }
 
+  /** A query body: absent, or one JSON object whose known fields have their protocol types. */
   private QueryRequest parseQuery(String body) {
-    if (body == null || body.isBlank()) {
-      return QueryRequest.EMPTY;
-    }
-    try {
-      QueryRequest request = json.readValue(body, QueryRequest.class);
-      if (request == null) {
-        throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body must be a JSON object");
-      }
-      return request;
-    } catch (JsonProcessingException e) {
-      throw new GoldgateException(GoldgateException.Kind.MALFORMED, "The request body is not a valid query: " + e.getOriginalMessage());
-    }
+    return bodies.read(body, QueryRequest.class, QueryRequest.EMPTY, false);
   }
 
   private Response ndjson(TableResponse response) {

@@ -54,9 +54,9 @@ final class RecipientApi {
     return keep(asAdmin().body(json).post("/admin/recipients/" + name + "/token")).then().statusCode(200).extract().jsonPath();
   }
 
-  /** Opens an activation link (path only, so it works whatever host the link names). */
+  /** Opens an activation link with an explicit POST (path only, so it works whatever host the link names). */
   static JsonPath activate(String url) {
-    return given().get(URI.create(url).getPath()).then().statusCode(200)
+    return given().post(URI.create(url).getPath()).then().statusCode(200)
         .header("Cache-Control", "no-store")
         .extract().jsonPath();
   }

@@ -133,7 +133,7 @@ class RecipientLifecycleRedisTest {
     try {
       var calls = new ArrayList<Callable<Integer>>();
       for (int i = 0; i < 6; i++) {
-        calls.add(() -> given().get(path).statusCode());
+        calls.add(() -> given().post(path).statusCode());
       }
       var statuses = new ArrayList<Integer>();
       for (Future<Integer> f : pool.invokeAll(calls)) {

@@ -93,6 +93,35 @@ class RecipientLifecycleTest {
   }
 
   @Test
+  void givenAnActivationLink_whenFetchedWithGetOrHead_thenItIsDescribedAndNotSpent() {
+    String name = uniqueName("preview");
+    JsonPath created = api.create("{\"name\":\"" + name + "\",\"shares\":[\"retail\"],\"tokenLifetime\":\"P7D\"}");
+    String path = java.net.URI.create(created.getString("activation.url")).getPath();
+
+    // What mail scanners and link previewers do: none of it may spend the link.
+    for (int i = 0; i < 2; i++) {
+      given().head(path).then().statusCode(200).header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer");
+      String page = given().accept("text/html").get(path).then().statusCode(200)
+          .contentType(containsString("text/html")).header("Cache-Control", "no-store").extract().asString();
+      assertTrue(page.contains("recipient <strong>" + name + "</strong>"), page);
+      assertTrue(page.contains("<strong>once</strong>"), page);
+      assertTrue(page.contains("<form method=\"post\">"), page);
+      assertFalse(page.contains("bearerToken"), page);
+      given().get(path).then().statusCode(200).contentType(containsString("text/html"));
+      given().accept("application/json").get(path).then().statusCode(200)
+          .body("recipient", equalTo(name)).body("tokenLifetime", equalTo("PT168H")).body("activate.method", equalTo("POST"))
+          .body("bearerToken", nullValue());
+    }
+    asAdmin().get("/admin/recipients/" + name).then().statusCode(200).body("activation.state", equalTo("pending")).body("tokens", equalTo(List.of()));
+
+    JsonPath profile = activate(created.getString("activation.url"));
+    assertTrue(profile.getMap("").containsKey("bearerToken"));
+    given().head(path).then().statusCode(404);
+    given().accept("text/html").get(path).then().statusCode(404).body("message", containsString("already used"));
+    given().post(path).then().statusCode(404).body("message", containsString("already used"));
+  }
+
+  @Test
   void givenAnUnknownActivationCode_whenOpened_thenItIs404() {
     given().get("/delta-sharing/activation/not-a-code").then().statusCode(404)
         .body("message", containsString("does not exist or was replaced"));
@@ -319,7 +348,7 @@ class RecipientLifecycleTest {
     badRequest("{\"name\":\"x1\",\"shares\":[\"nope\"]}", "shares[0]: unknown share 'nope'");
     badRequest("{\"name\":\"Bad Name\"}", "name: 'Bad Name' must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
     badRequest("{\"comment\":\"no name\"}", "name: required");
-    badRequest("{\"name\":\"x1\",\"tokenLifetime\":\"90 days\"}", "tokenLifetime: '90 days' is not an ISO-8601 duration such as PT24H, P90D or PT30S");
+    badRequest("{\"name\":\"x1\",\"tokenLifetime\":\"90 days\"}", "tokenLifetime: '90 days' is not one ISO-8601 unit: P<days>D (at most 4 digits), PT<hours>H (5), PT<minutes>M (7) or PT<seconds>S (9), no leading zeros, such as PT24H or P90D, more than zero");
     asAdmin().body("{\"name\":\"x1\",\"ipAllowlist\":[]}").post("/admin/recipients").then().statusCode(400)
         .body("errorCode", equalTo("MALFORMED_REQUEST")).body("message", containsString("Unknown field 'ipAllowlist'"));
     asAdmin().body("{\"name\":").post("/admin/recipients").then().statusCode(400)
@@ -327,10 +356,52 @@ class RecipientLifecycleTest {
     asAdmin().body("").post("/admin/recipients").then().statusCode(400).body("message", equalTo("A JSON object is required as the request body"));
     asAdmin().put("/admin/recipients/" + name + "/shares/nope").then().statusCode(400).body("message", equalTo("share: unknown share 'nope'"));
     asAdmin().body("{\"gracePeriod\":\"-PT1S\"}").post("/admin/recipients/" + name + "/token").then().statusCode(400)
-        .body("message", equalTo("gracePeriod: must be zero or more, got -PT1S"));
+        .body("message", equalTo("gracePeriod: '-PT1S' is not one ISO-8601 unit: P<days>D (at most 2 digits), PT<hours>H (3), PT<minutes>M (5) or PT<seconds>S (6), no leading zeros, such as PT24H or P90D"));
     asAdmin().body("{\"ipAllowList\":[\"::1/129\"]}").patch("/admin/recipients/" + name).then().statusCode(400)
         .body("message", equalTo("ipAllowList[0]: '::1/129' has an invalid prefix length: use 0 to 128"));
     asAdmin().get("/admin/recipients").then().statusCode(200).body("name", not(hasItem("x1")));
+  }
+
+  @Test
+  void givenDurationsAndSizesPastTheirLimits_thenEachIsRefusedNamingTheField() {
+    String name = uniqueName("limits");
+    api.create("{\"name\":\"" + name + "\"}");
+    String token = "/admin/recipients/" + name + "/token";
+    String grace = "is not one ISO-8601 unit: P<days>D (at most 2 digits), PT<hours>H (3), PT<minutes>M (5) or PT<seconds>S (6), no leading zeros, such as PT24H or P90D";
+    for (String bad : new String[] {"P400D", "P100D", "PT1000H", "P1DT2H", "pt1h", "PT1.5S", "PT", "P", "", " PT1H", "PT1H ", "P1W", "P1M", "PT01H", "P00D"}) {
+      asAdmin().body("{\"tokenLifetime\":null,\"gracePeriod\":\"" + bad + "\"}").post(token).then().statusCode(400)
+          .body("errorCode", equalTo("INVALID_PARAMETER_VALUE")).body("message", equalTo("gracePeriod: '" + bad + "' " + grace));
+    }
+    asAdmin().body("{\"gracePeriod\":\"P" + "9".repeat(5000) + "D\"}").post(token).then().statusCode(400)
+        .body("message", equalTo("gracePeriod: 'P" + "9".repeat(39) + "...' " + grace));
+    for (String good : new String[] {"P99D", "PT999H", "PT99999M", "PT999999S", "PT0S", "P0D"}) {
+      asAdmin().body("{\"gracePeriod\":\"" + good + "\"}").post(token).then().statusCode(200);
+    }
+    asAdmin().body("{\"tokenLifetime\":\"PT0S\"}").post(token).then().statusCode(400)
+        .body("message", equalTo("tokenLifetime: must be more than zero, got PT0S"));
+    asAdmin().body("{\"tokenLifetime\":\"P10000D\"}").post(token).then().statusCode(400)
+        .body("message", equalTo("tokenLifetime: 'P10000D' is not one ISO-8601 unit: P<days>D (at most 4 digits), PT<hours>H (5), PT<minutes>M (7) or PT<seconds>S (9), no leading zeros, such as PT24H or P90D, more than zero"));
+    asAdmin().body("{\"tokenLifetime\":\"P9999D\"}").post(token).then().statusCode(200).body("activation.tokenLifetime", equalTo("PT239976H"));
+    asAdmin().body("{\"gracePeriod\":5}").post(token).then().statusCode(400)
+        .body("errorCode", equalTo("MALFORMED_REQUEST")).body("message", equalTo("The request body is not valid: gracePeriod: expected a string"));
+    asAdmin().body("\u001e").post(token).then().statusCode(400)
+        .body("message", equalTo("The request body must be a JSON object, starting with '{'"));
+
+    String many = "[" + String.join(",", java.util.Collections.nCopies(101, "\"10.0.0.0/8\"")) + "]";
+    asAdmin().body("{\"ipAllowList\":" + many + "}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("ipAllowList: at most 100 entries, got 101"));
+    asAdmin().body("{\"ipAllowList\":[\"" + "1".repeat(65) + "\"]}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("ipAllowList[0]: at most 64 characters"));
+    asAdmin().body("{\"properties\":{\" \":\"x\"}}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("properties: a property name is 1-128 letters, digits, '_', '.' or '-', got ' '"));
+    asAdmin().body("{\"properties\":{\"region\":\"" + "x".repeat(1001) + "\"}}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("properties.region: at most 1000 characters"));
+    asAdmin().body("{\"comment\":\"" + "x".repeat(1001) + "\"}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("comment: at most 1000 characters"));
+    asAdmin().body("{\"comment\":7}").patch("/admin/recipients/" + name).then().statusCode(400)
+        .body("message", equalTo("The request body is not valid: comment: expected a string"));
+    asAdmin().body("{\"name\":\"x2\",\"shares\":" + many.replace("10.0.0.0/8", "retail") + "}").post("/admin/recipients").then().statusCode(400)
+        .body("message", equalTo("shares: at most 100 entries, got 101"));
   }
 
   private static void badRequest(String body, String message) {

@@ -95,7 +95,7 @@ class FeatureGrantsTest {
         .then().statusCode(400).body("message", equalTo("featureServices[0]: no feature service 'no_such_service' is defined (feature services are case-sensitive)"));
     String url = admin().contentType("application/json").body("{\"name\":\"svc-reader\",\"featureServices\":[\"location_service\"]}").post("/admin/recipients")
         .then().statusCode(201).body("recipient.featureServices", equalTo(List.of("location_service"))).extract().jsonPath().getString("activation.url");
-    String token = given().get(java.net.URI.create(url).getPath()).then().statusCode(200).extract().jsonPath().getString("bearerToken");
+    String token = given().post(java.net.URI.create(url).getPath()).then().statusCode(200).extract().jsonPath().getString("bearerToken");
     String service = "{\"feature_service\":\"location_service\",\"entities\":{\"customer_id\":[1]}}";
     lookup(token, service).statusCode(200).body("results[1].statuses", equalTo(List.of("PRESENT")));
     admin().delete("/admin/recipients/svc-reader/feature-services/location_service").then().statusCode(200).body("featureServices", equalTo(List.of()));

@@ -192,11 +192,11 @@ class OnlineFeaturesTest {
   @Test
   @Order(4)
   void givenTheLookupEndpoint_whenCalledWrongly_thenItAnswersWithTheSameErrorsAsTheRestOfTheApi() throws Exception {
-    given().get("/get-online-features").then().statusCode(405).header("Allow", "POST").body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
+    given().get("/get-online-features").then().statusCode(405).header("Allow", "OPTIONS, POST").body("errorCode", equalTo("UNSUPPORTED_OPERATION"));
     given().contentType("application/json").body("{}").post("/get-online-features").then().statusCode(401)
         .header("WWW-Authenticate", "Bearer realm=\"goldgate\"").body("errorCode", equalTo("UNAUTHENTICATED"));
     given().header("Authorization", "Bearer not-a-token").contentType("application/json").body("{}").post("/get-online-features").then().statusCode(401);
-    // A body over quarkus.http.limits.max-body-size (10 MiB by default) is refused before it is read,
+    // A body over quarkus.http.limits.max-body-size (1 MiB in application.properties) is refused before it is read,
     // declared or sent in chunks.
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
       socket.setSoTimeout(5_000);
@@ -219,7 +219,7 @@ class OnlineFeaturesTest {
         // expected once the server has answered and closed
       }
       String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.contains("larger than 10485760 bytes"), answer);
+      assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.contains("larger than 1048576 bytes"), answer);
     }
   }
 

@@ -106,6 +106,40 @@ class FileAccessTest extends SharingApiTestBase {
   }
 
   @Test
+  void rangePositionsPast64BitsAreClampedOrUnsatisfiableNeverAnError() throws Exception {
+    Issued issued = anyFileOf(SALES);
+    byte[] local = localBytes("sales_daily", issued);
+    String url = issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    String whole = "bytes 0-" + (local.length - 1) + "/" + local.length;
+    for (String range : new String[] {"bytes=0-99999999999999999999", "bytes=-9999999999999999999999", "bytes=0-" + "9".repeat(4000)}) {
+      byte[] body = given().urlEncodingEnabled(false).header("Range", range).get(url)
+          .then().statusCode(206).header("Content-Range", whole).extract().asByteArray();
+      assertArrayEquals(local, body, range);
+      given().urlEncodingEnabled(false).header("Range", range).head(url)
+          .then().statusCode(206).header("Content-Range", whole).header("Content-Length", String.valueOf(local.length));
+    }
+    for (String range : new String[] {"bytes=99999999999999999999-", "bytes=" + "1".repeat(4000) + "-"}) {
+      given().urlEncodingEnabled(false).header("Range", range).get(url)
+          .then().statusCode(416).header("Content-Range", "bytes */" + local.length);
+      given().urlEncodingEnabled(false).header("Range", range).head(url)
+          .then().statusCode(416).header("Content-Range", "bytes */" + local.length);
+    }
+  }
+
+  @Test
+  void anInvalidRangeHeaderIsIgnoredAndTheWholeFileServed() throws Exception {
+    Issued issued = anyFileOf(SALES);
+    byte[] local = localBytes("sales_daily", issued);
+    String url = issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    for (String range : new String[] {"bytes=5-2", "bytes=x-", "bytes=0-1,4-5", "pages=0-3", "bytes=99999999999999999999-1"}) {
+      byte[] body = given().urlEncodingEnabled(false).header("Range", range).get(url)
+          .then().statusCode(200).header("Content-Length", String.valueOf(local.length)).extract().asByteArray();
+      assertArrayEquals(local, body, range);
+      given().urlEncodingEnabled(false).header("Range", range).head(url).then().statusCode(200);
+    }
+  }
+
+  @Test
   void aTamperedSignatureIs403() {
     Issued issued = anyFileOf(SALES);
     String bad = (issued.sig().charAt(0) == 'A' ? "B" : "A") + issued.sig().substring(1);

@@ -56,6 +56,11 @@ public record QueryRequest(
     if (timestamp != null) {
       parsedTimestamp();
     }
+    for (int i = 0; predicateHints != null && i < predicateHints.size(); i++) {
+      if (predicateHints.get(i) == null) {
+        throw GoldgateException.invalid("predicateHints[" + i + "]: must be a string, not null");
+      }
+    }
     return this;
   }
 
