@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -147,7 +148,8 @@ def _gateway(request, setup, name: str, extra_args=()):
                         features_dir=setup["defs"], extra_args=[*extra_args, f"-Dgoldgate.state.dir={setup['root'] / name}"]) as url:
         r = requests.post(f"{url}/admin/features/views/hostile_stats/materialize", headers=ADMIN, timeout=120)
         assert r.status_code == 200, r.text
-        yield {"url": url, "management": url.management_url, "flight": f"grpc://localhost:{flight_port}"}
+        # 127.0.0.1, not localhost: the allow-list messages name the IPv4 loopback on every face.
+        yield {"url": url, "management": url.management_url, "flight": f"grpc://127.0.0.1:{flight_port}"}
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +242,7 @@ def test_behind_a_trusted_proxy_the_address_it_saw_counts(proxied):
     # Garbage in the header is not an address: the walk stops at the proxy itself.
     assert _shares(proxied, "fenced", "not-an-ip").status_code == 403
     assert _shares(proxied, "fenced", "10.1.2.3, " + "x" * 20_000).status_code in (400, 403, 431)
-    assert_responsive(proxied)
+    assert_responsive(proxied["url"])
 
 
 # ---- pattern matching and parsers ---------------------------------------------------------------
@@ -307,17 +309,16 @@ def test_a_huge_sql_predicate_hint_is_answered_without_a_server_error(plain):
 def test_a_query_body_that_is_not_a_request_object_is_refused(plain, body):
     r = _query(plain, body)
     assert r.status_code == 400, r.text[:300]
-    assert r.json()["errorCode"] == "INVALID_PARAMETER_VALUE", r.text
+    assert r.json()["errorCode"] == "MALFORMED_REQUEST", r.text
 
 
 def test_deeply_nested_json_predicate_hints_are_refused(plain):
-    tree = {"op": "column", "name": "region", "valueType": "string"}
-    for _ in range(5_000):
-        tree = {"op": "not", "children": [tree]}
-    import json
-    r = _query(plain, json.dumps({"jsonPredicateHints": json.dumps(tree)}))
+    depth = 5_000
+    tree = '{"op":"not","children":[' * depth + '{"op":"isNull","children":[{"op":"column","name":"region","valueType":"string"}]}' + "]}" * depth
+    r = _query(plain, json.dumps({"jsonPredicateHints": tree}))
     assert r.status_code == 400, r.text[:300]
     assert r.json()["errorCode"] == "INVALID_PARAMETER_VALUE"
+    assert "the limit is 64" in r.json()["message"], r.json()
 
 
 def test_async_query_ids_are_small_however_big_the_request(plain):
@@ -334,13 +335,13 @@ def test_async_query_ids_are_small_however_big_the_request(plain):
         if "queryStatus" not in poll.text:
             break
         time.sleep(0.05)
-    assert '"file"' in poll.text
+    assert "queryStatus" not in poll.text and '"metaData"' in poll.text, poll.text[:300]
     # Someone else's id, a forged id and an overlong id are not found.
     forged = query_id[:-4] + ("AAAA" if not query_id.endswith("AAAA") else "BBBB")
     for bad in (forged, "x" * 5_000):
         r = requests.post(f"{plain['url']}/delta-sharing/shares/hostile/schemas/gold/tables/customers/queries/{bad}",
                           headers=_auth("open"), json={}, timeout=10)
-        assert r.status_code in (400, 404), r.text[:300]
+        assert r.status_code in (400, 404, 414), r.text[:300]
     r = requests.post(f"{plain['url']}/delta-sharing/shares/hostile/schemas/gold/tables/customers/queries/{query_id}",
                       headers=_auth("fenced"), json={}, timeout=10)
     assert r.status_code in (403, 404), r.text[:300]
@@ -367,7 +368,6 @@ def file_url(plain):
     r = _query(plain, b"{}")
     assert r.status_code == 200, r.text
     urls = [line for line in r.text.splitlines() if '"file"' in line]
-    import json
     f = json.loads(urls[0])["file"]
     return f["url"], f["size"]
 

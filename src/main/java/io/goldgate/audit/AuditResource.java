@@ -109,8 +109,14 @@ public class AuditResource {
     }
   }
 
+  /** An empty parameter is absent (allowEmptyValue in the OpenAPI document); any other is read as given. */
   private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.strip();
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** Whether {@code part} has a character outside JSON Schema's {@code \s} (ECMA-262 white space). */
+  private static boolean hasNonSpace(String part) {
+    return part.chars().anyMatch(c -> !(c >= '\t' && c <= '\r' || Character.isSpaceChar(c) || c == '\uFEFF'));
   }
 
   private static Instant instant(String name, String value) {
@@ -131,7 +137,7 @@ public class AuditResource {
       return null;
     }
     String[] parts = v.split("\\.", -1);
-    if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank() || parts[2].isBlank()) {
+    if (parts.length != 3 || !hasNonSpace(parts[0]) || !hasNonSpace(parts[1]) || !hasNonSpace(parts[2])) {
       throw GoldgateException.invalid("'table' must be share.schema.table, got '" + value + "'");
     }
     return v;

@@ -68,8 +68,11 @@ final class RedisAuditSink implements AuditSink {
     if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
       throw new IllegalArgumentException("not a stream id");
     }
-    // An event is added after it happened, so its stream id is never older than its time.
-    Range.Boundary<String> floor = notBefore == null ? Range.Boundary.unbounded() : Range.Boundary.including(notBefore.toEpochMilli() + "-0");
+    // An event is added after it happened, so its stream id is never older than its time. Stream
+    // ids are unsigned: a time before 1970 (a valid date-time) is the stream's start.
+    Range.Boundary<String> floor = notBefore == null || notBefore.toEpochMilli() <= 0
+        ? Range.Boundary.unbounded()
+        : Range.Boundary.including(notBefore.toEpochMilli() + "-0");
     Range.Boundary<String> position = cursor == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(cursor);
     List<AuditEvent> out = new ArrayList<>();
     var commands = redis.strings();
