@@ -133,7 +133,7 @@ public class AllowedMethods {
 
   /**
    * A documented query parameter whose value the server reads as a number or a boolean: its text
-   * must be exactly that (no empty value, no {@code 1.0}, no {@code yes}), inside the documented
+   * must be exactly that (no empty value, no {@code 1.0}, no {@code yes}; a boolean in any case), inside the documented
    * bounds. String parameters are left to the resources, which know what they mean.
    */
   record QueryParameter(String name, String type, BigInteger minimum, BigInteger maximum, boolean allowEmptyValue) {
@@ -144,7 +144,8 @@ public class AllowedMethods {
         return null;
       }
       if (type.equals("boolean")) {
-        return value.equals("true") || value.equals("false") ? null : "'" + name + "' must be true or false, got '" + shorten(value) + "'";
+        // Any case: the delta-sharing Python connector sends Python's spelling (True, False).
+        return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false") ? null : "'" + name + "' must be true or false, got '" + shorten(value) + "'";
       }
       String bounds = "'" + name + "' must be a whole number from " + minimum + " to " + maximum + ", got '" + shorten(value) + "'";
       int digits = value.startsWith("-") ? 1 : 0;

@@ -80,6 +80,10 @@ class AllowedMethodsTest {
           .body("errorCode", equalTo("INVALID_PARAMETER_VALUE")).body("message", equalTo(row[1]));
     }
     given().header("Authorization", partner).get("/delta-sharing/shares?maxResults=1").then().statusCode(200);
+    // The delta-sharing Python connector spells booleans as Python does.
+    given().header("Authorization", partner)
+        .get("/delta-sharing/shares/features/schemas/delta/tables/events_cdf/changes?startingVersion=0&includeHistoricalMetadata=True")
+        .then().statusCode(200);
     // The audit listing documents blank parameters as absent (allowEmptyValue).
     given().header("Authorization", "Bearer " + ConfigProvider.getConfig().getValue("goldgate.admin.token", String.class))
         .get("/admin/audit?limit=&to=").then().statusCode(200);
