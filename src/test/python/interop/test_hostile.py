@@ -254,18 +254,25 @@ def _flight_sql(gateway):
 
 @pytest.mark.parametrize("depth", ["db_schemas", "tables"])
 def test_a_pathological_like_pattern_answers_at_once_and_leaves_the_cpu_idle(plain, depth):
-    pattern = "%" * 200 + "#"
+    pattern = "%" * 200 + "#"  # within the 1,024-character limit, and matching nothing
     with _flight_sql(plain) as conn:
         started = time.monotonic()
         kwargs = {"db_schema_filter": pattern} if depth == "db_schemas" else {"table_name_filter": pattern}
-        try:
-            objects = conn.adbc_get_objects(depth=depth, **kwargs).read_all().to_pylist()
-            assert all(not c["catalog_db_schemas"] or all(not s.get("db_schema_tables") for s in c["catalog_db_schemas"])
-                       for c in objects if depth == "tables") or depth == "db_schemas"
-        except Exception as e:  # noqa: BLE001 - the driver's error types vary by version
-            assert "INVALID_ARGUMENT" in str(e) or "InvalidArgument" in type(e).__name__ or "pattern" in str(e), e
+        objects = conn.adbc_get_objects(depth=depth, **kwargs).read_all().to_pylist()
         assert time.monotonic() - started < 5
+    if depth == "db_schemas":
+        assert all(not c["catalog_db_schemas"] for c in objects), objects
+    else:
+        assert [t for c in objects for s in c["catalog_db_schemas"] or [] for t in s["db_schema_tables"] or []] == []
     assert_idle(plain["url"])
+
+
+def test_a_like_pattern_over_the_limit_is_invalid_argument(plain):
+    with _flight_sql(plain) as conn:
+        with pytest.raises(Exception) as raised:
+            conn.adbc_get_objects(depth="tables", table_name_filter="%" * 1_025).read_all()
+    assert "INVALID_ARGUMENT" in str(raised.value) or "InvalidArgument" in str(raised.value), raised.value
+    assert "the limit is 1024" in str(raised.value), raised.value
 
 
 def test_like_patterns_still_match(plain):
@@ -278,15 +285,11 @@ def test_like_patterns_still_match(plain):
 
 @pytest.mark.parametrize("where", ["NOT " * 50_000 + "score > 1", "(" * 50_000 + "score > 1" + ")" * 50_000])
 def test_deeply_nested_flight_sql_is_refused_as_invalid_argument(plain, where):
-    client = flight.FlightClient(plain["flight"])
-    options = flight.FlightCallOptions(headers=[(b"authorization", f"Bearer {TOKENS['open']}".encode())], timeout=10)
     with _flight_sql(plain) as conn, conn.cursor() as cur:
         with pytest.raises(Exception) as raised:
             cur.execute(f"SELECT customer_id FROM hostile.gold.customers WHERE {where}")
         assert "INVALID_ARGUMENT" in str(raised.value) or "InvalidArgument" in str(raised.value), raised.value
-        assert "nest" in str(raised.value).lower() or "limit" in str(raised.value).lower(), raised.value
-    client.close()
-    del options
+        assert "the limit is" in str(raised.value), raised.value
     assert_responsive(plain["url"])
 
 
