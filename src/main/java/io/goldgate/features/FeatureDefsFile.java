@@ -42,7 +42,7 @@ public record FeatureDefsFile(
       @NotEmpty List<@NotNull @Valid FeatureDef> features,
       Duration ttl,
       Duration schedule,
-      Boolean online) {
+      @Valid OnlineDef online) {
 
     /** How long a value stays fresh: older values are served as OUTSIDE_MAX_AGE. Null: forever. */
     public Duration ttlOrNull() {
@@ -50,7 +50,34 @@ public record FeatureDefsFile(
     }
 
     public boolean isOnline() {
-      return online == null || online;
+      return online == null || online.enabled() == null || online.enabled();
+    }
+  }
+
+  /**
+   * Whether and how a view is served online: {@code online: false}, or {@code online: {layout:
+   * packed}} ({@code feast}, Feast's hash layout, by default).
+   */
+  public record OnlineDef(
+      Boolean enabled,
+      @Pattern(regexp = "feast|packed", message = "must be 'feast' (Feast's hash layout) or 'packed'") String layout) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+    public OnlineDef(
+        @com.fasterxml.jackson.annotation.JsonProperty("enabled") Boolean enabled,
+        @com.fasterxml.jackson.annotation.JsonProperty("layout") String layout) {
+      this.enabled = enabled;
+      this.layout = layout;
+    }
+
+    /** {@code online: true} or {@code online: false}, as before layouts. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    public static OnlineDef of(boolean enabled) {
+      return new OnlineDef(enabled, null);
+    }
+
+    public OnlineLayout layoutOrDefault() {
+      return OnlineLayout.parse(layout);
     }
   }
 

@@ -172,7 +172,7 @@ public final class FeatureDefsLoader {
     }
     return new FeatureView(
         def.name(), table, source.shared(), source.rowFilterColumns(), List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),
-        def.ttlOrNull(), def.schedule(), def.isOnline());
+        def.ttlOrNull(), def.schedule(), def.isOnline(), def.online() == null ? OnlineLayout.FEAST : def.online().layoutOrDefault());
   }
 
   /**

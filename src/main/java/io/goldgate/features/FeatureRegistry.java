@@ -34,7 +34,28 @@ public record FeatureRegistry(Map<String, Entity> entities, Map<String, FeatureV
       List<FeatureDef> features,
       Duration ttl,
       Duration schedule,
-      boolean online) {
+      boolean online,
+      OnlineLayout layout) {
+
+    /** A view in Feast's hash layout. */
+    public FeatureView(
+        String name,
+        io.goldgate.lake.TableRef table,
+        io.goldgate.catalog.TableName sharedTable,
+        List<String> rowFilterColumns,
+        List<String> entities,
+        List<JoinKey> joinKeys,
+        String timestampColumn,
+        List<FeatureDef> features,
+        Duration ttl,
+        Duration schedule,
+        boolean online) {
+      this(name, table, sharedTable, rowFilterColumns, entities, joinKeys, timestampColumn, features, ttl, schedule, online, OnlineLayout.FEAST);
+    }
+
+    public boolean packed() {
+      return layout == OnlineLayout.PACKED;
+    }
 
     public Optional<FeatureDef> feature(String name) {
       return features.stream().filter(f -> f.name().equals(name)).findFirst();

@@ -5,6 +5,7 @@ import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DeltaLake;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,7 @@ public class Features {
 
   private final FeatureRegistry registry;
 
+  @Inject
   public Features(GoldgateConfig config, CatalogHolder catalog, DeltaLake lake, Validator validator) {
     if (!config.features().enabled()) {
       registry = FeatureRegistry.EMPTY;
@@ -36,6 +38,11 @@ public class Features {
         "Feature definitions: %d entit%s, %d view(s), %d service(s) from %s",
         registry.entities().size(), registry.entities().size() == 1 ? "y" : "ies", registry.views().size(), registry.services().size(),
         config.features().dir().toAbsolutePath().normalize());
+  }
+
+  /** Definitions already loaded: for tests that serve a registry of their own. */
+  Features(FeatureRegistry registry) {
+    this.registry = registry;
   }
 
   public FeatureRegistry registry() {

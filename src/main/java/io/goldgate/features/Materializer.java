@@ -190,12 +190,23 @@ public class Materializer {
   }
 
   static byte[] watermarkKey(String project, String view) {
-    return ("goldgate:watermark:" + project + ":" + view).getBytes(StandardCharsets.UTF_8);
+    return watermarkKey(project, view, OnlineLayout.FEAST);
   }
 
-  /** The table version last materialized for the view, or -1. */
+  /**
+   * A watermark per layout: it says what that layout's keys hold, so a view switched to another
+   * layout is materialized in full there, and one switched back resumes from what it left.
+   */
+  static byte[] watermarkKey(String project, String view, OnlineLayout layout) {
+    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT);
+    return ("goldgate:watermark:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The table version last materialized for the view in its current layout, or -1. */
   public long watermark(String viewName) {
-    byte[] stored = stores.store().get(watermarkKey(config.features().project(), viewName));
+    FeatureView view = features.registry().views().get(viewName);
+    OnlineLayout layout = view == null ? OnlineLayout.FEAST : view.layout();
+    byte[] stored = stores.store().get(watermarkKey(config.features().project(), viewName, layout));
     return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
   }
 
@@ -286,10 +297,11 @@ public class Materializer {
     long written = 0;
     int batchSize = config.features().writeBatch();
     for (int i = 0; i < rows.size(); i += batchSize) {
-      written += stores.store().write(rows.subList(i, Math.min(rows.size(), i + batchSize)), tsField);
+      List<OnlineStore.Row> batch = rows.subList(i, Math.min(rows.size(), i + batchSize));
+      written += view.packed() ? stores.store().writePacked(packed(view, batch)) : stores.store().write(batch, tsField);
       progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
     }
-    stores.store().set(watermarkKey(project, viewName), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
+    stores.store().set(watermarkKey(project, viewName, view.layout()), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
     long millis = (System.nanoTime() - started) / 1_000_000;
     double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
     Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,
@@ -407,6 +419,21 @@ public class Materializer {
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
       latest.put(entity, new OnlineStore.Row(entity.bytes(), fieldNames, encoded, FeastCodec.timestamp(eventTime), micros));
     }
+  }
+
+  /**
+   * The packed values of rows {@link #collect} made: their values are the view's features in order,
+   * then the row scope when the view has one.
+   */
+  private static List<OnlineStore.Packed> packed(FeatureView view, List<OnlineStore.Row> rows) {
+    int features = view.features().size();
+    List<OnlineStore.Packed> out = new ArrayList<>(rows.size());
+    for (OnlineStore.Row row : rows) {
+      byte[] scope = row.values().length > features ? row.values()[features] : null;
+      byte[][] values = row.values().length > features ? java.util.Arrays.copyOf(row.values(), features) : row.values();
+      out.add(new OnlineStore.Packed(PackedValue.key(row.key(), view.name()), PackedValue.encode(row.eventMicros(), scope, values)));
+    }
+    return out;
   }
 
   /**

@@ -47,6 +47,31 @@ final class MemoryOnlineStore implements OnlineStore {
     return written;
   }
 
+  @Override
+  public java.util.concurrent.CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots) {
+    byte[][][] out = new byte[keys.size()][][];
+    for (int k = 0; k < keys.size(); k++) {
+      byte[] value = values.get(new ByteKey(keys.get(k)));
+      out[k] = value == null ? null : PackedValue.decode(java.nio.ByteBuffer.wrap(value), slots);
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public int writePacked(List<Packed> packed) {
+    int written = 0;
+    for (Packed p : packed) {
+      boolean[] replaced = {false};
+      // compute() runs atomically per key, as the Lua script does in Redis.
+      values.compute(new ByteKey(p.key()), (k, stored) -> {
+        replaced[0] = PackedValue.newer(p.value(), stored);
+        return replaced[0] ? p.value() : stored;
+      });
+      written += replaced[0] ? 1 : 0;
+    }
+    return written;
+  }
+
   static long micros(byte[] timestamp) {
     var instant = FeastCodec.readTimestamp(timestamp);
     return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;

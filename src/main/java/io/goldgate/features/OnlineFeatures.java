@@ -100,7 +100,16 @@ public class OnlineFeatures {
    * {@code scopeFields[v]} is where the {@link RowScope} of view {@code v} is read, -1 for views
    * whose table restricts no rows.
    */
-  private record Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash, int[] scopeFields) {}
+  private record Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash, int[] scopeFields, int[] packedSlots) {
+
+    /**
+     * A view in the packed layout is a group of its own, read with MGET; {@code packedSlots} says
+     * what each of {@code fields}' positions takes from its values (see {@link PackedValue#decode}).
+     */
+    Group(List<JoinKey> joinKeys, List<FeatureView> views, FieldSet fields, boolean wholeHash, int[] scopeFields) {
+      this(joinKeys, views, fields, wholeHash, scopeFields, null);
+    }
+  }
 
   /** One requested feature: where its value and its view's event time are in the read rows. */
   private record Column(FeatureView view, FeatureDef def, int group, int viewInGroup, int field, SerializableString name, SerializableString fullName) {}
@@ -147,7 +156,21 @@ public class OnlineFeatures {
       }
       rowKeys.add(rowKey);
       try {
-        reads.add(stores.store().read(keys, group.fields(), group.wholeHash()).toCompletableFuture());
+        if (group.packedSlots() != null) {
+          String view = group.views().get(0).name();
+          keys.replaceAll(key -> PackedValue.key(key, view));
+          byte[][] absent = new byte[group.fields().size()][];
+          reads.add(stores.store().readPacked(keys, group.packedSlots()).toCompletableFuture().thenApply(rowsRead -> {
+            for (int k = 0; k < rowsRead.length; k++) {
+              if (rowsRead[k] == null) {
+                rowsRead[k] = absent;
+              }
+            }
+            return rowsRead;
+          }));
+        } else {
+          reads.add(stores.store().read(keys, group.fields(), group.wholeHash()).toCompletableFuture());
+        }
       } catch (RedisUnavailableException e) {
         return CompletableFuture.failedFuture(unavailable(e));
       }
@@ -444,6 +467,32 @@ public class OnlineFeatures {
     return 256 + keyBytes + 320L * plan.columns().size();
   }
 
+  private static Object groupKey(FeatureView view) {
+    return view.packed() ? view : view.joinKeys();
+  }
+
+  /** What each of a packed view's wanted fields takes from its packed values. */
+  private static int[] packedSlots(FeatureView view, List<byte[]> fields) {
+    byte[] timestamp = FeastCodec.timestampField(view.name());
+    byte[] scope = RowScope.field(view.name());
+    int[] slots = new int[fields.size()];
+    for (int p = 0; p < slots.length; p++) {
+      byte[] field = fields.get(p);
+      if (Arrays.equals(field, timestamp)) {
+        slots[p] = PackedValue.EVENT_TIME;
+      } else if (Arrays.equals(field, scope)) {
+        slots[p] = PackedValue.SCOPE;
+      } else {
+        int f = 0;
+        while (!Arrays.equals(field, FeastCodec.featureField(view.name(), view.features().get(f).name()))) {
+          f++;
+        }
+        slots[p] = f;
+      }
+    }
+    return slots;
+  }
+
   /** The request's plan: from the cache, or checked and worked out now. */
   private Plan plan(JsonNode request, FeatureRegistry registry) {
     boolean hasList = request.has("features");
@@ -493,7 +542,9 @@ public class OnlineFeatures {
   }
 
   private static Plan newPlan(List<FeatureRef> refs, FeatureRegistry registry, ShareCatalog shares) {
-    Map<List<JoinKey>, List<FeatureView>> viewsByKeys = new LinkedHashMap<>();
+    // Views in Feast's layout share a hash per entity when they share join keys; a packed view
+    // has values of its own, keyed by the view.
+    Map<Object, List<FeatureView>> viewsByKeys = new LinkedHashMap<>();
     Map<String, JoinKey> joinKeys = new LinkedHashMap<>();
     List<FeatureView> refViews = new ArrayList<>(refs.size());
     List<FeatureDef> refDefs = new ArrayList<>(refs.size());
@@ -505,7 +556,7 @@ public class OnlineFeatures {
       }
       refViews.add(view);
       refDefs.add(def);
-      List<FeatureView> views = viewsByKeys.computeIfAbsent(view.joinKeys(), k -> new ArrayList<>());
+      List<FeatureView> views = viewsByKeys.computeIfAbsent(groupKey(view), k -> new ArrayList<>());
       if (!views.contains(view)) {
         views.add(view);
       }
@@ -519,19 +570,19 @@ public class OnlineFeatures {
       entry.getValue().forEach(v -> fields.add(FeastCodec.timestampField(v.name())));
       groupFields.add(fields);
     }
-    List<List<JoinKey>> keySets = new ArrayList<>(viewsByKeys.keySet());
+    List<Object> keySets = new ArrayList<>(viewsByKeys.keySet());
     for (int i = 0; i < refs.size(); i++) {
       FeatureView view = refViews.get(i);
-      int g = keySets.indexOf(view.joinKeys());
+      int g = keySets.indexOf(groupKey(view));
       List<byte[]> fields = groupFields.get(g);
       fields.add(FeastCodec.featureField(view.name(), refDefs.get(i).name()));
-      columns.add(new Column(view, refDefs.get(i), g, viewsByKeys.get(view.joinKeys()).indexOf(view), fields.size() - 1,
+      columns.add(new Column(view, refDefs.get(i), g, viewsByKeys.get(groupKey(view)).indexOf(view), fields.size() - 1,
           new SerializedString(refDefs.get(i).name()), new SerializedString(view.name() + "__" + refDefs.get(i).name())));
     }
     for (int g = 0; g < keySets.size(); g++) {
-      List<JoinKey> keys = keySets.get(g);
       List<byte[]> fields = groupFields.get(g);
-      List<FeatureView> views = viewsByKeys.get(keys);
+      List<FeatureView> views = viewsByKeys.get(keySets.get(g));
+      List<JoinKey> keys = views.get(0).joinKeys();
       int[] scopeFields = new int[views.size()];
       for (int v = 0; v < views.size(); v++) {
         scopeFields[v] = -1;
@@ -542,7 +593,11 @@ public class OnlineFeatures {
       }
       // Everything Goldgate's views can put in this hash: if the wanted fields are most of it,
       // one HGETALL is cheaper for Redis than an HMGET of many fields.
-      int hashSize = registry.views().values().stream().filter(v -> v.joinKeys().equals(keys))
+      if (views.get(0).packed()) {
+        groups.add(new Group(keys, List.copyOf(views), FieldSet.of(fields), false, scopeFields, packedSlots(views.get(0), fields)));
+        continue;
+      }
+      int hashSize = registry.views().values().stream().filter(v -> !v.packed() && v.joinKeys().equals(keys))
           .mapToInt(v -> v.features().size() + (v.rowFilterColumns().isEmpty() ? 1 : 2)).sum();
       boolean whole = fields.size() >= WHOLE_HASH_MIN_FIELDS && fields.size() * 2 >= hashSize;
       groups.add(new Group(keys, List.copyOf(views), FieldSet.of(fields), whole, scopeFields));

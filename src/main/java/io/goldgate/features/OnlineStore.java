@@ -24,6 +24,19 @@ public interface OnlineStore extends AutoCloseable {
    */
   int write(List<Row> rows, byte[] timestampField);
 
+  /**
+   * For every key, the packed value ({@link PackedValue}) stored under it, decoded into a row laid
+   * out as {@code slots} says (null where absent), in one MGET (one per cluster slot). Fails like
+   * {@link #read}.
+   */
+  java.util.concurrent.CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots);
+
+  /**
+   * Writes packed values with Feast's rule, atomically per key: a value replaces the stored one
+   * only if its event time (at the same offset in both) is newer. Returns how many were written.
+   */
+  int writePacked(List<Packed> values);
+
   /** A small value outside the feature hashes (materialization watermarks). */
   byte[] get(byte[] key);
 
@@ -40,6 +53,9 @@ public interface OnlineStore extends AutoCloseable {
    * a view share), its event time (as stored and as a number).
    */
   record Row(byte[] key, byte[][] fieldNames, byte[][] values, byte[] timestamp, long eventMicros) {}
+
+  /** One entity's packed value for one view, under its key. */
+  record Packed(byte[] key, byte[] value) {}
 
   /** byte[] with value equality, to key maps. */
   record ByteKey(byte[] bytes) {

@@ -4,6 +4,9 @@ import io.goldgate.CompletionFailures;
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -20,7 +23,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +36,11 @@ import java.util.concurrent.TimeUnit;
 final class RedisOnlineStore implements OnlineStore {
 
   private static final byte[] WRITE_IF_NEWER = loadScript("/redis/write-if-newer.lua");
+  private static final byte[] WRITE_PACKED_IF_NEWER = loadScript("/redis/write-packed-if-newer.lua");
 
   private final RedisConnection redis;
   private final String writeIfNewerSha;
+  private final String writePackedIfNewerSha = sha1Hex(WRITE_PACKED_IF_NEWER);
 
   RedisOnlineStore(RedisConnection redis) {
     this.redis = redis;
@@ -81,7 +89,7 @@ final class RedisOnlineStore implements OnlineStore {
   public int write(List<Row> rows, byte[] timestampField) {
     // Writes are bulk work: allow them far more time than an online read.
     long deadline = System.nanoTime() + Math.max(redis.timeout().toNanos() * 20, TimeUnit.SECONDS.toNanos(30));
-    ensureScriptLoaded(deadline);
+    ensureScriptLoaded(writeIfNewerSha, WRITE_IF_NEWER, deadline);
     RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
     List<RedisFuture<Long>> writes = new ArrayList<>(rows.size());
     try {
@@ -111,10 +119,10 @@ final class RedisOnlineStore implements OnlineStore {
    * Loads the script on every node that may run it; after a Redis restart (which forgets scripts)
    * the next batch loads it again.
    */
-  private void ensureScriptLoaded(long deadline) {
+  private void ensureScriptLoaded(String sha, byte[] script, long deadline) {
     RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
     try {
-      List<Boolean> exists = redis.await(commands.scriptExists(writeIfNewerSha), deadline);
+      List<Boolean> exists = redis.await(commands.scriptExists(sha), deadline);
       if (!exists.isEmpty() && exists.stream().allMatch(Boolean::booleanValue)) {
         return;
       }
@@ -123,7 +131,70 @@ final class RedisOnlineStore implements OnlineStore {
         throw e;
       }
     }
-    redis.await(commands.scriptLoad(WRITE_IF_NEWER), deadline);
+    redis.await(commands.scriptLoad(script), deadline);
+  }
+
+  @Override
+  public CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots) {
+    byte[][][] out = new byte[keys.size()][][];
+    StatefulConnection<byte[], byte[]> connection;
+    List<AsyncCommand<byte[], byte[], byte[][][]>> commands = new ArrayList<>(1);
+    try {
+      connection = redis.nonBlockingReadConnection();
+      if (connection instanceof StatefulRedisClusterConnection<?, ?>) {
+        // A multi-key command must stay within one hash slot: one MGET per slot, all dispatched at once.
+        Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+        for (int k = 0; k < keys.size(); k++) {
+          bySlot.computeIfAbsent(SlotHash.getSlot(keys.get(k)), s -> new ArrayList<>()).add(k);
+        }
+        for (List<Integer> positions : bySlot.values()) {
+          commands.add(mget(keys, positions.stream().mapToInt(Integer::intValue).toArray(), slots, out));
+        }
+      } else {
+        int[] all = new int[keys.size()];
+        Arrays.setAll(all, i -> i);
+        commands.add(mget(keys, all, slots, out));
+      }
+      connection.dispatch(commands);
+    } catch (RuntimeException e) {
+      commands.forEach(c -> c.cancel(false));
+      return CompletableFuture.failedFuture(e instanceof RedisUnavailableException ? e : redis.failure(e));
+    }
+    return redis.withinTimeout(CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new)))
+        .handle((ignored, failure) -> {
+          if (failure != null) {
+            throw new CompletionException(redis.failure(CompletionFailures.unwrap(failure)));
+          }
+          return out;
+        });
+  }
+
+  private static AsyncCommand<byte[], byte[], byte[][][]> mget(List<byte[]> keys, int[] positions, int[] slots, byte[][][] out) {
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+    for (int position : positions) {
+      args.addKey(keys.get(position));
+    }
+    return new AsyncCommand<>(new Command<>(CommandType.MGET, new PackedRowsOutput(slots, positions, out), args));
+  }
+
+  @Override
+  public int writePacked(List<Packed> values) {
+    long deadline = System.nanoTime() + Math.max(redis.timeout().toNanos() * 20, TimeUnit.SECONDS.toNanos(30));
+    ensureScriptLoaded(writePackedIfNewerSha, WRITE_PACKED_IF_NEWER, deadline);
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+    List<RedisFuture<Long>> writes = new ArrayList<>(values.size());
+    try {
+      for (Packed value : values) {
+        writes.add(commands.evalsha(writePackedIfNewerSha, ScriptOutputType.INTEGER, new byte[][] {value.key()}, value.value()));
+      }
+    } catch (RuntimeException e) {
+      throw new RedisUnavailableException("Redis is unreachable: " + e.getMessage(), e);
+    }
+    int written = 0;
+    for (RedisFuture<Long> write : writes) {
+      written += redis.await(write, deadline).intValue();
+    }
+    return written;
   }
 
   @Override

@@ -1,0 +1,91 @@
+package io.goldgate.features;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.goldgate.features.feast.FeastCodec;
+import io.goldgate.features.feast.FeastCodec.Kind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The packed value's encoding: every Feast type and null round-trip, times order as bytes. */
+class PackedValueTest {
+
+  static final byte[][] EVERY_TYPE = {
+    FeastCodec.value(Kind.INT32, -7),
+    FeastCodec.value(Kind.INT64, Long.MIN_VALUE),
+    FeastCodec.value(Kind.FLOAT, 1.5f),
+    FeastCodec.value(Kind.DOUBLE, -0.1),
+    FeastCodec.value(Kind.STRING, "é\u0000x"),
+    FeastCodec.value(Kind.BOOL, false),
+    FeastCodec.value(Kind.BYTES, new byte[] {0, (byte) 0xff, 0x7f}),
+    FeastCodec.value(Kind.UNIX_TIMESTAMP, Instant.parse("2025-03-04T05:06:07Z")),
+    FeastCodec.value(Kind.STRING, null),
+    FeastCodec.value(Kind.STRING, "x".repeat(300)),
+  };
+
+  @Test
+  void givenEveryFeastTypeAndANullWhenPackedThenEachDecodesToTheSameFeastValue() {
+    byte[] scope = "3:day=1:2".getBytes(StandardCharsets.UTF_8);
+    byte[] packed = PackedValue.encode(1_741_064_767_123_456L, scope, EVERY_TYPE);
+    assertEquals(PackedValue.VERSION, packed[0]);
+    // Any order, repeats, the time and the scope.
+    int[] slots = {9, PackedValue.SCOPE, 0, 1, 2, 3, 4, 5, 6, 7, 8, PackedValue.EVENT_TIME, 0};
+    byte[][] row = PackedValue.decode(ByteBuffer.wrap(packed), slots);
+    assertArrayEquals(EVERY_TYPE[9], row[0]);
+    assertArrayEquals(scope, row[1]);
+    for (int i = 0; i <= 8; i++) {
+      assertArrayEquals(EVERY_TYPE[i], row[2 + i], "value " + i);
+    }
+    assertEquals(0, row[10].length, "Feast's null is the empty Value");
+    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row[11]));
+    assertArrayEquals(EVERY_TYPE[0], row[12]);
+    assertEquals(1_741_064_767_123_456L, PackedValue.eventMicros(packed));
+  }
+
+  @Test
+  void givenAValueInsideALargerBufferWhenDecodedThenOnlyItsBytesAreRead() {
+    byte[] packed = PackedValue.encode(-1, null, EVERY_TYPE);
+    byte[] around = new byte[packed.length + 10];
+    System.arraycopy(packed, 0, around, 5, packed.length);
+    byte[][] row = PackedValue.decode(ByteBuffer.wrap(around, 5, packed.length), new int[] {PackedValue.SCOPE, 4, PackedValue.EVENT_TIME});
+    assertEquals(0, row[0].length, "no scope");
+    assertArrayEquals(EVERY_TYPE[4], row[1]);
+    assertEquals(Instant.ofEpochSecond(0).minusNanos(1_000), FeastCodec.readTimestamp(row[2]));
+  }
+
+  @Test
+  void givenEventTimesWhenComparedAsBytesThenTheyOrderAsTimes() {
+    long[] times = {Long.MIN_VALUE, -1_000_000, -1, 0, 1, 255, 256, 1_741_064_767_123_456L, Long.MAX_VALUE};
+    for (int i = 0; i + 1 < times.length; i++) {
+      byte[] older = PackedValue.encode(times[i], null, new byte[0][]);
+      byte[] newer = PackedValue.encode(times[i + 1], null, new byte[0][]);
+      assertTrue(PackedValue.newer(newer, older), times[i + 1] + " after " + times[i]);
+      assertTrue(!PackedValue.newer(older, newer));
+      assertTrue(!PackedValue.newer(older, older), "equal is not newer");
+      assertTrue(Arrays.compareUnsigned(newer, 1, 9, older, 1, 9) > 0);
+    }
+  }
+
+  @Test
+  void givenAnotherVersionOrATruncatedValueWhenDecodedThenItReadsAsAbsent() {
+    byte[] packed = PackedValue.encode(5, null, EVERY_TYPE);
+    byte[] future = packed.clone();
+    future[0] = 2;
+    assertNull(PackedValue.decode(ByteBuffer.wrap(future), new int[] {0}));
+    assertNull(PackedValue.decode(ByteBuffer.wrap(Arrays.copyOf(packed, packed.length - 1)), new int[] {0}));
+    assertNull(PackedValue.decode(ByteBuffer.wrap(Arrays.copyOf(packed, 5)), new int[] {0}));
+    assertNull(PackedValue.decode(ByteBuffer.wrap(new byte[0]), new int[] {0}));
+  }
+
+  @Test
+  void givenAnEntityKeyWhenKeyedForAViewThenTheKeyIsTheHashKeyAndTheView() {
+    byte[] entity = {1, 2, 3};
+    assertArrayEquals(new byte[] {1, 2, 3, '#', 'g', 'g', '1', ':', 'v'}, PackedValue.key(entity, "v"));
+  }
+}
