@@ -50,8 +50,14 @@ What it does:
      cores, --max-requests 0) on the same Redis, from a Feast repo with project goldgate, the same
      entity/view/feature names and entity_key_serialization_version 3 (it reads what Goldgate
      materialized), with the same load as Goldgate (open-loop phases --feast-duration s).
+  4c. The packed layout (README, "The packed layout"): a second view, customer_50p, over the same
+     table with online: {layout: packed}, materialized into the same Redis. Goldgate's lookups of it
+     (open loop at --rate and closed-loop maximum, same bodies but for the view name) and raw Redis
+     doing the same read (one MGET of the request's packed keys, Java generator). The answers of both
+     views are checked equal, and against the table.
   5. Prints a table and the goals: p99 <= 1 ms (1x50) and <= 10 ms (100x50) at 1,000 requests/s;
-     >= 10x Feast's throughput at equal p99, read two ways: max sustainable rates at the same p99
+     packed layout p99 <= 0.5 ms (1x50) and <= 10 ms (100x50) at 1,000/s and maximum >= 0.8x raw
+     Redis's MGET maximum; >= 10x Feast's throughput at equal p99, read two ways: max sustainable rates at the same p99
      SLO (open loop), and closed-loop maxima with Goldgate's wrk p99 not above Feast's.
      With --profile, JFR (settings=profile, via jcmd JFR.start/stop) records the gateway during its
      measured runs, and its hot methods and allocations are printed. --redis-arg passes redis-server
@@ -84,6 +90,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = BENCH_DIR / ".data"
 TABLE = "features"  # in the share and schema of sharing_bench.write_catalog
 VIEW, ENTITY, JOIN_KEY, PROJECT = "customer_50", "customer", "customer_id", "goldgate"
+# the same features in the packed layout (online: {layout: packed}), over the same table
+PACKED_VIEW = "customer_50p"
+GOAL_PACKED_P99_MS = {1: 0.5, 100: 10.0}
+GOAL_PACKED_VS_RAW = 0.8
 N_FEATURES = 50
 TYPE_CYCLE = ["Float64", "Float64", "Int64", "String", "Bool"]
 FEATURES = [(f"f{i}", TYPE_CYCLE[(i - 1) % 5]) for i in range(1, N_FEATURES + 1)]
@@ -164,6 +174,14 @@ def source_rows(table_dir: Path, ids: list[int]) -> dict[int, dict]:
 
 def write_feature_defs(defs_dir: Path) -> None:
     feats = "\n".join(f"      - {{name: {n}, type: {t}}}" for n, t in FEATURES)
+    packed = f"""  - name: {PACKED_VIEW}
+    source: {{table: {SHARE}.{SCHEMA}.{TABLE}}}
+    entities: [{ENTITY}]
+    timestampColumn: event_ts
+    online: {{layout: packed}}
+    features:
+{feats}
+"""
     (defs_dir / "bench.yaml").write_text(f"""# Goldgate features benchmark (bench/features_bench.py)
 entities:
   - name: {ENTITY}
@@ -177,7 +195,7 @@ featureViews:
     timestampColumn: event_ts
     features:
 {feats}
-""")
+{packed}""")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,6 +237,11 @@ def redis_key(customer_id: int) -> bytes:
     name = JOIN_KEY.encode()
     return (struct.pack("<I", 1) + struct.pack("<II", 2, len(name)) + name
             + struct.pack("<II", 4, 8) + struct.pack("<q", customer_id) + PROJECT.encode())
+
+
+def packed_key(customer_id: int) -> bytes:
+    """The packed layout's key: the Feast hash key, then #gg1:<view> (see README, The packed layout)."""
+    return redis_key(customer_id) + f"#gg1:{PACKED_VIEW}".encode()
 
 
 def redis_fields() -> list[bytes]:
@@ -705,8 +728,8 @@ def http_request(body: bytes, token: str) -> bytes:
             b"Authorization: Bearer " + token.encode() + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 
 
-def request_body(ids: list[int]) -> dict:
-    return {"features": [f"{VIEW}:{n}" for n, _ in FEATURES], "entities": {JOIN_KEY: ids}}
+def request_body(ids: list[int], view: str = VIEW) -> dict:
+    return {"features": [f"{view}:{n}" for n, _ in FEATURES], "entities": {JOIN_KEY: ids}}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -932,6 +955,7 @@ def main() -> int:
     for n in SHAPES:
         bodies[n] = []
         resp_payloads, hmget_payloads, http_payloads = [], [], []
+        packed_http, packed_bodies, mget_payloads = [], [], []
         for _ in range(2000):
             ids = rnd.sample(range(1, args.customers + 1), n)
             b = json.dumps(request_body(ids), separators=(",", ":")).encode()
@@ -939,8 +963,16 @@ def main() -> int:
             http_payloads.append(http_request(b, token))
             resp_payloads.append(b"".join(resp(b"HGETALL", redis_key(i)) for i in ids))
             hmget_payloads.append(b"".join(resp(b"HMGET", redis_key(i), *fields) for i in ids))
+            pb = json.dumps(request_body(ids, PACKED_VIEW), separators=(",", ":")).encode()
+            packed_bodies.append(pb)
+            packed_http.append(http_request(pb, token))
+            mget_payloads.append(resp(b"MGET", *(packed_key(i) for i in ids)))
         f = {"http": tmp / f"http-{n}.bin", "resp": tmp / f"resp-{n}.bin", "hmget": tmp / f"hmget-{n}.bin",
-             "bodies": tmp / f"bodies-{n}.txt"}
+             "bodies": tmp / f"bodies-{n}.txt", "http_packed": tmp / f"http-packed-{n}.bin",
+             "bodies_packed": tmp / f"bodies-packed-{n}.txt", "mget": tmp / f"mget-{n}.bin"}
+        write_payloads(f["http_packed"], packed_http)
+        write_payloads(f["mget"], mget_payloads)
+        f["bodies_packed"].write_text("\n".join(b.decode() for b in packed_bodies) + "\n")
         write_payloads(f["http"], http_payloads)
         write_payloads(f["resp"], resp_payloads)
         write_payloads(f["hmget"], hmget_payloads)
@@ -983,6 +1015,17 @@ def main() -> int:
             f"{prog.get('written'):,} written, {prog.get('rowsRead', 0) / mat_s:,.0f} rows/s; Redis {dbsize:,} keys, {used}")
         if prog.get("rowsRead") != args.customers or prog.get("written") != args.customers or dbsize - own != args.customers:
             problems.append(f"materialize: {prog}, {dbsize} Redis keys")
+        t0 = time.perf_counter()
+        r = requests.post(f"{gw.base}/admin/features/views/{PACKED_VIEW}/materialize",
+                          headers={"Authorization": f"Bearer {os.environ['GOLDGATE_ADMIN_TOKEN']}"}, timeout=600)
+        pmat_s = time.perf_counter() - t0
+        pprog = r.json() if r.status_code == 200 else {}
+        mem = redis.call(b"INFO", b"memory").decode(errors="replace")
+        pused = next((x.split(":")[1].strip() for x in mem.splitlines() if x.startswith("used_memory_human:")), "?")
+        res["materialize_packed"] = {"seconds": pmat_s, "progress": pprog, "redis_memory_after": pused}
+        log(f"  materialize {PACKED_VIEW} (packed): {pmat_s:.2f} s, {pprog.get('written')} written; Redis {used} -> {pused}")
+        if r.status_code != 200 or pprog.get("written") != args.customers:
+            problems.append(f"materialize packed: {r.status_code} {r.text[:300]}")
 
         # correctness
         ids = [1, args.customers // 2, args.customers]
@@ -991,6 +1034,11 @@ def main() -> int:
         if g.status_code != 200:
             raise RuntimeError(f"get-online-features answered {g.status_code}: {g.text[:500]}")
         check_against_source(g.json(), ids, src, problems)
+        gp = requests.post(f"{gw.base}/get-online-features", headers=auth, json=request_body(ids + [args.customers + 12345], PACKED_VIEW), timeout=30)
+        gh = requests.post(f"{gw.base}/get-online-features", headers=auth, json=request_body(ids + [args.customers + 12345]), timeout=30)
+        check_against_source(gp.json(), ids, src, problems)
+        if gp.json()["results"] != gh.json()["results"]:
+            problems.append("the packed view's answer differs from the hash view's")
         nf = columns_by_name(requests.post(f"{gw.base}/get-online-features", headers=auth,
                                            json=request_body([args.customers + 12345]), timeout=30).json())
         if any(nf[name]["statuses"][0] != "NOT_FOUND" for name, _ in FEATURES):
@@ -1026,15 +1074,31 @@ def main() -> int:
         if args.profile:
             subprocess.run([jcmd, str(gpg), "JFR.stop", "name=bench"], check=True, capture_output=True)
 
-        for key, payload, what in (("redis", "resp", "the same pipelined HGETALLs Goldgate sends"),
-                                   ("redis_hmget", "hmget", "pipelined HMGETs of the 51 fields, as Feast sends")):
+        log(f"\n== 3b. Goldgate load, packed layout ({PACKED_VIEW})")
+        res["goldgate_packed"] = {}
+        for n in SHAPES:
+            w = load.run(gw.port, files[n]["http_packed"], gpg, loop="closed", warmup=0, duration=args.jit_warmup, conns=4)
+            log(describe(f"{n}x50 packed JIT warm-up, closed loop c=4", w))
+        for n in SHAPES:
+            o = load.run(gw.port, files[n]["http_packed"], gpg, rate=args.rate, warmup=args.warmup, duration=args.duration, drain=args.drain)
+            log(describe(f"{n}x50 packed open loop @ {args.rate:.0f}/s", o))
+            m = load.max_throughput(gw.port, files[n]["bodies_packed"], files[n]["http_packed"], token, gpg, args.max_duration, args.max_conns)
+            log(describe(f"{n}x50 packed max, closed loop c={args.max_conns}", m))
+            res["goldgate_packed"][n] = {"open": o, "max": m}
+            for x in (o, m):
+                if x.get("errors"):
+                    problems.append(f"goldgate packed {n}x50: {x['errors']} errors ({x.get('first_error')})")
+
+        for key, payload, what, replies in (("redis", "resp", "the same pipelined HGETALLs Goldgate sends", None),
+                                            ("redis_mget", "mget", "one MGET of the packed values, as Goldgate sends for the packed layout", 1),
+                                            ("redis_hmget", "hmget", "pipelined HMGETs of the 51 fields, as Feast sends", None)):
             log(f"\n== 4a. Raw Redis: {what}, Java generator")
             res[key] = {}
             for n in SHAPES:
-                o = load.run(redis.port, files[n][payload], redis.proc.pid, mode=f"resp:{n}", rate=args.rate,
+                o = load.run(redis.port, files[n][payload], redis.proc.pid, mode=f"resp:{replies or n}", rate=args.rate,
                              warmup=2, duration=args.max_duration, drain=args.drain)
                 log(describe(f"{n} keys open loop @ {args.rate:.0f}/s", o))
-                m = load.run(redis.port, files[n][payload], redis.proc.pid, mode=f"resp:{n}", loop="closed",
+                m = load.run(redis.port, files[n][payload], redis.proc.pid, mode=f"resp:{replies or n}", loop="closed",
                              warmup=1, duration=min(args.max_duration, 5), conns=args.max_conns)
                 log(describe(f"{n} keys max, closed loop c={args.max_conns}", m))
                 res[key][n] = {"open": o, "max": m}
@@ -1080,7 +1144,7 @@ def main() -> int:
           f"({'wrk -t1' if load.wrk else 'Java generator'}, {args.max_conns} connections), latency from the send.")
     print("-" * 112)
     print(f"{'system / shape / load':<44}{'req/s':>9}{'p50':>9}{'p99':>9}{'p99.9':>9}{'max':>9}  {'server CPU/s':>12}{'Redis CPU/s':>12}")
-    for sysname, key in (("Goldgate", "goldgate"), ("raw Redis HGETALL", "redis"), ("raw Redis HMGET", "redis_hmget"), ("Feast serve", "feast")):
+    for sysname, key in (("Goldgate", "goldgate"), ("Goldgate packed", "goldgate_packed"), ("raw Redis MGET", "redis_mget"), ("raw Redis HGETALL", "redis"), ("raw Redis HMGET", "redis_hmget"), ("Feast serve", "feast")):
         for n in SHAPES:
             runs = res.get(key, {}).get(n)
             if not runs:
@@ -1102,6 +1166,17 @@ def main() -> int:
         ok = p99 is not None and 0 <= p99 <= GOAL_P99_MS[n] * 1000 and not o.get("incomplete") and not o.get("errors")
         print(f"  Goldgate {n}x50 p99 <= {GOAL_P99_MS[n]:g} ms at {args.rate:.0f} req/s: {us(p99)} ms "
               f"(achieved {o['achieved_rps']:.0f} req/s)  {'PASS' if ok else 'FAIL'}")
+    for n in SHAPES:
+        o = res["goldgate_packed"][n]["open"]
+        p99 = o["lat_us"]["p99"]
+        ok = p99 is not None and 0 <= p99 <= GOAL_PACKED_P99_MS[n] * 1000 and not o.get("incomplete") and not o.get("errors")
+        print(f"  Goldgate packed {n}x50 p99 <= {GOAL_PACKED_P99_MS[n]:g} ms at {args.rate:.0f} req/s: {us(p99)} ms "
+              f"(achieved {o['achieved_rps']:.0f} req/s)  {'PASS' if ok else 'FAIL'}")
+    for n in SHAPES:
+        pm, rm = res["goldgate_packed"][n]["max"]["achieved_rps"], res["redis_mget"][n]["max"]["achieved_rps"]
+        ratio = pm / max(1e-9, rm)
+        print(f"  Goldgate packed {n}x50 max >= {GOAL_PACKED_VS_RAW:g}x raw Redis MGET max: {pm:.0f} vs {rm:.0f} req/s = {ratio:.2f}x  "
+              f"{'PASS' if ratio >= GOAL_PACKED_VS_RAW else 'FAIL'}")
     for n in SHAPES:
         line = f"  max sustainable rate {n}x50 (p99 <= {SUSTAIN_SLO_MS[n]:g} ms, open loop): Goldgate {sustained_rate(res['goldgate'][n]['sustained'])}"
         if res.get("feast"):
