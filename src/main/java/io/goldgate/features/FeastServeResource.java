@@ -55,6 +55,7 @@ public class FeastServeResource {
   public Response push(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
     Recipient recipient = authenticator.authenticate(authorization);
     JsonNode request = parse(body);
+    booleans(request, "allow_registry_cache", "transform_on_write");
     String to = optionalText(request, "to", "online");
     if (!to.equals("online")) {
       throw invalid("Only pushes to the online store are taken (\"to\": \"online\"), not '" + shorten(to) + "'");
@@ -70,6 +71,7 @@ public class FeastServeResource {
   public Response writeToOnlineStore(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
     Recipient recipient = authenticator.authenticate(authorization);
     JsonNode request = parse(body);
+    booleans(request, "allow_registry_cache", "transform_on_write");
     FeatureView view = view(requiredText(request, "feature_view_name"), "feature view");
     write(recipient, view, request.get("df"), true);
     return Response.ok().build();
@@ -87,6 +89,7 @@ public class FeastServeResource {
     JsonNode request = parse(body);
     optionalText(request, "start_ts", null);
     optionalText(request, "end_ts", null);
+    booleans(request, "disable_event_timestamp", "full_feature_names");
     return materialize(recipient, request);
   }
 
@@ -97,6 +100,7 @@ public class FeastServeResource {
     Recipient recipient = authenticator.authenticate(authorization);
     JsonNode request = parse(body);
     requiredText(request, "end_ts");
+    booleans(request, "full_feature_names");
     return materialize(recipient, request);
   }
 
@@ -186,6 +190,16 @@ public class FeastServeResource {
       throw invalid(field + " must be a string");
     }
     return node.textValue();
+  }
+
+  /** Feast's flags, which Goldgate takes and does not use, must still be booleans when present. */
+  private static void booleans(JsonNode request, String... fields) {
+    for (String field : fields) {
+      JsonNode node = request.get(field);
+      if (node != null && !node.isBoolean()) {
+        throw invalid(field + " must be a boolean");
+      }
+    }
   }
 
   private static String shorten(String text) {

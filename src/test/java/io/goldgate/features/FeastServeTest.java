@@ -118,6 +118,8 @@ class FeastServeTest {
         "df column 'orders_count' row 0: \"three\" is not a int32");
     refused(push(900003, "2030-01-01T00:00:00Z", 1).replace("\"orders_count\": [3]", "\"orders_count\": [3, 4]"),
         "df columns differ in length: 'orders_count' has 2 values, the columns before it 1");
+    refused(push(900003, "2030-01-01T00:00:00Z", 1).replace("\"to\": \"online\"", "\"to\": \"online\", \"allow_registry_cache\": \"yes\""),
+        "allow_registry_cache must be a boolean");
     refused(push(900003, "yesterday", 1), "event time row 0: \"yesterday\" is not an ISO-8601 time or epoch seconds");
     // Row 0 is good, row 1 is not: neither is written.
     refused("""
