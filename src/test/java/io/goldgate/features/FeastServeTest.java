@@ -8,10 +8,13 @@ import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -21,12 +24,22 @@ import org.junit.jupiter.api.Test;
 /**
  * Feast's feature server writes ({@code /push}, {@code /write-to-online-store}), materialization and
  * health against a real Redis. Entities 900001 and up are not in customer_features, so pushes here
- * change no value other tests read.
+ * change no value other tests read. Its own profile gives it its own application and Redis: its
+ * materializations set watermarks other test classes expect absent.
  */
 @QuarkusTest
+@TestProfile(FeastServeTest.SmallPushes.class)
 @WithTestResource(SampleLake.class)
 @WithTestResource(RealRedis.class)
 class FeastServeTest {
+
+  /** A push limit small enough to cross in a test. */
+  public static class SmallPushes implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("goldgate.features.push-max-rows", "100");
+    }
+  }
 
   private static String writerToken;
 
@@ -129,9 +142,9 @@ class FeastServeTest {
           "churn_score": [0.1, 0.2], "favorite_category": ["x", "y"]}}
         """, "df column 'is_active' row 1: 1 is not a bool");
     assertEquals(List.of("NOT_FOUND"), read(900004).getList("results[1].statuses"));
-    String ids = IntStream.range(0, 10_001).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    String ids = IntStream.range(0, 101).mapToObj(Integer::toString).collect(Collectors.joining(","));
     refused("{\"push_source_name\": \"customer_stats\", \"df\": {\"customer_id\": [" + ids + "]}}",
-        "df has 10001 rows; at most 10000 are taken per request (goldgate.features.push-max-rows)");
+        "df has 101 rows; at most 100 are taken per request (goldgate.features.push-max-rows)");
     as(writer()).body("[1]").post("/push").then().statusCode(400).body("message", equalTo("The request body must be a JSON object"));
   }
 
