@@ -73,6 +73,11 @@ SERVER_ISSUED_OR_RUNTIME_VALUES = {
     "tableMetadata": "version and timestamp depend on the table's history",
     # feature references must name defined views and features
     "getOnlineFeatures": "features must name defined view:feature pairs",
+    # push sources and feature views must be defined; df must hold their columns, typed
+    "pushFeatures": "push_source_name must name a defined feature view; df must hold its columns with values of their types",
+    "writeToOnlineStore": "feature_view_name must name a defined feature view; df must hold its columns with values of their types",
+    "materializeFeatures": "feature_views must name defined online feature views",
+    "materializeFeaturesIncremental": "feature_views must name defined online feature views",
     # share, feature service and CIDR values are checked against the catalog / parsed as addresses
     "createRecipient": "shares/featureServices must name existing ones; ipAllowList entries must be CIDRs with no host bits",
     "updateRecipient": "ipAllowList entries must be CIDRs with no host bits",

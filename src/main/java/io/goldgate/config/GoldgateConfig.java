@@ -85,6 +85,14 @@ public interface GoldgateConfig {
     int writeBatch();
 
     /**
+     * Most rows one {@code POST /push} or {@code POST /write-to-online-store} may carry; a larger
+     * body is refused whole (400), so a request is validated and held in memory at a known size.
+     */
+    @WithDefault("10000")
+    @jakarta.validation.constraints.Min(1)
+    int pushMaxRows();
+
+    /**
      * How often each online view's watermark is read to notice that the online store lost it
      * (Redis restarted empty, flushed); a lost view is materialized again in full at once. 0 turns
      * the check off. Values come back within this interval plus the time of a full materialization.

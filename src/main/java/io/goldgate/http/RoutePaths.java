@@ -14,6 +14,9 @@ public final class RoutePaths {
   public static final String ACTIVATION = SHARING + "/activation/";
   /** Feast's online lookup. */
   public static final String ONLINE_FEATURES = "/get-online-features";
+  /** The rest of Feast's feature server API ({@code feast serve}), beside the lookup. */
+  public static final java.util.Set<String> FEATURE_SERVER =
+      java.util.Set.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental", "/health");
   /** The operator API. */
   public static final String ADMIN = "/admin";
 

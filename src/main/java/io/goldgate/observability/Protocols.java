@@ -26,7 +26,7 @@ public final class Protocols {
     if (RoutePaths.under(uri, RoutePaths.SHARING)) {
       return SHARING;
     }
-    if (uri.equals(RoutePaths.ONLINE_FEATURES) || uri.startsWith("/features/")) {
+    if (uri.equals(RoutePaths.ONLINE_FEATURES) || RoutePaths.FEATURE_SERVER.contains(uri) || uri.startsWith("/features/")) {
       return FEATURES;
     }
     if (RoutePaths.under(uri, RoutePaths.ADMIN)) {

@@ -1,0 +1,223 @@
+"""``feast serve``'s write surface on Goldgate, against a gateway this module starts.
+
+Catalog (written here, table by delta-rs): share ``crm`` with table ``customers`` (customers 1-50,
+one row each, updated_at in March 2025); recipients ``writer`` (share crm, property
+``goldgate.featureWrites: crm_stats``) and ``reader`` (share crm only). Feature view ``crm_stats``
+(score Float64, tier String) over ``crm.gold.customers``, materialized at start.
+
+* Raw HTTP: a push with a newer event time replaces an entity's values, one with an older event
+  time does not; a reader may read but not push; a bad frame is refused whole.
+* Feast's SDK with ``online_store: {type: remote, path: <gateway>}`` and the writer's token as
+  ``auth: {type: oidc, token: ...}`` reads (``get_online_features``) the same values delta-rs reads
+  from the table, and writes (``push`` to a PushSource named like the view, and
+  ``write_to_online_store``) values Goldgate then serves, newer-wins included.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import requests
+from deltalake import DeltaTable, write_deltalake
+from feast import Entity, FeatureStore, FeatureView, Field, FileSource, PushSource, ValueType
+from feast.protos.feast.serving.ServingService_pb2 import FieldStatus
+from feast.types import Float64, Int64, String
+
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+
+UTC = dt.timezone.utc
+ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
+TOKENS = {"writer": "goldgate-interop-serve-writer-token", "reader": "goldgate-interop-serve-reader-token"}
+MARCH = dt.datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def _auth(recipient: str) -> dict:
+    return {"Authorization": f"Bearer {TOKENS[recipient]}"}
+
+
+@pytest.fixture(scope="module")
+def gateway(request, tmp_path_factory, served_catalog, redis_server):
+    if served_catalog is None:
+        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
+    if redis_server is None:
+        pytest.fail("no redis-server found: these tests need a real Redis")
+    root = tmp_path_factory.mktemp("serve")
+    table = root / "customers"
+    ids = list(range(1, 51))
+    write_deltalake(str(table), pa.table({
+        "customer_id": pa.array(ids, pa.int64()),
+        "score": pa.array([i * 0.5 for i in ids], pa.float64()),
+        "tier": pa.array([f"tier-{i % 4}" for i in ids]),
+        "updated_at": pa.array([MARCH + dt.timedelta(minutes=i) for i in ids], pa.timestamp("us", tz="UTC")),
+    }))
+    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: crm_stats}", "reader": "shares: [crm]"}
+    listed = "\n".join(f"""  - name: {name}
+    tokens:
+      - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
+    {grant}""" for name, grant in grants.items())
+    shares = root / "shares"
+    shares.mkdir()
+    (shares / "serve.yaml").write_text(f"""
+shares:
+  - name: crm
+    schemas:
+      - name: gold
+        tables:
+          - name: customers
+            location: {table}
+recipients:
+{listed}
+""")
+    defs = root / "feature-defs"
+    defs.mkdir()
+    (defs / "serve.yaml").write_text("""
+entities:
+  - name: customer
+    joinKeys:
+      - {name: customer_id, type: Int64}
+featureViews:
+  - name: crm_stats
+    source: {table: crm.gold.customers}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+      - {name: score, type: Float64}
+      - {name: tier, type: String}
+""")
+    with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/5", features_dir=defs) as url:
+        r = requests.post(f"{url}/admin/features/views/crm_stats/materialize", headers=ADMIN, timeout=120)
+        assert r.status_code == 200, r.text
+        yield {"url": url, "table": table, "root": root}
+
+
+def _rows(table) -> dict[int, dict]:
+    """The table as delta-rs reads it: customer_id -> row."""
+    return {r["customer_id"]: r for r in DeltaTable(str(table)).to_pyarrow_table().to_pylist()}
+
+
+def _lookup(gateway, ids: list[int], recipient: str = "reader") -> dict:
+    r = requests.post(f"{gateway['url']}/get-online-features", headers=_auth(recipient), timeout=30,
+                      json={"features": ["crm_stats:score", "crm_stats:tier"], "entities": {"customer_id": ids}})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _push(gateway, ids, times, scores, recipient="writer", tiers=None) -> requests.Response:
+    return requests.post(f"{gateway['url']}/push", headers=_auth(recipient), timeout=30, json={
+        "push_source_name": "crm_stats", "to": "online",
+        "df": {"customer_id": ids, "updated_at": times, "score": scores, "tier": tiers or [f"pushed-{i}" for i in ids]},
+    })
+
+
+def test_health_answers_without_a_token(gateway):
+    assert requests.get(f"{gateway['url']}/health", timeout=10).status_code == 200
+
+
+def test_push_newer_replaces_older_does_not(gateway):
+    rows = _rows(gateway["table"])
+    newer = (MARCH + dt.timedelta(days=30)).isoformat()
+    older = (MARCH - dt.timedelta(days=30)).isoformat()
+    r = _push(gateway, [1, 2, 1001], [newer, older, newer], [100.0, 200.0, 300.0])
+    assert r.status_code == 200, r.text
+    answer = _lookup(gateway, [1, 2, 1001, 3])
+    assert answer["results"][1]["values"] == [100.0, rows[2]["score"], 300.0, rows[3]["score"]]
+    assert answer["results"][2]["values"] == ["pushed-1", rows[2]["tier"], "pushed-1001", rows[3]["tier"]]
+    assert answer["results"][1]["statuses"] == ["PRESENT"] * 4
+    assert answer["results"][1]["event_timestamps"][:2] == ["2025-03-31T00:00:00Z", "2025-03-01T00:02:00Z"]
+
+
+def test_reader_may_not_push_and_bad_frames_write_nothing(gateway):
+    r = _push(gateway, [4], [(MARCH + dt.timedelta(days=30)).isoformat()], [1.0], recipient="reader")
+    assert r.status_code == 403
+    assert r.json() == {"errorCode": "PERMISSION_DENIED",
+                        "message": "You may not write feature view 'crm_stats': writes need the recipient property goldgate.featureWrites to list it"}
+    r = _push(gateway, [5, 6], [(MARCH + dt.timedelta(days=30)).isoformat()] * 2, [1.0, "two"])
+    assert r.status_code == 400
+    assert r.json()["message"] == "df column 'score' row 1: \"two\" is not a float64"
+    rows = _rows(gateway["table"])
+    answer = _lookup(gateway, [4, 5, 6])
+    assert answer["results"][1]["values"] == [rows[4]["score"], rows[5]["score"], rows[6]["score"]]
+
+
+@pytest.fixture(scope="module")
+def remote_store(gateway) -> FeatureStore:
+    """A Feast repository whose online store is Goldgate, through Feast's remote online store."""
+    repo = gateway["root"] / "feast-repo"
+    repo.mkdir()
+    source_file = repo / "customers.parquet"
+    pq.write_table(pa.table({"customer_id": pa.array([0], pa.int64()),
+                             "updated_at": pa.array([MARCH], pa.timestamp("us", tz="UTC"))}), source_file)
+    (repo / "feature_store.yaml").write_text(f"""project: goldgate
+provider: local
+registry: {repo / 'registry.db'}
+online_store:
+  type: remote
+  path: {gateway['url']}
+auth:
+  type: oidc
+  token: {TOKENS['writer']}
+entity_key_serialization_version: 3
+""")
+    fs = FeatureStore(repo_path=str(repo))
+    customer = Entity(name="customer", join_keys=["customer_id"], value_type=ValueType.INT64)
+    batch = FileSource(path=str(source_file), timestamp_field="updated_at")
+    view = FeatureView(
+        name="crm_stats",
+        entities=[customer],
+        ttl=dt.timedelta(0),
+        schema=[Field(name="customer_id", dtype=Int64), Field(name="score", dtype=Float64), Field(name="tier", dtype=String)],
+        source=PushSource(name="crm_stats", batch_source=batch),
+        online=True,
+    )
+    fs.apply([customer, view])
+    return fs
+
+
+def test_feast_sdk_remote_store_reads_what_delta_rs_reads(gateway, remote_store):
+    rows = _rows(gateway["table"])
+    ids = [10, 20, 30, 999999]
+    response = remote_store.get_online_features(features=["crm_stats:score", "crm_stats:tier"],
+                                                entity_rows=[{"customer_id": i} for i in ids])
+    got = response.to_dict()
+    assert got["customer_id"] == ids
+    statuses = [FieldStatus.Name(s) for s in response.proto.results[1].statuses]
+    assert statuses == ["PRESENT", "PRESENT", "PRESENT", "NOT_FOUND"]
+    assert got["score"] == [rows[10]["score"], rows[20]["score"], rows[30]["score"], None]
+    assert got["tier"] == [rows[10]["tier"], rows[20]["tier"], rows[30]["tier"], None]
+
+
+def test_feast_sdk_remote_store_pushes_and_writes(gateway, remote_store):
+    rows = _rows(gateway["table"])
+    newer = pd.Timestamp(MARCH + dt.timedelta(days=60))
+    older = pd.Timestamp(MARCH - dt.timedelta(days=60))
+    remote_store.push("crm_stats", pd.DataFrame({
+        "customer_id": pd.Series([40, 41], dtype="int64"), "score": [40.5, 41.5], "tier": ["sdk-40", "sdk-41"],
+        "updated_at": [newer, older],
+    }))
+    remote_store.write_to_online_store("crm_stats", pd.DataFrame({
+        "customer_id": pd.Series([42, 2002], dtype="int64"), "score": [42.5, 2002.5], "tier": ["sdk-42", "sdk-2002"],
+        "updated_at": [newer, newer],
+    }))
+    got = remote_store.get_online_features(features=["crm_stats:score", "crm_stats:tier"],
+                                           entity_rows=[{"customer_id": i} for i in (40, 41, 42, 2002)]).to_dict()
+    assert got["score"] == [40.5, rows[41]["score"], 42.5, 2002.5]
+    assert got["tier"] == ["sdk-40", rows[41]["tier"], "sdk-42", "sdk-2002"]
+    # Goldgate's own API serves the same, with the pushed event times.
+    answer = _lookup(gateway, [40, 41, 42, 2002])
+    assert answer["results"][1]["values"] == got["score"]
+    assert answer["results"][1]["event_timestamps"] == ["2025-04-30T00:00:00Z", "2025-03-01T00:41:00Z", "2025-04-30T00:00:00Z", "2025-04-30T00:00:00Z"]
+
+
+def test_feast_materialize_endpoints_run_goldgates_materialization(gateway):
+    url = gateway["url"]
+    r = requests.post(f"{url}/materialize", headers=_auth("writer"), timeout=120,
+                      json={"start_ts": "2025-01-01T00:00:00", "end_ts": "2026-01-01T00:00:00", "feature_views": ["crm_stats"]})
+    assert r.status_code == 200, r.text
+    r = requests.post(f"{url}/materialize-incremental", headers=_auth("writer"), timeout=120, json={"end_ts": "2026-01-01T00:00:00"})
+    assert r.status_code == 200, r.text
+    r = requests.post(f"{url}/materialize", headers=_auth("reader"), timeout=120, json={"feature_views": ["crm_stats"]})
+    assert r.status_code == 403
