@@ -2,8 +2,9 @@
 
 Catalog (written here, table by delta-rs): share ``crm`` with table ``customers`` (customers 1-50,
 one row each, updated_at in March 2025); recipients ``writer`` (share crm, property
-``goldgate.featureWrites: crm_stats``) and ``reader`` (share crm only). Feature view ``crm_stats``
-(score Float64, tier String) over ``crm.gold.customers``, materialized at start.
+``goldgate.featureWrites: crm_stats,crm_packed``) and ``reader`` (share crm only). Feature views
+``crm_stats`` (score Float64, tier String) over ``crm.gold.customers`` and ``crm_packed``, the same
+in the packed layout, both materialized at start.
 
 * Raw HTTP: a push with a newer event time replaces an entity's values, one with an older event
   time does not; a reader may read but not push; a bad frame is refused whole.
@@ -54,7 +55,7 @@ def gateway(request, tmp_path_factory, served_catalog, redis_server):
         "tier": pa.array([f"tier-{i % 4}" for i in ids]),
         "updated_at": pa.array([MARCH + dt.timedelta(minutes=i) for i in ids], pa.timestamp("us", tz="UTC")),
     }))
-    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: crm_stats}", "reader": "shares: [crm]"}
+    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: 'crm_stats,crm_packed'}", "reader": "shares: [crm]"}
     listed = "\n".join(f"""  - name: {name}
     tokens:
       - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
@@ -87,10 +88,19 @@ featureViews:
     features:
       - {name: score, type: Float64}
       - {name: tier, type: String}
+  - name: crm_packed
+    source: {table: crm.gold.customers}
+    entities: [customer]
+    timestampColumn: updated_at
+    online: {layout: packed}
+    features:
+      - {name: score, type: Float64}
+      - {name: tier, type: String}
 """)
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/5", features_dir=defs) as url:
-        r = requests.post(f"{url}/admin/features/views/crm_stats/materialize", headers=ADMIN, timeout=120)
-        assert r.status_code == 200, r.text
+        for view in ("crm_stats", "crm_packed"):
+            r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)
+            assert r.status_code == 200, r.text
         yield {"url": url, "table": table, "root": root}
 
 
@@ -128,6 +138,22 @@ def test_push_newer_replaces_older_does_not(gateway):
     assert answer["results"][2]["values"] == ["pushed-1", rows[2]["tier"], "pushed-1001", rows[3]["tier"]]
     assert answer["results"][1]["statuses"] == ["PRESENT"] * 4
     assert answer["results"][1]["event_timestamps"][:2] == ["2025-03-31T00:00:00Z", "2025-03-01T00:02:00Z"]
+
+
+def test_a_push_to_a_packed_view_lands_where_its_lookups_read(gateway):
+    rows = _rows(gateway["table"])
+    newer = (MARCH + dt.timedelta(days=30)).isoformat()
+    older = (MARCH - dt.timedelta(days=30)).isoformat()
+    r = requests.post(f"{gateway['url']}/push", headers=_auth("writer"), timeout=30, json={
+        "push_source_name": "crm_packed", "to": "online",
+        "df": {"customer_id": [7, 8, 2002], "updated_at": [newer, older, newer], "score": [7.5, 8.5, 2.5], "tier": ["p-7", "p-8", "p-2002"]},
+    })
+    assert r.status_code == 200, r.text
+    answer = requests.post(f"{gateway['url']}/get-online-features", headers=_auth("reader"), timeout=30,
+                           json={"features": ["crm_packed:score", "crm_packed:tier"], "entities": {"customer_id": [7, 8, 2002]}}).json()
+    assert answer["results"][1]["values"] == [7.5, rows[8]["score"], 2.5]
+    assert answer["results"][2]["values"] == ["p-7", rows[8]["tier"], "p-2002"]
+    assert answer["results"][1]["statuses"] == ["PRESENT"] * 3
 
 
 def test_reader_may_not_push_and_bad_frames_write_nothing(gateway):

@@ -8,7 +8,6 @@ import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.access.Recipient;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureRegistry.FeatureView;
-import io.goldgate.features.feast.FeastCodec;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -143,10 +142,9 @@ public class FeastServeResource {
   private void write(Recipient recipient, FeatureView view, JsonNode df, boolean byFeatureName) {
     FeatureWrites.requirePushable(recipient, view);
     List<OnlineStore.Row> rows = FeatureWrites.rows(view, df, byFeatureName, config.features().project(), config.features().pushMaxRows());
-    byte[] tsField = FeastCodec.timestampField(view.name());
     int batch = config.features().writeBatch();
     for (int i = 0; i < rows.size(); i += batch) {
-      stores.store().write(rows.subList(i, Math.min(rows.size(), i + batch)), tsField);
+      Materializer.write(stores.store(), view, rows.subList(i, Math.min(rows.size(), i + batch)));
     }
   }
 

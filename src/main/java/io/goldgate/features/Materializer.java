@@ -292,13 +292,12 @@ public class Materializer {
         LOG.infof("Materializing %s (%s): %.0f%% of %d files, %d rows read (%.0f rows/s)", viewName, plan.mode(), p.percent(), p.filesTotal(), p.rowsRead(), p.rowsPerSecond());
       }
     }
-    byte[] tsField = FeastCodec.timestampField(viewName);
     List<OnlineStore.Row> rows = new ArrayList<>(latest.values());
     long written = 0;
     int batchSize = config.features().writeBatch();
     for (int i = 0; i < rows.size(); i += batchSize) {
       List<OnlineStore.Row> batch = rows.subList(i, Math.min(rows.size(), i + batchSize));
-      written += view.packed() ? stores.store().writePacked(packed(view, batch)) : stores.store().write(batch, tsField);
+      written += write(stores.store(), view, batch);
       progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
     }
     stores.store().set(watermarkKey(project, viewName, view.layout()), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
@@ -419,6 +418,14 @@ public class Materializer {
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
       latest.put(entity, new OnlineStore.Row(entity.bytes(), fieldNames, encoded, FeastCodec.timestamp(eventTime), micros));
     }
+  }
+
+  /**
+   * Writes rows of {@code view} newer-wins in the view's layout; the number written. Materialization
+   * and pushes write through here, so a push to a packed view lands where its lookups read.
+   */
+  static int write(OnlineStore store, FeatureView view, List<OnlineStore.Row> rows) {
+    return view.packed() ? store.writePacked(packed(view, rows)) : store.write(rows, FeastCodec.timestampField(view.name()));
   }
 
   /**
