@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -193,10 +194,40 @@ public class Materializer {
     return ("goldgate:watermark:" + project + ":" + view).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The table version last materialized for the view, or -1. */
+  /** A copy of the watermark on the node that {@code tag} names (see {@link OnlineStore#nodeTags()}). */
+  static byte[] watermarkKey(String project, String view, String tag) {
+    return ("goldgate:watermark:" + project + ":" + view + ":node" + tag).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The table version last materialized for the view, or -1. On a Redis Cluster the watermark has
+   * a copy on every master: a master that came back empty lost its share of the view's values,
+   * and a missing copy makes the watermark -1, so the view is read again in full (by {@link
+   * OnlineStoreRecovery} or the next run) rather than left with holes the watermark would hide.
+   */
   public long watermark(String viewName) {
-    byte[] stored = stores.store().get(watermarkKey(config.features().project(), viewName));
-    return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+    String project = config.features().project();
+    byte[] stored = stores.store().get(watermarkKey(project, viewName));
+    if (stored == null) {
+      return -1;
+    }
+    for (String tag : stores.store().nodeTags()) {
+      if (!tag.isEmpty() && !Arrays.equals(stored, stores.store().get(watermarkKey(project, viewName, tag)))) {
+        return -1;
+      }
+    }
+    return Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+  }
+
+  /** Writes the watermark: its per-node copies first, so a watermark read whole has them all. */
+  private void setWatermark(String project, String viewName, long version) {
+    byte[] value = Long.toString(version).getBytes(StandardCharsets.UTF_8);
+    for (String tag : stores.store().nodeTags()) {
+      if (!tag.isEmpty()) {
+        stores.store().set(watermarkKey(project, viewName, tag), value);
+      }
+    }
+    stores.store().set(watermarkKey(project, viewName), value);
   }
 
   /** Whether this replica has materialized the view (or found it up to date) since it started. */
@@ -289,7 +320,7 @@ public class Materializer {
       written += stores.store().write(rows.subList(i, Math.min(rows.size(), i + batchSize)), tsField);
       progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
     }
-    stores.store().set(watermarkKey(project, viewName), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
+    setWatermark(project, viewName, snapshot.version());
     long millis = (System.nanoTime() - started) / 1_000_000;
     double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
     Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,
