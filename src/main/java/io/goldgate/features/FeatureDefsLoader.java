@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -46,6 +47,12 @@ import java.util.stream.Stream;
  * in the YAML and the reason, so start-up stops with a message an operator can act on.
  */
 public final class FeatureDefsLoader {
+
+  /**
+   * The shortest materialization period: a run of an unchanged table is one log listing and one
+   * watermark read, so a view may follow its table closely, but not spin.
+   */
+  static final Duration MIN_SCHEDULE = Duration.ofSeconds(1);
 
   private final JsonMapper yaml =
       JsonMapper.builder(new YAMLFactory())
@@ -167,8 +174,8 @@ public final class FeatureDefsLoader {
     if (def.ttl() != null && def.ttl().isNegative()) {
       throw located.error(".ttl", "must not be negative");
     }
-    if (def.schedule() != null && (def.schedule().isNegative() || def.schedule().isZero())) {
-      throw located.error(".schedule", "must be a positive duration such as PT5M");
+    if (def.schedule() != null && def.schedule().compareTo(MIN_SCHEDULE) < 0) {
+      throw located.error(".schedule", "must be at least " + MIN_SCHEDULE + ", such as PT2S or PT5M");
     }
     return new FeatureView(
         def.name(), table, source.shared(), source.rowFilterColumns(), List.copyOf(def.entities()), List.copyOf(joinKeys), def.timestampColumn(), List.copyOf(def.features()),

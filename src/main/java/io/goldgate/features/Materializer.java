@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -202,12 +203,43 @@ public class Materializer {
     return ("goldgate:watermark:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The table version last materialized for the view in its current layout, or -1. */
+  /** A copy of the layout's watermark on the node that {@code tag} names (see {@link OnlineStore#nodeTags()}). */
+  static byte[] watermarkKey(String project, String view, OnlineLayout layout, String tag) {
+    return (new String(watermarkKey(project, view, layout), StandardCharsets.UTF_8) + ":node" + tag).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The table version last materialized for the view in its current layout, or -1. On a Redis
+   * Cluster the watermark has a copy on every master: a master that came back empty lost its share
+   * of the view's values, and a missing copy makes the watermark -1, so the view is read again in
+   * full (by {@link OnlineStoreRecovery} or the next run) rather than left with holes the watermark
+   * would hide.
+   */
   public long watermark(String viewName) {
     FeatureView view = features.registry().views().get(viewName);
     OnlineLayout layout = view == null ? OnlineLayout.FEAST : view.layout();
-    byte[] stored = stores.store().get(watermarkKey(config.features().project(), viewName, layout));
-    return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+    String project = config.features().project();
+    byte[] stored = stores.store().get(watermarkKey(project, viewName, layout));
+    if (stored == null) {
+      return -1;
+    }
+    for (String tag : stores.store().nodeTags()) {
+      if (!tag.isEmpty() && !Arrays.equals(stored, stores.store().get(watermarkKey(project, viewName, layout, tag)))) {
+        return -1;
+      }
+    }
+    return Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+  }
+
+  /** Writes the watermark: its per-node copies first, so a watermark read whole has them all. */
+  private void setWatermark(String project, String viewName, OnlineLayout layout, long version) {
+    byte[] value = Long.toString(version).getBytes(StandardCharsets.UTF_8);
+    for (String tag : stores.store().nodeTags()) {
+      if (!tag.isEmpty()) {
+        stores.store().set(watermarkKey(project, viewName, layout, tag), value);
+      }
+    }
+    stores.store().set(watermarkKey(project, viewName, layout), value);
   }
 
   /** Whether this replica has materialized the view (or found it up to date) since it started. */
@@ -300,7 +332,7 @@ public class Materializer {
       written += write(stores.store(), view, batch);
       progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
     }
-    stores.store().set(watermarkKey(project, viewName, view.layout()), Long.toString(snapshot.version()).getBytes(StandardCharsets.UTF_8));
+    setWatermark(project, viewName, view.layout(), snapshot.version());
     long millis = (System.nanoTime() - started) / 1_000_000;
     double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
     Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,

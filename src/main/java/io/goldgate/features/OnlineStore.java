@@ -42,6 +42,15 @@ public interface OnlineStore extends AutoCloseable {
 
   void set(byte[] key, byte[] value);
 
+  /**
+   * Hash tags that place a key on each node of the store (one per Redis Cluster master); a store
+   * on one node has the one empty tag. Markers written under each tell a node that came back
+   * empty from a store that still holds everything.
+   */
+  default List<String> nodeTags() {
+    return List.of("");
+  }
+
   /** What this store is, for logs and health. */
   String description();
 

@@ -121,6 +121,12 @@ final class RedisOnlineStore implements OnlineStore {
    */
   private void ensureScriptLoaded(String sha, byte[] script, long deadline) {
     RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+    if (redis.cluster()) {
+      // SCRIPT EXISTS asks one node of a cluster, SCRIPT LOAD goes to every master: a master that
+      // restarted (forgetting its scripts) would answer NOSCRIPT to every write routed to it.
+      redis.await(commands.scriptLoad(script), deadline);
+      return;
+    }
     try {
       List<Boolean> exists = redis.await(commands.scriptExists(sha), deadline);
       if (!exists.isEmpty() && exists.stream().allMatch(Boolean::booleanValue)) {
@@ -205,6 +211,11 @@ final class RedisOnlineStore implements OnlineStore {
   @Override
   public void set(byte[] key, byte[] value) {
     redis.await(commands().set(key, value), System.nanoTime() + redis.timeout().toNanos() * 10);
+  }
+
+  @Override
+  public List<String> nodeTags() {
+    return redis.nodeTags();
   }
 
   @Override

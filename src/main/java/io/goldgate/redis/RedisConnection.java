@@ -16,7 +16,9 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -143,6 +145,11 @@ public class RedisConnection {
     return timeout;
   }
 
+  /** Whether {@code goldgate.redis.url} names a seed node of a Redis Cluster. */
+  public boolean cluster() {
+    return cluster;
+  }
+
   /** Where Redis is, without credentials, for logs and health. */
   public String description() {
     return uri == null ? "no Redis" : (cluster ? "Redis Cluster at " : "Redis at ") + uri.getHost() + ":" + uri.getPort();
@@ -211,6 +218,35 @@ public class RedisConnection {
         connectingReaders.set(false);
       }
     });
+  }
+
+  /**
+   * One hash tag (such as {@code {7}}) per master of a Redis Cluster, so that a key carrying it
+   * lives on that master: a key written under each tag tells whether any master came back empty
+   * (a master restarted without persistence loses its share of the keys, not all of them). For
+   * standalone Redis, the one empty tag.
+   */
+  public List<String> nodeTags() {
+    if (!cluster) {
+      return List.of("");
+    }
+    bytes();
+    var partitions = ((StatefulRedisClusterConnection<byte[], byte[]>) bytesConnection).getPartitions();
+    List<String> tags = new ArrayList<>();
+    for (var node : partitions) {
+      if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) {
+        continue;
+      }
+      // The smallest number whose slot the master serves: a deterministic tag while slots stay put.
+      for (int i = 0; i < 1_000_000; i++) {
+        if (node.hasSlot(SlotHash.getSlot(Integer.toString(i)))) {
+          tags.add("{" + i + "}");
+          break;
+        }
+      }
+    }
+    tags.sort(null);
+    return tags;
   }
 
   /** Commands with UTF-8 string keys and values (gateway state). */

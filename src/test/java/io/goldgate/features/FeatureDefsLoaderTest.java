@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +118,15 @@ class FeatureDefsLoaderTest {
     assertRefused(view("      - {name: segment, type: String, colour: red}\n"), "colour");
     assertRefused(view("      - {name: 'bad name', type: String}\n"), "features[0].name");
     assertRefused(view("      - {name: segment, type: String}\n").replace("    features:", "    ttl: -PT1H\n    features:"), "featureViews[0].ttl", "negative");
+  }
+
+  @Test
+  void aScheduleShorterThanOneSecondIsRefusedAndOneSecondIsAllowed() throws Exception {
+    assertRefused(view("      - {name: segment, type: String}\n").replace("    features:", "    schedule: PT0.5S\n    features:"),
+        "featureViews[0].schedule", "must be at least PT1S, such as PT2S or PT5M");
+    assertRefused(view("      - {name: segment, type: String}\n").replace("    features:", "    schedule: PT0S\n    features:"), "featureViews[0].schedule");
+    assertEquals(Duration.ofSeconds(1),
+        load(view("      - {name: segment, type: String}\n").replace("    features:", "    schedule: PT1S\n    features:")).views().values().iterator().next().schedule());
   }
 
   @Test

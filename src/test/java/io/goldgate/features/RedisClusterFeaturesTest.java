@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.RealRedisCluster;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
@@ -38,7 +39,7 @@ class RedisClusterFeaturesTest {
       assertTrue(onNode > 20, "node " + port + " holds " + onNode + " keys: the entity keys should spread over every node");
       keys += onNode;
     }
-    assertEquals(170 + 1, keys, "one hash per customer and the view's watermark");
+    assertEquals(170 + 1 + RealRedisCluster.ports().size(), keys, "one hash per customer, the view's watermark and its copy on each master");
     OnlineFeaturesTest.admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200).body("state", equalTo("up to date"));
   }
 
@@ -54,10 +55,29 @@ class RedisClusterFeaturesTest {
   }
 
   @Test
+  @Order(3)
+  void givenAMasterRestartedEmptyWhenMaterializingThenTheViewIsReadAgainInFullEvenThoughItsWatermarkSurvived() {
+    // The master that does not hold the watermark itself: its keys go, the watermark stays.
+    int restarted = RealRedisCluster.ports().stream()
+        .filter(p -> !RealRedis.send(p, "KEYS goldgate:watermark:*").contains("customer_stats\r\n")).findFirst().orElseThrow();
+    long lost = RealRedisCluster.keysOn(restarted);
+    RealRedisCluster.restartEmpty(restarted);
+    assertEquals(0, RealRedisCluster.keysOn(restarted));
+    JsonPath before = OnlineFeaturesTest.lookup("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[" + ALL_CUSTOMERS + "]}}");
+    assertEquals(lost - 1, before.getList("results[1].statuses").stream().filter("NOT_FOUND"::equals).count(), "its customers are gone (all but its watermark copy)");
+
+    OnlineFeaturesTest.admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200)
+        .body("state", equalTo("materialized")).body("mode", equalTo("full")).body("entities", equalTo(170));
+    JsonPath after = OnlineFeaturesTest.lookup("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[" + ALL_CUSTOMERS + "]}}");
+    assertEquals(List.of("PRESENT"), after.getList("results[1].statuses").stream().distinct().toList());
+    assertEquals(lost, RealRedisCluster.keysOn(restarted));
+  }
+
+  @Test
   @Order(9)
   void givenOneNodeDownWhenLookingUpThenA503ComesWithinTheTimeout() {
     int stopped = RealRedisCluster.ports().get(2);
-    io.goldgate.testing.RealRedis.shutdown(stopped);
+    RealRedis.shutdown(stopped);
     long started = System.nanoTime();
     given().header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).contentType("application/json")
         .body("{\"features\":[\"customer_stats:segment\"],\"entities\":{\"customer_id\":[" + ALL_CUSTOMERS + "]}}")

@@ -21,11 +21,12 @@ public class RealRedisCluster implements QuarkusTestResourceLifecycleManager {
   static final int NODES = 3;
   private static final int SLOTS = 16384;
   private static final List<Integer> ports = new ArrayList<>();
+  private static Path dir;
 
   @Override
   public Map<String, String> start() {
     try {
-      Path dir = Files.createTempDirectory("goldgate-redis-cluster");
+      dir = Files.createTempDirectory("goldgate-redis-cluster");
       ports.clear();
       while (ports.size() < NODES) {
         int port = ThreadLocalRandom.current().nextInt(20000, 30000);
@@ -35,12 +36,7 @@ public class RealRedisCluster implements QuarkusTestResourceLifecycleManager {
         }
       }
       for (int port : ports) {
-        new ProcessBuilder(RealRedis.binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(), "--dir", dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-        awaitPong(port);
+        launch(port);
       }
       for (int i = 0; i < NODES; i++) {
         int from = i * SLOTS / NODES;
@@ -51,14 +47,43 @@ public class RealRedisCluster implements QuarkusTestResourceLifecycleManager {
           expectOk(RealRedis.send(ports.get(0), "CLUSTER MEET 127.0.0.1 " + ports.get(i)));
         }
       }
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (!ports.stream().allMatch(p -> RealRedis.send(p, "CLUSTER INFO").contains("cluster_state:ok"))) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("the Redis Cluster on ports " + ports + " did not reach cluster_state:ok");
-        }
-        Thread.sleep(100);
+      awaitClusterOk();
+      // No background store check: the tests restart a master and look at what it left themselves.
+      return Map.of("goldgate.redis.url", "redis://127.0.0.1:" + ports.get(0), "goldgate.redis.cluster", "true", "goldgate.redis.timeout", "500ms",
+          "goldgate.features.store-check-interval", "0s");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void launch(int port) throws IOException, InterruptedException {
+    new ProcessBuilder(RealRedis.binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(), "--dir", dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    awaitPong(port);
+  }
+
+  private static void awaitClusterOk() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!ports.stream().allMatch(p -> RealRedis.send(p, "CLUSTER INFO").contains("cluster_state:ok"))) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the Redis Cluster on ports " + ports + " did not reach cluster_state:ok");
       }
-      return Map.of("goldgate.redis.url", "redis://127.0.0.1:" + ports.get(0), "goldgate.redis.cluster", "true", "goldgate.redis.timeout", "500ms");
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Stops one master and starts it again on the same port and node file: it owns the same slots
+   * and holds no keys (nothing is persisted), as a master restarted without persistence does.
+   */
+  public static void restartEmpty(int port) {
+    RealRedis.shutdown(port);
+    try {
+      launch(port);
+      awaitClusterOk();
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
