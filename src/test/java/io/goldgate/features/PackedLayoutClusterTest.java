@@ -100,6 +100,11 @@ class PackedLayoutClusterTest {
         PackedLayoutTest.NAMES.forEach(n -> fields.add(FeastCodec.featureField("pkc_hash", n)));
         commands.hdel(entity, fields.toArray(byte[][]::new));
       }
+      // The watermarks and their copy on every master (Materializer#watermark).
+      for (String tag : stores.store().nodeTags()) {
+        commands.del(Materializer.watermarkKey("goldgate", "pkc_packed", OnlineLayout.PACKED, tag));
+        commands.del(Materializer.watermarkKey("goldgate", "pkc_hash", OnlineLayout.FEAST, tag));
+      }
       commands.del(Materializer.watermarkKey("goldgate", "pkc_packed", OnlineLayout.PACKED));
       commands.del(Materializer.watermarkKey("goldgate", "pkc_hash", OnlineLayout.FEAST));
     } finally {
