@@ -37,22 +37,6 @@ public record FeatureRegistry(Map<String, Entity> entities, Map<String, FeatureV
       boolean online,
       OnlineLayout layout) {
 
-    /** A view in Feast's hash layout. */
-    public FeatureView(
-        String name,
-        io.goldgate.lake.TableRef table,
-        io.goldgate.catalog.TableName sharedTable,
-        List<String> rowFilterColumns,
-        List<String> entities,
-        List<JoinKey> joinKeys,
-        String timestampColumn,
-        List<FeatureDef> features,
-        Duration ttl,
-        Duration schedule,
-        boolean online) {
-      this(name, table, sharedTable, rowFilterColumns, entities, joinKeys, timestampColumn, features, ttl, schedule, online, OnlineLayout.FEAST);
-    }
-
     public boolean packed() {
       return layout == OnlineLayout.PACKED;
     }
