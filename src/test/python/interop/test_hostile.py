@@ -211,6 +211,10 @@ def test_a_forwarding_header_from_an_untrusted_client_does_not_pass_an_ip_allow_
     assert _lookup(plain, "fenced", forwarded).status_code == 403
     with pytest.raises(flight.FlightUnauthorizedError, match="127.0.0.1"):
         _flight_list(plain, "fenced", forwarded)
+    # feast serve's write surface authenticates the same way: the address is refused before any grant.
+    push = requests.post(f"{plain['url']}/push", headers={**_auth("fenced"), "X-Forwarded-For": forwarded}, timeout=10,
+                         json={"push_source_name": "hostile_stats", "to": "online", "df": {}})
+    assert push.status_code == 403 and "may not connect from 127.0.0.1" in push.json()["message"], push.text
     assert _shares(plain, "open", forwarded).status_code == 200
 
 
