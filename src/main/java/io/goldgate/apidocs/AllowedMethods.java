@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -48,10 +49,27 @@ public class AllowedMethods {
   /** Before the REST layer and the extensions' routes; after the audit's start (order -100). */
   static final int ORDER = -90;
 
+  /** The templates with a variable segment, literal segments first. */
   private final List<Template> templates;
+  /**
+   * The templates without one, by path: most requests (lookups above all) are answered from here
+   * without splitting their path. A literal template is also the first that matches its path.
+   */
+  private final Map<String, Template> literal;
 
   public AllowedMethods() {
-    this.templates = templates(new String(ApiDocs.resource(ApiDocs.DOCUMENT), StandardCharsets.UTF_8));
+    List<Template> all = templates(new String(ApiDocs.resource(ApiDocs.DOCUMENT), StandardCharsets.UTF_8));
+    Map<String, Template> byPath = new HashMap<>();
+    List<Template> variable = new ArrayList<>();
+    for (Template template : all) {
+      if (Arrays.stream(template.segments()).anyMatch(segment -> segment.startsWith("{"))) {
+        variable.add(template);
+      } else {
+        byPath.putIfAbsent(String.join("/", template.segments()), template);
+      }
+    }
+    this.templates = List.copyOf(variable);
+    this.literal = Map.copyOf(byPath);
   }
 
   void install(@Observes Router router) {
@@ -67,13 +85,18 @@ public class AllowedMethods {
   /** The typed query parameters the document gives {@code method} on {@code path}. */
   List<QueryParameter> queryParameters(String method, String path) {
     Template template = template(path);
-    if (template == null) {
-      return List.of();
-    }
+    return template == null ? List.of() : queryParameters(template, method);
+  }
+
+  private static List<QueryParameter> queryParameters(Template template, String method) {
     return template.queryParameters().getOrDefault(method.equals("HEAD") && !template.queryParameters().containsKey("HEAD") ? "GET" : method, List.of());
   }
 
   private Template template(String path) {
+    Template exact = literal.get(trim(path));
+    if (exact != null) {
+      return exact;
+    }
     String[] segments = segments(path);
     for (Template template : templates) {
       if (template.matches(segments)) {
@@ -89,11 +112,12 @@ public class AllowedMethods {
       refuse(rc, allowed(rc.normalizedPath()));
       return;
     }
-    Set<String> allowed = allowed(rc.normalizedPath());
-    if (allowed.isEmpty()) {
+    Template template = template(rc.normalizedPath());
+    if (template == null) {
       rc.next();
       return;
     }
+    Set<String> allowed = template.methods();
     if (HttpMethod.OPTIONS.equals(method)) {
       if (rc.request().getHeader("Access-Control-Request-Method") != null) {
         rc.next();
@@ -106,7 +130,7 @@ public class AllowedMethods {
       refuse(rc, allowed);
       return;
     }
-    for (QueryParameter parameter : queryParameters(method.name(), rc.normalizedPath())) {
+    for (QueryParameter parameter : queryParameters(template, method.name())) {
       List<String> values = rc.queryParam(parameter.name());
       String problem = values.size() > 1
           ? "'" + parameter.name() + "' is given " + values.size() + " times; give it at most once"
@@ -182,11 +206,14 @@ public class AllowedMethods {
   }
 
   private static String[] segments(String path) {
-    String trimmed = path.startsWith("/") ? path.substring(1) : path;
-    if (trimmed.endsWith("/")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 1);
-    }
-    return trimmed.split("/", -1);
+    return trim(path).split("/", -1);
+  }
+
+  /** The path without its leading slash and one trailing slash. */
+  private static String trim(String path) {
+    int from = path.startsWith("/") ? 1 : 0;
+    int to = path.length() > from && path.endsWith("/") ? path.length() - 1 : path.length();
+    return path.substring(from, to);
   }
 
   private static List<Template> templates(String yaml) {
