@@ -171,7 +171,7 @@ def test_redis_holds_one_versioned_string_per_item_for_the_packed_view(gateway):
     keys = gateway["redis"].keys(b"*#gg1:items_packed")
     assert len(keys) == len(IDS)
     value = gateway["redis"].get(keys[0])
-    assert value[0] == 1, "version byte"
+    assert value[0] == 2, "version byte"
     assert gateway["redis"].type(keys[0]) == b"string"
 
 

@@ -196,10 +196,12 @@ public class Materializer {
 
   /**
    * A watermark per layout: it says what that layout's keys hold, so a view switched to another
-   * layout is materialized in full there, and one switched back resumes from what it left.
+   * layout is materialized in full there, and one switched back resumes from what it left. The
+   * packed layout's also names its encoding version, so that a build writing a new version
+   * rematerializes packed views in full, which upgrades their values in place.
    */
   static byte[] watermarkKey(String project, String view, OnlineLayout layout) {
-    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT);
+    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT) + "-v" + PackedValue.VERSION;
     return ("goldgate:watermark:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -467,10 +469,11 @@ public class Materializer {
   private static List<OnlineStore.Packed> packed(FeatureView view, List<OnlineStore.Row> rows) {
     int features = view.features().size();
     List<OnlineStore.Packed> out = new ArrayList<>(rows.size());
+    FeastJson.Fragments fragments = new FeastJson.Fragments();
     for (OnlineStore.Row row : rows) {
       byte[] scope = row.values().length > features ? row.values()[features] : null;
       byte[][] values = row.values().length > features ? java.util.Arrays.copyOf(row.values(), features) : row.values();
-      out.add(new OnlineStore.Packed(PackedValue.key(row.key(), view.name()), PackedValue.encode(row.eventMicros(), scope, values)));
+      out.add(new OnlineStore.Packed(PackedValue.key(row.key(), view.name()), PackedValue.encode(row.eventMicros(), scope, values, fragments)));
     }
     return out;
   }

@@ -175,6 +175,7 @@ class PackedLayoutTest {
 
   private void newerWins(OnlineStore store) {
     viewsUsed.add("pk_newer");
+    viewsUsed.add("pk_newer_v1");
     byte[] entity = FeastCodec.redisKey(List.of(new FeastCodec.KeyPart("customer_id", FeastCodec.Kind.INT64, 1L)), "goldgate");
     byte[] key = PackedValue.key(entity, "pk_newer");
     byte[][] a = {FeastCodec.value(FeastCodec.Kind.STRING, "a")};
@@ -187,11 +188,21 @@ class PackedLayoutTest {
         new OnlineStore.Packed(key, PackedValue.encode(2_000_000, null, b)),
         new OnlineStore.Packed(key, PackedValue.encode(-5_000_000, null, b)))));
     byte[][] row = store.readPacked(List.of(key), slots).toCompletableFuture().join()[0];
-    assertArrayEquals(a[0], row[1]);
+    assertEquals("\"a\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8), "stored as its JSON");
     assertEquals(java.time.Instant.ofEpochSecond(2), FeastCodec.readTimestamp(row[0]));
     assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(key, PackedValue.encode(2_000_001, null, b)))));
     row = store.readPacked(List.of(key), slots).toCompletableFuture().join()[0];
-    assertArrayEquals(b[0], row[1]);
+    assertEquals("\"b\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    // A value of the earlier encoding (version 1) is read, and replaced by the same event time in the current one.
+    byte[] upgraded = PackedValue.key(entity, "pk_newer_v1");
+    assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValueTest.version1(7_000_000, a)))));
+    row = store.readPacked(List.of(upgraded), slots).toCompletableFuture().join()[0];
+    assertEquals("\"a\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(0, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValueTest.version1(7_000_000, b)))));
+    assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValue.encode(7_000_000, null, b)))));
+    row = store.readPacked(List.of(upgraded), slots).toCompletableFuture().join()[0];
+    assertEquals("\"b\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(0, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValue.encode(7_000_000, null, a)))), "equal time, same version: kept");
     assertEquals(null, store.readPacked(List.of(PackedValue.key(entity, "pk_none")), slots).toCompletableFuture().join()[0]);
   }
 

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The packed value's encoding: every Feast type and null round-trip, times order as bytes. */
+/** The packed value's encoding: every Feast type and null decode to Feast's JSON, times order as bytes, version 1 still reads. */
 class PackedValueTest {
 
   static final byte[][] EVERY_TYPE = {
@@ -29,23 +29,49 @@ class PackedValueTest {
     FeastCodec.value(Kind.STRING, "x".repeat(300)),
   };
 
+  /** The JSON Feast's feature server answers for each of {@link #EVERY_TYPE}, written out by hand. */
+  static final String[] EVERY_TYPE_JSON = {
+    "-7", "-9223372036854775808", "1.5", "-0.1", "\"\u00e9\\u0000x\"", "false", "\"AP9/\"", "\"2025-03-04T05:06:07Z\"", "",
+    "\"" + "x".repeat(300) + "\"",
+  };
+
   @Test
-  void givenEveryFeastTypeAndANullWhenPackedThenEachDecodesToTheSameFeastValue() {
+  void givenEveryFeastTypeAndANullWhenPackedThenEachDecodesToItsFeastJson() {
     byte[] scope = "3:day=1:2".getBytes(StandardCharsets.UTF_8);
     byte[] packed = PackedValue.encode(1_741_064_767_123_456L, scope, EVERY_TYPE);
-    assertEquals(PackedValue.VERSION, packed[0]);
+    assertEquals(2, packed[0], "version");
     // Any order, repeats, the time and the scope.
     int[] slots = {9, PackedValue.SCOPE, 0, 1, 2, 3, 4, 5, 6, 7, 8, PackedValue.EVENT_TIME, 0};
     byte[][] row = PackedValue.decode(ByteBuffer.wrap(packed), slots);
-    assertArrayEquals(EVERY_TYPE[9], row[0]);
+    assertEquals(EVERY_TYPE_JSON[9], utf8(row[0]));
     assertArrayEquals(scope, row[1]);
     for (int i = 0; i <= 8; i++) {
-      assertArrayEquals(EVERY_TYPE[i], row[2 + i], "value " + i);
+      assertEquals(EVERY_TYPE_JSON[i], utf8(row[2 + i]), "value " + i);
     }
-    assertEquals(0, row[10].length, "Feast's null is the empty Value");
+    assertEquals(0, row[10].length, "Feast's null is empty");
     assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row[11]));
-    assertArrayEquals(EVERY_TYPE[0], row[12]);
+    assertEquals(EVERY_TYPE_JSON[0], utf8(row[12]));
     assertEquals(1_741_064_767_123_456L, PackedValue.eventMicros(packed));
+  }
+
+  @Test
+  void givenAVersion1ValueWhenDecodedThenItsProtobufValuesReadAsTheSameJson() {
+    byte[] v1 = version1(1_741_064_767_123_456L, EVERY_TYPE);
+    int[] slots = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, PackedValue.EVENT_TIME};
+    byte[][] row = PackedValue.decode(ByteBuffer.wrap(v1), slots);
+    for (int i = 0; i <= 9; i++) {
+      assertEquals(EVERY_TYPE_JSON[i], utf8(row[i]), "value " + i);
+    }
+    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row[10]));
+  }
+
+  @Test
+  void givenAVersion1ValueWhenTheSameEventTimeIsWrittenThenTheNewVersionReplacesItAndNotTheOtherWayRound() {
+    byte[] v1 = version1(5, EVERY_TYPE);
+    byte[] v2 = PackedValue.encode(5, null, EVERY_TYPE);
+    assertTrue(PackedValue.newer(v2, v1), "same time, newer encoding: replaced (a rematerialization upgrades)");
+    assertTrue(!PackedValue.newer(v1, v2), "same time, older encoding: kept");
+    assertTrue(!PackedValue.newer(v2, version1(6, EVERY_TYPE)), "an older time never replaces a newer one, whatever its encoding");
   }
 
   @Test
@@ -55,7 +81,7 @@ class PackedValueTest {
     System.arraycopy(packed, 0, around, 5, packed.length);
     byte[][] row = PackedValue.decode(ByteBuffer.wrap(around, 5, packed.length), new int[] {PackedValue.SCOPE, 4, PackedValue.EVENT_TIME});
     assertEquals(0, row[0].length, "no scope");
-    assertArrayEquals(EVERY_TYPE[4], row[1]);
+    assertEquals(EVERY_TYPE_JSON[4], utf8(row[1]));
     assertEquals(Instant.ofEpochSecond(0).minusNanos(1_000), FeastCodec.readTimestamp(row[2]));
   }
 
@@ -76,11 +102,34 @@ class PackedValueTest {
   void givenAnotherVersionOrATruncatedValueWhenDecodedThenItReadsAsAbsent() {
     byte[] packed = PackedValue.encode(5, null, EVERY_TYPE);
     byte[] future = packed.clone();
-    future[0] = 2;
+    future[0] = 3;
     assertNull(PackedValue.decode(ByteBuffer.wrap(future), new int[] {0}));
     assertNull(PackedValue.decode(ByteBuffer.wrap(Arrays.copyOf(packed, packed.length - 1)), new int[] {0}));
     assertNull(PackedValue.decode(ByteBuffer.wrap(Arrays.copyOf(packed, 5)), new int[] {0}));
     assertNull(PackedValue.decode(ByteBuffer.wrap(new byte[0]), new int[] {0}));
+  }
+
+  /** Version 1 as its javadoc laid it out, built here by hand: the values as serialized feast.types.Values. */
+  static byte[] version1(long micros, byte[][] values) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(1);
+    out.writeBytes(ByteBuffer.allocate(8).putLong(micros ^ Long.MIN_VALUE).array());
+    out.write(0);
+    out.write(values.length);
+    for (byte[] v : values) {
+      int n = v.length;
+      while ((n & ~0x7f) != 0) {
+        out.write((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.write(n);
+      out.writeBytes(v);
+    }
+    return out.toByteArray();
+  }
+
+  private static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   @Test
