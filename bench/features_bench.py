@@ -547,6 +547,40 @@ public class LoadGen {
 }
 """
 
+FLOOR_JAVA = r"""
+import io.vertx.core.*;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.*;
+import java.nio.file.*;
+
+/**
+ * The floor under the gateway's lookups: an HTTP server on the gateway's own stack (Vert.x, native
+ * transport, the same event loop count) that reads each request's body and answers a fixed,
+ * pre-rendered response. It does strictly less than a lookup: no Redis, no parsing, no
+ * authentication, no rendering.
+ */
+public class Floor {
+  public static void main(String[] a) throws Exception {
+    int port = Integer.parseInt(a[0]);
+    Buffer answer = Buffer.buffer(Files.readAllBytes(Path.of(a[1])));
+    int loops = Integer.parseInt(a[2]);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    for (int i = 0; i < loops; i++) {
+      vertx.deployVerticle(new AbstractVerticle() {
+        @Override public void start(Promise<Void> started) {
+          vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true))
+              .requestHandler(req -> req.body().onSuccess(body -> req.response().putHeader("content-type", "application/json").end(answer)))
+              .listen().<Void>mapEmpty().onComplete(started);
+        }
+      }).toCompletionStage().toCompletableFuture().get();
+    }
+    System.out.println("ready " + vertx.isNativeTransportEnabled());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}
+"""
+
 WRK_LUA = r"""
 local reqs = {}
 local i = 0
@@ -693,6 +727,45 @@ class Load:
             return self.wrk_run(port, bodies, token, pgid, duration, conns)
         res = self.run(port, payloads, pgid, loop="closed", warmup=1, duration=duration, conns=conns)
         return res
+
+
+def floor_phase(args, load: "Load", files: dict, gw, redis, auth: dict, res: dict) -> None:
+    """4d. The floor: the gateway's HTTP stack answering a fixed response, with the same generator."""
+    import requests
+    lib = Path(args.app).resolve().parent / "lib" / "main"
+    javac = Path(args.java).with_name("javac")
+    if not javac.exists() or not lib.is_dir():
+        log("\n== 4d. Floor: skipped (needs javac and the gateway's lib/main)")
+        return
+    work = load.work
+    (work / "Floor.java").write_text(FLOOR_JAVA)
+    cp = ":".join(str(j) for j in sorted(lib.glob("*.jar")))
+    subprocess.run([str(javac), "-cp", cp, "-d", str(work / "floor-classes"), str(work / "Floor.java")], check=True, capture_output=True)
+    log("\n== 4d. The floor: the gateway's HTTP stack (Vert.x, same event loops) answering a fixed response, "
+        "no Redis, parsing, authentication or rendering; same generator and connections")
+    res["floor"] = {}
+    loops = 2 * (os.cpu_count() or 1)  # Quarkus' default event loop count
+    for n in SHAPES:
+        body = files[n]["bodies_packed"].read_text().splitlines()[0]
+        answer = requests.post(f"{gw.base}/get-online-features", headers={**auth, "Content-Type": "application/json"},
+                               data=body, timeout=30).content
+        answer_file = work / f"floor-answer-{n}.json"
+        answer_file.write_bytes(answer)
+        port = free_port()
+        p = subprocess.Popen([args.java, f"-Xmx{args.heap}", "-cp", f"{work / 'floor-classes'}:{cp}", "Floor", str(port),
+                              str(answer_file), str(loops)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             start_new_session=True)
+        try:
+            ready = p.stdout.readline()
+            if not ready.startswith("ready"):
+                raise RuntimeError(f"floor server did not start: {ready!r}")
+            load.run(port, files[n]["http_packed"], p.pid, loop="closed", warmup=0, duration=args.jit_warmup, conns=4)
+            m = load.run(port, files[n]["http_packed"], p.pid, loop="closed", warmup=1, duration=args.max_duration,
+                         conns=args.max_conns)
+            log(describe(f"{n}x50 floor max, closed loop c={args.max_conns} ({len(answer):,} B answers)", m))
+            res["floor"][n] = {"max": m}
+        finally:
+            stop_process(p, 10)
 
 
 def sustainable(load: Load, port: int, payloads: Path, pgid: int, n: int, max_rps: float, duration: float) -> list[dict]:
@@ -916,6 +989,8 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true", help="JFR on the gateway; prints its hot methods")
     ap.add_argument("--shapes", default="1,100", help="entities per request to measure, comma list (default 1,100)")
     ap.add_argument("--json-out", help="also write all figures to this JSON file")
+    ap.add_argument("--packed-only", action="store_true",
+                    help="only the packed layout, raw Redis MGET and the floor (no hash layout, HGETALL/HMGET or Feast)")
     args = ap.parse_args()
     global SHAPES
     SHAPES = tuple(int(n) for n in args.shapes.split(","))
@@ -989,7 +1064,7 @@ def main() -> int:
         os.environ["GOLDGATE_ADMIN_TOKEN"] = secrets.token_urlsafe(32)
         log(f"  redis-server on port {redis.port}")
         load.redis_pgid = redis.proc.pid
-        if args.feast_venv:
+        if args.feast_venv and not args.packed_only:
             feast = FeastServer(Path(args.feast_venv), tmp / "feast_repo", redis.port, table_dir, args.feast_workers)
             t = feast.apply()
             log(f"  feast apply: {t:.1f} s")
@@ -1054,14 +1129,14 @@ def main() -> int:
         gpg = gw.proc.pid
         res["goldgate"], res["redis"], res["feast"] = {}, {}, {}
         log(f"\n== 3. Goldgate load (open loop: Java generator; max: {'wrk' if load.wrk else 'Java generator, closed loop'})")
-        for n in SHAPES:  # JIT warm-up of the gateway (and the generator's classes), not measured
+        for n in SHAPES if not args.packed_only else ():  # JIT warm-up of the gateway (and the generator's classes), not measured
             w = load.run(gw.port, files[n]["http"], gpg, loop="closed", warmup=0, duration=args.jit_warmup, conns=4)
             log(describe(f"{n}x50 JIT warm-up, closed loop c=4", w))
         jcmd = str(Path(args.java).with_name("jcmd"))
         if args.profile:  # JFR over the measured Goldgate runs only
             subprocess.run([jcmd, str(gpg), "JFR.start", "name=bench", "settings=profile", f"filename={jfr}"],
                            check=True, capture_output=True)
-        for n in SHAPES:
+        for n in SHAPES if not args.packed_only else ():
             o = load.run(gw.port, files[n]["http"], gpg, rate=args.rate, warmup=args.warmup, duration=args.duration, drain=args.drain)
             log(describe(f"{n}x50 open loop @ {args.rate:.0f}/s", o))
             m = load.max_throughput(gw.port, files[n]["bodies"], files[n]["http"], token, gpg, args.max_duration, args.max_conns)
@@ -1071,8 +1146,6 @@ def main() -> int:
             for x in (o, m, *s):
                 if x.get("errors"):
                     problems.append(f"goldgate {n}x50: {x['errors']} errors ({x.get('first_error')})")
-        if args.profile:
-            subprocess.run([jcmd, str(gpg), "JFR.stop", "name=bench"], check=True, capture_output=True)
 
         log(f"\n== 3b. Goldgate load, packed layout ({PACKED_VIEW})")
         res["goldgate_packed"] = {}
@@ -1088,10 +1161,13 @@ def main() -> int:
             for x in (o, m):
                 if x.get("errors"):
                     problems.append(f"goldgate packed {n}x50: {x['errors']} errors ({x.get('first_error')})")
+        if args.profile:
+            subprocess.run([jcmd, str(gpg), "JFR.stop", "name=bench"], check=True, capture_output=True)
 
-        for key, payload, what, replies in (("redis", "resp", "the same pipelined HGETALLs Goldgate sends", None),
-                                            ("redis_mget", "mget", "one MGET of the packed values, as Goldgate sends for the packed layout", 1),
-                                            ("redis_hmget", "hmget", "pipelined HMGETs of the 51 fields, as Feast sends", None)):
+        raw = (("redis", "resp", "the same pipelined HGETALLs Goldgate sends", None),
+               ("redis_mget", "mget", "one MGET of the packed values, as Goldgate sends for the packed layout", 1),
+               ("redis_hmget", "hmget", "pipelined HMGETs of the 51 fields, as Feast sends", None))
+        for key, payload, what, replies in raw if not args.packed_only else raw[1:2]:
             log(f"\n== 4a. Raw Redis: {what}, Java generator")
             res[key] = {}
             for n in SHAPES:
@@ -1103,7 +1179,9 @@ def main() -> int:
                 log(describe(f"{n} keys max, closed loop c={args.max_conns}", m))
                 res[key][n] = {"open": o, "max": m}
 
-        if feast:
+        floor_phase(args, load, files, gw, redis, auth, res)
+
+        if feast and not args.packed_only:
             log(f"\n== 4b. Feast {args.feast_workers}-worker feature server (feast serve) on the same Redis")
             t = feast.start()
             log(f"  feast serve ready in {t:.1f} s on port {feast.port}")
@@ -1143,13 +1221,15 @@ def main() -> int:
     print("Latency (ms) from the scheduled send time, open loop; 'max' rows: closed loop "
           f"({'wrk -t1' if load.wrk else 'Java generator'}, {args.max_conns} connections), latency from the send.")
     print("-" * 112)
-    print(f"{'system / shape / load':<44}{'req/s':>9}{'p50':>9}{'p99':>9}{'p99.9':>9}{'max':>9}  {'server CPU/s':>12}{'Redis CPU/s':>12}")
-    for sysname, key in (("Goldgate", "goldgate"), ("Goldgate packed", "goldgate_packed"), ("raw Redis MGET", "redis_mget"), ("raw Redis HGETALL", "redis"), ("raw Redis HMGET", "redis_hmget"), ("Feast serve", "feast")):
+    print(f"{'system / shape / load':<44}{'req/s':>9}{'p50':>9}{'p99':>9}{'p99.9':>9}{'max':>9}  {'server CPU/s':>12}{'Redis CPU/s':>12}{'gen CPU/s':>12}")
+    for sysname, key in (("Goldgate", "goldgate"), ("Goldgate packed", "goldgate_packed"), ("raw Redis MGET", "redis_mget"),
+                         ("floor (HTTP only)", "floor"), ("raw Redis HGETALL", "redis"), ("raw Redis HMGET", "redis_hmget"),
+                         ("Feast serve", "feast")):
         for n in SHAPES:
             runs = res.get(key, {}).get(n)
             if not runs:
                 continue
-            rows = [("open", runs["open"]), ("max", runs["max"])] + [("sustained", x) for x in runs.get("sustained", [])]
+            rows = ([("open", runs["open"])] if "open" in runs else []) + [("max", runs["max"])] + [("sustained", x) for x in runs.get("sustained", [])]
             for kind, r in rows:
                 label = {"open": f"open @ {args.rate:.0f}/s", "max": "max (closed loop)",
                          "sustained": f"open @ {r.get('rate', 0):.0f}/s" + (" SUSTAINED" if r.get("sustainable") else "")}[kind]
@@ -1157,10 +1237,11 @@ def main() -> int:
                 flag = (" ERR" if r.get("errors") else "") + (f" {r['incomplete']} unanswered" if r.get("incomplete") else "")
                 print(f"{sysname + f' {n}x50 ' + label:<44}{r['achieved_rps']:>9.0f}{us(lat['p50']):>9}{us(lat['p99']):>9}"
                       f"{us(lat['p999']):>9}{us(lat['max']):>9}  {r['cpu']['server'] / (r.get('wall_s') or 1):>12.2f}"
-                      f"{(r['cpu']['redis'] if not key.startswith('redis') else r['cpu']['server']) / (r.get('wall_s') or 1):>12.2f}{flag}")
+                      f"{(r['cpu']['redis'] if not key.startswith('redis') else r['cpu']['server']) / (r.get('wall_s') or 1):>12.2f}"
+                      f"{r['cpu']['generator'] / (r.get('wall_s') or 1):>12.2f}{flag}")
     print("-" * 112)
     print("Goals:")
-    for n in SHAPES:
+    for n in SHAPES if res["goldgate"] else ():
         o = res["goldgate"][n]["open"]
         p99 = o["lat_us"]["p99"]
         ok = p99 is not None and 0 <= p99 <= GOAL_P99_MS[n] * 1000 and not o.get("incomplete") and not o.get("errors")
@@ -1177,12 +1258,18 @@ def main() -> int:
         ratio = pm / max(1e-9, rm)
         print(f"  Goldgate packed {n}x50 max >= {GOAL_PACKED_VS_RAW:g}x raw Redis MGET max: {pm:.0f} vs {rm:.0f} req/s = {ratio:.2f}x  "
               f"{'PASS' if ratio >= GOAL_PACKED_VS_RAW else 'FAIL'}")
-    for n in SHAPES:
+        floor = res.get("floor", {}).get(n)
+        if floor:
+            fm = floor["max"]["achieved_rps"]
+            print(f"    floor: the HTTP stack alone answers {fm:.0f} req/s = {fm / max(1e-9, rm):.2f}x raw Redis; "
+                  f"Goldgate packed = {pm / max(1e-9, fm):.2f}x the floor"
+                  + (f" (no HTTP gateway on this stack can reach {GOAL_PACKED_VS_RAW:g}x here)" if fm < GOAL_PACKED_VS_RAW * rm else ""))
+    for n in SHAPES if res["goldgate"] else ():
         line = f"  max sustainable rate {n}x50 (p99 <= {SUSTAIN_SLO_MS[n]:g} ms, open loop): Goldgate {sustained_rate(res['goldgate'][n]['sustained'])}"
         if res.get("feast"):
             line += f", Feast {sustained_rate(res['feast'][n]['sustained'])}"
         print(line)
-    if res.get("feast"):
+    if res.get("feast") and res["goldgate"]:
         for n in SHAPES:  # throughput at the same p99 SLO: the max sustainable rates above
             g = [r for r in res["goldgate"][n]["sustained"] if r.get("sustainable")]
             f = [r for r in res["feast"][n]["sustained"] if r.get("sustainable")]
