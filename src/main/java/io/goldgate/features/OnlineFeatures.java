@@ -250,6 +250,7 @@ public class OnlineFeatures {
     Instant now = clock.instant();
     try (JsonGenerator json = jsonFactory.createGenerator(out)) {
       FeastJson.Values values = new FeastJson.Values(json);
+      RawJson raw = new RawJson();
       json.writeStartObject();
       json.writeObjectFieldStart("metadata");
       json.writeArrayFieldStart("feature_names");
@@ -269,12 +270,11 @@ public class OnlineFeatures {
           json.writeTree(v);
         }
         json.writeEndArray();
-        rawArray(json, out, "statuses", allPresent);
-        rawArray(json, out, "event_timestamps", joinKeyTimes);
+        rawArray(json, raw, "statuses", allPresent);
+        rawArray(json, raw, "event_timestamps", joinKeyTimes);
         json.writeEndObject();
       }
       SerializableString[] statuses = new SerializableString[rows];
-      ColumnBytes packedValues = new ColumnBytes(rows * VALUE_SIZE);
       for (Column column : plan.columns()) {
         byte[][][] group = stored.get(column.group());
         int[] rowKey = rowKeys.get(column.group());
@@ -284,15 +284,8 @@ public class OnlineFeatures {
         boolean packed = plan.groups().get(column.group()).packedSlots() != null;
         json.writeStartObject();
         json.writeArrayFieldStart("values");
-        if (packed) {
-          json.flush();
-        }
-        packedValues.reset();
         for (int r = 0; r < rows; r++) {
           if (packed) {
-            if (r > 0) {
-              packedValues.add((byte) ',');
-            }
             byte[] value = null;
             if (times[r] == null) {
               statuses[r] = NOT_FOUND;
@@ -302,7 +295,7 @@ public class OnlineFeatures {
               value = group[rowKey[r]][column.field()];
               statuses[r] = value == null ? NOT_FOUND : value.length == 0 ? NULL_VALUE : PRESENT;
             }
-            packedValues.add(statuses[r] == PRESENT ? value : JSON_NULL);
+            json.writeRawValue(raw.of(statuses[r] == PRESENT ? value : JSON_NULL));
             continue;
           }
           if (times[r] == null) {
@@ -324,13 +317,9 @@ public class OnlineFeatures {
             }
           }
         }
-        if (packed) {
-          // One write per column: thousands of small writes into the response buffer cost more than the copy.
-          packedValues.writeTo(out);
-        }
         json.writeEndArray();
         if (allOf(statuses, PRESENT)) {
-          rawArray(json, out, "statuses", allPresent);
+          rawArray(json, raw, "statuses", allPresent);
         } else {
           json.writeArrayFieldStart("statuses");
           for (SerializableString status : statuses) {
@@ -338,7 +327,7 @@ public class OnlineFeatures {
           }
           json.writeEndArray();
         }
-        rawArray(json, out, "event_timestamps", eventTimeLists.get(column.group())[column.viewInGroup()]);
+        rawArray(json, raw, "event_timestamps", eventTimeLists.get(column.group())[column.viewInGroup()]);
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -348,47 +337,10 @@ public class OnlineFeatures {
     }
   }
 
-  /**
-   * A column's values, collected before they go into the response in one write. Unlike
-   * ByteArrayOutputStream, no lock per write: a 100-entity lookup makes ten thousand.
-   */
-  private static final class ColumnBytes {
-    private byte[] bytes;
-    private int length;
-
-    ColumnBytes(int capacity) {
-      bytes = new byte[Math.max(16, capacity)];
-    }
-
-    void reset() {
-      length = 0;
-    }
-
-    void add(byte b) {
-      if (length == bytes.length) {
-        bytes = Arrays.copyOf(bytes, bytes.length * 2);
-      }
-      bytes[length++] = b;
-    }
-
-    void add(byte[] b) {
-      if (length + b.length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + b.length));
-      }
-      System.arraycopy(b, 0, bytes, length, b.length);
-      length += b.length;
-    }
-
-    void writeTo(OutputStream out) throws IOException {
-      out.write(bytes, 0, length);
-    }
-  }
-
-  /** Writes a list field whose items are already JSON ({@code "a","b"}), past the generator. */
-  private static void rawArray(JsonGenerator json, OutputStream out, String name, byte[] items) throws IOException {
+  /** Writes a list field whose items are already JSON ({@code "a","b"}). */
+  private static void rawArray(JsonGenerator json, RawJson raw, String name, byte[] items) throws IOException {
     json.writeArrayFieldStart(name);
-    json.flush();
-    out.write(items);
+    json.writeRaw(raw.of(items));
     json.writeEndArray();
   }
 
