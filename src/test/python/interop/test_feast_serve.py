@@ -8,6 +8,10 @@ in the packed layout, both materialized at start.
 
 * Raw HTTP: a push with a newer event time replaces an entity's values, one with an older event
   time does not; a reader may read but not push; a bad frame is refused whole.
+* Audit: a push and a refused push are each one event of ``GET /admin/audit`` (recipient, protocol
+  ``features``, operation, feature view, rows written, status).
+* Write grants through ``/admin/recipients/{name}/feature-writes``: a recipient created through
+  the API may push once granted, and its next push after the revocation is a 403.
 * Feast's SDK with ``online_store: {type: remote, path: <gateway>}`` and the writer's token as
   ``auth: {type: oidc, token: ...}`` reads (``get_online_features``) the same values delta-rs reads
   from the table, and writes (``push`` to a PushSource named like the view, and
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
+from urllib.parse import urlparse
 
 import pandas as pd
 import pyarrow as pa
@@ -247,3 +253,67 @@ def test_feast_materialize_endpoints_run_goldgates_materialization(gateway):
     assert r.status_code == 200, r.text
     r = requests.post(f"{url}/materialize", headers=_auth("reader"), timeout=120, json={"feature_views": ["crm_stats"]})
     assert r.status_code == 403
+
+
+def _since(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _audit(gateway, **params) -> list[dict]:
+    r = requests.get(f"{gateway['url']}/admin/audit", headers=ADMIN, params={"order": "oldest", **params}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["events"]
+
+
+def test_a_push_and_a_refused_push_are_each_one_audit_event(gateway):
+    start = dt.datetime.now(UTC)
+    newer = (MARCH + dt.timedelta(days=40)).isoformat()
+    assert _push(gateway, [3001, 3002, 3001], [newer, newer, newer], [1.0, 2.0, 3.0]).status_code == 200
+    assert _push(gateway, [3003], [newer], [1.0], recipient="reader").status_code == 403
+
+    [written] = _audit(gateway, recipient="writer", **{"from": _since(start)})
+    assert {k: written.get(k) for k in ("recipient", "protocol", "operation", "featureViews", "rows", "status")} == {
+        "recipient": "writer", "protocol": "features", "operation": "push", "featureViews": ["crm_stats"],
+        "rows": 2,  # two entities: the newest row of each
+        "status": "200"}
+    assert "errorCode" not in written
+    [refused] = _audit(gateway, recipient="reader", **{"from": _since(start)})
+    assert {k: refused.get(k) for k in ("recipient", "protocol", "operation", "featureViews", "rows", "status", "errorCode", "message")} == {
+        "recipient": "reader", "protocol": "features", "operation": "push", "featureViews": ["crm_stats"], "rows": None,
+        "status": "403", "errorCode": "PERMISSION_DENIED",
+        "message": "You may not write feature view 'crm_stats': writes need the recipient property goldgate.featureWrites to list it"}
+
+
+def test_write_grants_through_the_admin_api_hold_from_the_next_push(gateway):
+    url = gateway["url"]
+    # A catalog recipient's grants are listed, and read-only here.
+    r = requests.get(f"{url}/admin/recipients/writer/feature-writes", headers=ADMIN, timeout=30)
+    assert r.json() == {"recipient": "writer", "featureViews": ["crm_stats", "crm_packed"]}
+    assert requests.put(f"{url}/admin/recipients/writer/feature-writes/crm_stats", headers=ADMIN, timeout=30).status_code == 409
+
+    name = f"pusher-{uuid.uuid4().hex[:8]}"
+    created = requests.post(f"{url}/admin/recipients", headers=ADMIN, timeout=30, json={"name": name, "shares": ["crm"]})
+    assert created.status_code == 201, created.text
+    profile = requests.post(f"{url}{urlparse(created.json()['activation']['url']).path}", timeout=30).json()
+    TOKENS[name] = profile["bearerToken"]
+    start = dt.datetime.now(UTC)
+    newer = (MARCH + dt.timedelta(days=50)).isoformat()
+    grants = f"{url}/admin/recipients/{name}/feature-writes"
+
+    assert requests.put(f"{grants}/nope", headers=ADMIN, timeout=30).status_code == 404
+    r = requests.put(f"{grants}/crm_stats", headers=ADMIN, timeout=30)
+    assert r.status_code == 200 and r.json() == {"recipient": name, "featureViews": ["crm_stats"]}
+    assert _push(gateway, [3101], [newer], [31.0], recipient=name).status_code == 200
+    assert _lookup(gateway, [3101])["results"][1]["values"] == [31.0]
+
+    r = requests.delete(f"{grants}/crm_stats", headers=ADMIN, timeout=30)
+    assert r.status_code == 200 and r.json() == {"recipient": name, "featureViews": []}
+    assert requests.get(grants, headers=ADMIN, timeout=30).json() == {"recipient": name, "featureViews": []}
+    r = _push(gateway, [3101], [(MARCH + dt.timedelta(days=51)).isoformat()], [32.0], recipient=name)
+    assert r.status_code == 403
+    assert r.json()["errorCode"] == "PERMISSION_DENIED"
+    assert _lookup(gateway, [3101])["results"][1]["values"] == [31.0]
+
+    events = _audit(gateway, recipient=name, **{"from": _since(start)})
+    assert [(e["operation"], e["status"], e.get("rows"), e["featureViews"]) for e in events] == [
+        ("push", "200", 1, ["crm_stats"]), ("push", "403", None, ["crm_stats"])]

@@ -2,6 +2,8 @@ package io.goldgate.admin;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.FeatureServiceNames;
+import io.goldgate.access.FeatureViewNames;
+import io.goldgate.access.FeatureWriteGrants;
 import io.goldgate.access.IpRange;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
@@ -13,6 +15,7 @@ import io.goldgate.admin.model.ActivationLink;
 import io.goldgate.admin.model.CreateRecipientRequest;
 import io.goldgate.admin.model.IssueTokenRequest;
 import io.goldgate.admin.model.IssuedLink;
+import io.goldgate.admin.model.RecipientFeatureWrites;
 import io.goldgate.admin.model.RecipientView;
 import io.goldgate.admin.model.SharingProfile;
 import io.goldgate.admin.model.UpdateRecipientRequest;
@@ -60,18 +63,23 @@ public class RecipientAdmin {
   private final RecipientStore store;
   private final GoldgateConfig config;
   private final FeatureServiceNames featureServices;
+  private final FeatureViewNames featureViews;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices) {
-    this(catalog, store, config, featureServices, Clock.systemUTC());
+  public RecipientAdmin(
+      CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, FeatureViewNames featureViews) {
+    this(catalog, store, config, featureServices, featureViews, Clock.systemUTC());
   }
 
-  RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, Clock clock) {
+  RecipientAdmin(
+      CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, FeatureViewNames featureViews,
+      Clock clock) {
     this.catalog = catalog;
     this.store = store;
     this.config = config;
     this.featureServices = featureServices;
+    this.featureViews = featureViews;
     this.clock = clock;
   }
 
@@ -188,6 +196,99 @@ public class RecipientAdmin {
         });
     LOG.infof("Recipient '%s' no longer granted feature service '%s'", updated.name(), service);
     return view(updated, clock.instant());
+  }
+
+  // ---- feature write grants (the property goldgate.featureWrites) ------------------------------
+
+  /** The feature views the recipient may write; catalog recipients too, read-only. */
+  public RecipientFeatureWrites featureWrites(String name) {
+    Optional<Recipient> declared = catalogRecipient(name);
+    if (declared.isPresent()) {
+      return new RecipientFeatureWrites(declared.get().name(), FeatureWriteGrants.granted(declared.get().properties()));
+    }
+    return featureWrites(store.get(key(name)).orElseThrow(() -> unknown(name)));
+  }
+
+  /**
+   * Lets the recipient write {@code view} (or every view, {@code *}); granting what it may already
+   * write changes nothing. Stored in the property, so the next request of the recipient sees it.
+   */
+  public RecipientFeatureWrites grantFeatureWrite(String name, String view) {
+    String granted = writableView(view);
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          List<String> entries = FeatureWriteGrants.granted(r.properties());
+          if (entries.contains(granted) || entries.contains(FeatureWriteGrants.EVERY_VIEW)) {
+            return r;
+          }
+          var more = new ArrayList<>(entries);
+          more.add(granted);
+          return withFeatureWrites(r, more, now);
+        });
+    LOG.infof("Recipient '%s' granted writes of feature view '%s'", updated.name(), granted);
+    return featureWrites(updated);
+  }
+
+  /**
+   * Takes back the write grant of {@code view} (or the {@code *} entry); from the recipient's next
+   * request on it cannot write the view. A view granted only through {@code *} cannot be taken
+   * back alone: the property has no way to say "every view but this one".
+   */
+  public RecipientFeatureWrites revokeFeatureWrite(String name, String view) {
+    StoredRecipient updated =
+        change(name, (r, now) -> {
+          List<String> entries = FeatureWriteGrants.granted(r.properties());
+          if (!view.equals(FeatureWriteGrants.EVERY_VIEW) && entries.contains(FeatureWriteGrants.EVERY_VIEW)) {
+            throw new GoldgateException(
+                GoldgateException.Kind.CONFLICT,
+                "Recipient '" + r.name() + "' may write every feature view ('*'): take back '*' (DELETE /admin/recipients/" + r.name()
+                    + "/feature-writes/*), then grant the views it keeps one by one");
+          }
+          if (!entries.contains(view)) {
+            throw view.equals(FeatureWriteGrants.EVERY_VIEW) || featureViews.featureViewNames().contains(view)
+                ? GoldgateException.notFound("Writes of feature view '" + shorten(view) + "' are not granted to recipient '" + r.name() + "'")
+                : unknownView(view);
+          }
+          return withFeatureWrites(r, entries.stream().filter(v -> !v.equals(view)).toList(), now);
+        });
+    LOG.infof("Recipient '%s' no longer granted writes of feature view '%s'", updated.name(), view);
+    return featureWrites(updated);
+  }
+
+  private static RecipientFeatureWrites featureWrites(StoredRecipient r) {
+    return new RecipientFeatureWrites(r.name(), FeatureWriteGrants.granted(r.properties()));
+  }
+
+  /** The recipient with the property set to {@code views}, or removed when there are none. */
+  private static StoredRecipient withFeatureWrites(StoredRecipient r, List<String> views, Instant now) {
+    var properties = new TreeMap<>(r.properties());
+    if (views.isEmpty()) {
+      properties.remove(FeatureWriteGrants.PROPERTY);
+    } else {
+      String value = FeatureWriteGrants.value(views);
+      if (value.length() > MAX_PROPERTY_VALUE) {
+        throw GoldgateException.invalid(
+            "properties." + FeatureWriteGrants.PROPERTY + ": at most " + MAX_PROPERTY_VALUE + " characters; this grant would make it "
+                + value.length() + " (grant '*' for every view)");
+      }
+      if (!properties.containsKey(FeatureWriteGrants.PROPERTY)) {
+        entries("properties", properties.size() + 1);
+      }
+      properties.put(FeatureWriteGrants.PROPERTY, value);
+    }
+    return r.withDetails(r.comment(), properties, r.ipAllowList(), now);
+  }
+
+  /** @throws GoldgateException NOT_FOUND for a view no feature definition declares ({@code *} is every view) */
+  private String writableView(String view) {
+    if (view == null || !view.equals(FeatureWriteGrants.EVERY_VIEW) && !featureViews.featureViewNames().contains(view)) {
+      throw unknownView(view);
+    }
+    return view;
+  }
+
+  private static GoldgateException unknownView(String view) {
+    return GoldgateException.notFound("No feature view '" + shorten(view) + "' (feature views are case-sensitive)");
   }
 
   /**

@@ -3,6 +3,7 @@ package io.goldgate.admin;
 import io.goldgate.admin.model.CreateRecipientRequest;
 import io.goldgate.admin.model.IssueTokenRequest;
 import io.goldgate.admin.model.IssuedLink;
+import io.goldgate.admin.model.RecipientFeatureWrites;
 import io.goldgate.admin.model.RecipientView;
 import io.goldgate.admin.model.UpdateRecipientRequest;
 import jakarta.ws.rs.DELETE;
@@ -88,6 +89,25 @@ public class RecipientsResource {
   @Path("{name}/feature-services/{service}")
   public RecipientView revokeFeatureService(@PathParam("name") String name, @PathParam("service") String service) {
     return admin.revokeFeatureService(name, service);
+  }
+
+  /** The feature views the recipient may write (push, write, materialize). */
+  @GET
+  @Path("{name}/feature-writes")
+  public RecipientFeatureWrites featureWrites(@PathParam("name") String name) {
+    return admin.featureWrites(name);
+  }
+
+  @PUT
+  @Path("{name}/feature-writes/{view}")
+  public RecipientFeatureWrites grantFeatureWrite(@PathParam("name") String name, @PathParam("view") String view) {
+    return admin.grantFeatureWrite(name, view);
+  }
+
+  @DELETE
+  @Path("{name}/feature-writes/{view}")
+  public RecipientFeatureWrites revokeFeatureWrite(@PathParam("name") String name, @PathParam("view") String view) {
+    return admin.revokeFeatureWrite(name, view);
   }
 
   /** Issues (or rotates to) a new token: answers a new activation link. */

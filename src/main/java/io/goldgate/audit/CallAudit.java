@@ -1,10 +1,15 @@
 package io.goldgate.audit;
 
+import io.goldgate.audit.model.AuditEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the code serving one call learns for its audit event (recipient, table, version, files,
- * rows, bytes), filled in as it goes; the HTTP or Flight layer adds status and latency when the
+ * rows, bytes, feature views), filled in as it goes; the HTTP or Flight layer adds status and latency when the
  * call ends. Written and read on different threads, hence volatile and atomic fields.
  */
 public final class CallAudit {
@@ -20,6 +25,12 @@ public final class CallAudit {
   private final AtomicLong files = new AtomicLong(-1);
   private final AtomicLong rows = new AtomicLong(-1);
   private final AtomicLong bytes = new AtomicLong(-1);
+  /** Distinct names, at most {@link #MAX_FEATURE_VIEWS}: a request may repeat one name many times. */
+  private final Set<String> featureViews = new LinkedHashSet<>();
+  private boolean moreFeatureViews;
+
+  /** Most distinct feature view names one call keeps; further ones only mark the list as cut. */
+  static final int MAX_FEATURE_VIEWS = 64;
 
   public CallAudit recipient(String name) {
     this.recipient = name;
@@ -59,12 +70,27 @@ public final class CallAudit {
     files.updateAndGet(v -> Math.max(v, 0) + n);
   }
 
-  public void addRows(long n) {
+  public CallAudit addRows(long n) {
     rows.updateAndGet(v -> Math.max(v, 0) + n);
+    return this;
   }
 
   public void addBytes(long n) {
     bytes.updateAndGet(v -> Math.max(v, 0) + n);
+  }
+
+  /** A feature view the call names or touches; kept once, in the order first seen. */
+  public CallAudit featureView(String name) {
+    synchronized (featureViews) {
+      if (!featureViews.contains(name)) {
+        if (featureViews.size() < MAX_FEATURE_VIEWS) {
+          featureViews.add(name);
+        } else {
+          moreFeatureViews = true;
+        }
+      }
+    }
+    return this;
   }
 
   public String recipientName() {
@@ -107,6 +133,20 @@ public final class CallAudit {
   public Long rowCount() {
     long n = rows.get();
     return n < 0 ? null : n;
+  }
+
+  /** The feature views in order, ending in {@link AuditEvent#CUT} when some were left out; null for none. */
+  public List<String> featureViewNames() {
+    synchronized (featureViews) {
+      if (featureViews.isEmpty()) {
+        return null;
+      }
+      List<String> names = new ArrayList<>(featureViews);
+      if (moreFeatureViews) {
+        names.add(AuditEvent.CUT);
+      }
+      return List.copyOf(names);
+    }
   }
 
   public Long byteCount() {

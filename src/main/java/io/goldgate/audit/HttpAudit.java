@@ -17,11 +17,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Audits every Delta Sharing request and gateway-served file download. A Vert.x route in front of
- * the REST layer attaches a {@link CallAudit} to the request and, once the last byte is sent (or
- * the connection is lost), turns it into an event: operation and table from the path, status and
- * body size from the response, version from the {@code Delta-Table-Version} header, error code
- * and message from the error body, recipient and files from the code that served the request.
+ * Audits every Delta Sharing request, gateway-served file download, and write or materialization
+ * through Feast's feature server API ({@code POST} to {@link RoutePaths#FEATURE_WRITES}; lookups
+ * are counted elsewhere). A Vert.x route in front of the REST layer attaches a {@link CallAudit}
+ * to the request and, once the last byte is sent (or the connection is lost), turns it into an
+ * event: operation and table from the path, status and body size from the response, version from
+ * the {@code Delta-Table-Version} header, error code and message from the error body, recipient,
+ * files, rows and feature views from the code that served the request.
  */
 @ApplicationScoped
 public class HttpAudit {
@@ -42,6 +44,10 @@ public class HttpAudit {
   void install(@Observes Router router) {
     // Before the REST layer's route, so even requests it rejects are seen.
     router.route(RoutePaths.SHARING + "/*").order(-100).handler(this::begin);
+    // Only POST writes: any other method is a 405 that changes nothing.
+    for (String path : RoutePaths.FEATURE_WRITES) {
+      router.post(path).order(-100).handler(this::begin);
+    }
   }
 
   private void begin(RoutingContext rc) {
@@ -72,7 +78,7 @@ public class HttpAudit {
             audit.recipientName(),
             proxies.clientAddress(rc),
             rc.request().getHeader("User-Agent"),
-            AuditEvent.DELTA_SHARING,
+            target.protocol,
             target.operation,
             target.share,
             target.schema,
@@ -84,7 +90,9 @@ public class HttpAudit {
             String.valueOf(rc.response().getStatusCode()),
             audit.errorCode(),
             message,
-            latency));
+            latency,
+            null,
+            audit.featureViewNames()));
   }
 
   private static Long parseVersion(String header) {
@@ -98,9 +106,17 @@ public class HttpAudit {
   }
 
   /** What a request path addresses, with catalog names in their declared spelling. */
-  record Target(String operation, String share, String schema, String table) {}
+  record Target(String protocol, String operation, String share, String schema, String table) {
+    Target(String operation, String share, String schema, String table) {
+      this(AuditEvent.DELTA_SHARING, operation, share, schema, table);
+    }
+  }
 
   Target target(HttpMethod method, String path) {
+    String write = path == null ? null : path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    if (RoutePaths.FEATURE_WRITES.contains(write)) {
+      return new Target(AuditEvent.FEATURES, write.substring(1), null, null, null);
+    }
     if (path == null || !path.startsWith(PREFIX)) {
       return new Target("unknown", null, null, null);
     }

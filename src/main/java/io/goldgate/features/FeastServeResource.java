@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.access.Recipient;
+import io.goldgate.audit.AuditContext;
+import io.goldgate.audit.CallAudit;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.features.FeatureRegistry.FeatureView;
 import jakarta.ws.rs.GET;
@@ -27,6 +29,10 @@ import java.util.List;
  * <p>Callers authenticate with their recipient token; every write and materialization needs the
  * write grant of each view it touches ({@link FeatureWrites}). Writes keep Feast's newer-wins rule
  * through the online store's write path.
+ *
+ * <p>Each call is one audit event (protocol {@code features}, see {@link
+ * io.goldgate.audit.HttpAudit}): the code here adds the recipient, the feature views named and the
+ * rows written, refusals included.
  */
 @Path("/")
 public class FeastServeResource {
@@ -37,23 +43,27 @@ public class FeastServeResource {
   private final BearerAuthenticator authenticator;
   private final GoldgateConfig config;
   private final ObjectMapper json;
+  private final AuditContext audit;
 
   public FeastServeResource(
-      Features features, OnlineStores stores, Materializer materializer, BearerAuthenticator authenticator, GoldgateConfig config, ObjectMapper json) {
+      Features features, OnlineStores stores, Materializer materializer, BearerAuthenticator authenticator, GoldgateConfig config, ObjectMapper json,
+      AuditContext audit) {
     this.features = features;
     this.stores = stores;
     this.materializer = materializer;
     this.authenticator = authenticator;
     this.config = config;
     this.json = json;
+    this.audit = audit;
   }
 
   /** Feast's push: {@code push_source_name} is a feature view's name, {@code df} its table's columns. */
   @POST
   @Path("push")
   public Response push(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticator.authenticate(authorization);
+    Recipient recipient = authenticate(authorization);
     JsonNode request = parse(body);
+    audited(request, "push_source_name");
     booleans(request, "allow_registry_cache", "transform_on_write");
     String to = optionalText(request, "to", "online");
     if (!to.equals("online")) {
@@ -68,8 +78,9 @@ public class FeastServeResource {
   @POST
   @Path("write-to-online-store")
   public Response writeToOnlineStore(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticator.authenticate(authorization);
+    Recipient recipient = authenticate(authorization);
     JsonNode request = parse(body);
+    audited(request, "feature_view_name");
     booleans(request, "allow_registry_cache", "transform_on_write");
     FeatureView view = view(requiredText(request, "feature_view_name"), "feature view");
     write(recipient, view, request.get("df"), true);
@@ -84,7 +95,7 @@ public class FeastServeResource {
   @POST
   @Path("materialize")
   public Response materialize(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticator.authenticate(authorization);
+    Recipient recipient = authenticate(authorization);
     JsonNode request = parse(body);
     optionalText(request, "start_ts", null);
     optionalText(request, "end_ts", null);
@@ -96,7 +107,7 @@ public class FeastServeResource {
   @POST
   @Path("materialize-incremental")
   public Response materializeIncremental(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticator.authenticate(authorization);
+    Recipient recipient = authenticate(authorization);
     JsonNode request = parse(body);
     requiredText(request, "end_ts");
     booleans(request, "full_feature_names");
@@ -112,10 +123,12 @@ public class FeastServeResource {
   }
 
   private Response materialize(Recipient recipient, JsonNode request) {
+    CallAudit call = audit.current();
     JsonNode names = request.get("feature_views");
     List<FeatureView> views = new ArrayList<>();
     if (names == null || names.isNull()) {
       features.registry().views().values().stream().filter(FeatureView::online).forEach(views::add);
+      views.forEach(v -> call.featureView(v.name()));
     } else if (!names.isArray()) {
       throw invalid("feature_views must be a list of feature view names");
     } else {
@@ -123,6 +136,7 @@ public class FeastServeResource {
         if (!name.isTextual()) {
           throw invalid("feature_views must be a list of feature view names");
         }
+        call.featureView(name.textValue());
         views.add(view(name.textValue(), "feature view"));
       }
     }
@@ -133,8 +147,9 @@ public class FeastServeResource {
         throw invalid("Feature view '" + view.name() + "' is not online");
       }
     }
+    call.addRows(0);
     for (FeatureView view : views) {
-      materializer.materialize(view.name());
+      call.addRows(materializer.materialize(view.name()).written());
     }
     return Response.ok().build();
   }
@@ -143,8 +158,28 @@ public class FeastServeResource {
     FeatureWrites.requirePushable(recipient, view);
     List<OnlineStore.Row> rows = FeatureWrites.rows(view, df, byFeatureName, config.features().project(), config.features().pushMaxRows());
     int batch = config.features().writeBatch();
+    CallAudit call = audit.current().addRows(0);
     for (int i = 0; i < rows.size(); i += batch) {
-      Materializer.write(stores.store(), view, rows.subList(i, Math.min(rows.size(), i + batch)));
+      // Counted batch by batch: should a later one fail, the event still says what was written.
+      call.addRows(Materializer.write(stores.store(), view, rows.subList(i, Math.min(rows.size(), i + batch))));
+    }
+  }
+
+  /** Authenticates and names the recipient in the call's audit event. */
+  private Recipient authenticate(String authorization) {
+    Recipient recipient = authenticator.authenticate(authorization);
+    audit.current().recipient(recipient.name());
+    return recipient;
+  }
+
+  /**
+   * Names the view in the call's audit event as soon as the body is read, so that a write refused
+   * for any reason (no grant, a bad frame, an unknown view) still says what it was aimed at.
+   */
+  private void audited(JsonNode request, String field) {
+    JsonNode name = request.get(field);
+    if (name != null && name.isTextual()) {
+      audit.current().featureView(name.textValue());
     }
   }
 

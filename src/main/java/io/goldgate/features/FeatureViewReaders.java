@@ -1,6 +1,7 @@
 package io.goldgate.features;
 
 import io.goldgate.access.FeatureServiceNames;
+import io.goldgate.access.FeatureViewNames;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
 import io.goldgate.access.StoredRecipient;
@@ -14,10 +15,11 @@ import java.util.Set;
 
 /**
  * The feature views, as readers of their tables with the recipients who may read them (declared
- * ones and those created through the admin API), and the feature services one may be granted.
+ * ones and those created through the admin API), and the feature services and views one may be
+ * granted.
  */
 @ApplicationScoped
-public class FeatureViewReaders implements TableReaders, FeatureServiceNames {
+public class FeatureViewReaders implements TableReaders, FeatureServiceNames, FeatureViewNames {
 
   private final Features features;
   private final CatalogHolder catalog;
@@ -44,5 +46,10 @@ public class FeatureViewReaders implements TableReaders, FeatureServiceNames {
   @Override
   public Set<String> featureServiceNames() {
     return features.registry().services().keySet();
+  }
+
+  @Override
+  public Set<String> featureViewNames() {
+    return features.registry().views().keySet();
   }
 }

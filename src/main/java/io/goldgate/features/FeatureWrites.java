@@ -2,6 +2,7 @@ package io.goldgate.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.goldgate.GoldgateException;
+import io.goldgate.access.FeatureWriteGrants;
 import io.goldgate.access.Recipient;
 import io.goldgate.features.FeatureDefsFile.FeatureDef;
 import io.goldgate.features.FeatureRegistry.FeatureView;
@@ -15,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -28,13 +28,13 @@ import java.util.Map;
  * online rows of one view, refusing the whole frame at its first bad cell: nothing is written
  * unless every row is good.
  *
- * <p>Who may write: a recipient whose property {@value #GRANT_PROPERTY} lists the view (names
- * separated by commas, or {@code *} for every view). Reading a view does not allow writing it.
+ * <p>Who may write: a recipient whose property {@value FeatureWriteGrants#PROPERTY} lists the view
+ * ({@link FeatureWriteGrants}). Reading a view does not allow writing it.
  */
 final class FeatureWrites {
 
   /** The recipient property that grants writes, as {@code view1,view2} or {@code *}. */
-  static final String GRANT_PROPERTY = "goldgate.featureWrites";
+  static final String GRANT_PROPERTY = FeatureWriteGrants.PROPERTY;
   /** The column Feast's remote online store sends the event time in. */
   static final String FEAST_EVENT_TIMESTAMP = "event_timestamp";
   /** The column Feast's remote online store sends the creation time in; not stored, as in Feast's Redis. */
@@ -44,11 +44,7 @@ final class FeatureWrites {
 
   /** Whether {@code recipient} may write {@code view}. */
   static boolean mayWrite(Recipient recipient, String view) {
-    String granted = recipient.properties().get(GRANT_PROPERTY);
-    if (granted == null) {
-      return false;
-    }
-    return Arrays.stream(granted.split(",")).map(String::trim).anyMatch(v -> v.equals("*") || v.equals(view));
+    return FeatureWriteGrants.mayWrite(recipient, view);
   }
 
   /** @throws GoldgateException PERMISSION_DENIED when the recipient may not write the view */

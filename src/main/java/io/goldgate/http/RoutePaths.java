@@ -14,6 +14,8 @@ public final class RoutePaths {
   public static final String ACTIVATION = SHARING + "/activation/";
   /** Feast's online lookup. */
   public static final String ONLINE_FEATURES = "/get-online-features";
+  /** The writes and materializations of Feast's feature server API ({@code feast serve}): each is audited. */
+  public static final java.util.List<String> FEATURE_WRITES = java.util.List.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental");
   /** The rest of Feast's feature server API ({@code feast serve}), beside the lookup. */
   public static final java.util.Set<String> FEATURE_SERVER =
       java.util.Set.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental", "/health");

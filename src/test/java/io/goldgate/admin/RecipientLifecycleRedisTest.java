@@ -126,6 +126,27 @@ class RecipientLifecycleRedisTest {
 
   @Test
   @Order(3)
+  void givenRedis_whenAWriteGrantIsGivenAndTakenBack_thenTheOtherReplicaSeesThePropertyAndTheNextPushFollows() {
+    String name = uniqueName("redis-writer");
+    String token = api.createAndActivate("{\"name\":\"" + name + "\",\"shares\":[\"retail\"]}");
+    String push = FeatureWriteGrantsTest.push(960101);
+    asAdmin().put("/admin/recipients/" + name + "/feature-writes/customer_stats").then().statusCode(200)
+        .body("featureViews", equalTo(List.of("customer_stats")));
+    withToken(token).contentType("application/json").body(push).post("/push").then().statusCode(200);
+    var connection = new RedisConnection(redisUrl(), false, Duration.ofSeconds(2));
+    try {
+      RedisRecipientStore replica = otherReplica(connection);
+      assertEquals("customer_stats", replica.get(name).orElseThrow().properties().get("goldgate.featureWrites"));
+      asAdmin().delete("/admin/recipients/" + name + "/feature-writes/customer_stats").then().statusCode(200).body("featureViews", equalTo(List.of()));
+      withToken(token).contentType("application/json").body(push).post("/push").then().statusCode(403).body("errorCode", equalTo("PERMISSION_DENIED"));
+      assertFalse(replica.get(name).orElseThrow().properties().containsKey("goldgate.featureWrites"));
+    } finally {
+      connection.close();
+    }
+  }
+
+  @Test
+  @Order(4)
   void givenOneLink_whenOpenedConcurrently_thenExactlyOneOpeningGetsAToken() throws Exception {
     String name = uniqueName("race");
     String path = URI.create(api.create("{\"name\":\"" + name + "\",\"shares\":[\"retail\"]}").getString("activation.url")).getPath();
@@ -148,13 +169,13 @@ class RecipientLifecycleRedisTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void givenRedis_thenNoAnswerAndNoLogLineHoldsATokenOrItsHash() {
     NoLeakScenario.run(uniqueName("redisleak"));
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void givenRedisDown_whenARuntimeTokenIsUsed_thenItIs503WhileCatalogTokensStillWork() {
     String token = api.createAndActivate("{\"name\":\"" + uniqueName("outage") + "\",\"shares\":[\"retail\"]}");
     int port = RealRedis.configuredPort();

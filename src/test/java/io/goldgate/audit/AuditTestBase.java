@@ -416,8 +416,92 @@ abstract class AuditTestBase {
     }
   }
 
+  /** A push of customer_stats: entities 930001 and up are in no table, so no other test reads them. */
+  static String push(String time, long... ids) {
+    String column = java.util.Arrays.stream(ids).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(","));
+    String times = java.util.Arrays.stream(ids).mapToObj(i -> "\"" + time + "\"").collect(java.util.stream.Collectors.joining(","));
+    String n = java.util.Arrays.stream(ids).mapToObj(i -> "1").collect(java.util.stream.Collectors.joining(","));
+    return ("{\"push_source_name\": \"customer_stats\", \"df\": {\"customer_id\": [%s], \"last_order_ts\": [%s], \"segment\": [%s],"
+        + " \"lifetime_value\": [%s], \"orders_count\": [%s], \"avg_basket\": [%s], \"is_active\": [%s], \"churn_score\": [%s],"
+        + " \"favorite_category\": [%s]}}").formatted(column, times, n.replace("1", "\"a\""), n, n, n, n.replace("1", "true"), n, n.replace("1", "\"b\""));
+  }
+
   @Test
   @Order(8)
+  void givenFeastServeWritesAndRefusals_whenReadingTheAuditLog_thenEachIsOneFeaturesEventWithViewsRowsAndStatus() throws Exception {
+    // given: a recipient granted writes of customer_stats through the admin API
+    String writer = "audit-writer-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String link = admin().contentType("application/json").body("{\"name\":\"" + writer + "\",\"shares\":[\"retail\"]}").post("/admin/recipients")
+        .then().statusCode(201).extract().jsonPath().getString("activation.url");
+    String token = given().post(java.net.URI.create(link).getPath()).then().statusCode(200).extract().jsonPath().getString("bearerToken");
+    admin().put("/admin/recipients/" + writer + "/feature-writes/customer_stats").then().statusCode(200);
+    RequestSpecification asWriter = given().header("Authorization", "Bearer " + token).contentType("application/json");
+
+    // when: two pushes (the second older, so skipped), a write, a bad frame, two materializations
+    asWriter.body(push("2030-01-02T00:00:00Z", 930001, 930002)).post("/push").then().statusCode(200);
+    asWriter.body(push("2030-01-01T00:00:00Z", 930001, 930002)).post("/push").then().statusCode(200);
+    asWriter.body("""
+        {"feature_view_name": "customer_stats", "df": {"customer_id": [930003], "event_timestamp": ["2030-01-01T00:00:00"],
+          "segment": ["a"], "lifetime_value": [1.0], "orders_count": [1], "avg_basket": [1.0], "is_active": [true], "churn_score": [0.5],
+          "favorite_category": ["x"], "last_order_ts": [1700000000]}}""").post("/write-to-online-store").then().statusCode(200);
+    asWriter.body(push("2030-01-01T00:00:00Z", 930004).replace("\"orders_count\": [1]", "\"orders_count\": [\"one\"]")).post("/push")
+        .then().statusCode(400);
+    asWriter.body("{\"feature_views\":[\"customer_stats\",\"customer_stats\"]}").post("/materialize").then().statusCode(200);
+    asWriter.body("{\"end_ts\":\"2030-01-01T00:00:00\"}").post("/materialize-incremental").then().statusCode(403);
+    Instant beforeOthers = Instant.now();
+    partner().contentType("application/json").body(push("2030-01-01T00:00:00Z", 930005)).post("/push").then().statusCode(403);
+    given().contentType("application/json").body(push("2030-01-01T00:00:00Z", 930005)).post("/push").then().statusCode(401);
+    given().get("/push").then().statusCode(405);
+
+    // then: the writer's six calls, oldest first
+    List<Map<String, Object>> events = audit(6, "recipient", writer, "order", "oldest").getList("events");
+    assertEquals(6, events.size(), events.toString());
+    assertEquals(List.of("push", "push", "write-to-online-store", "push", "materialize", "materialize-incremental"),
+        events.stream().map(e -> e.get("operation")).toList());
+    assertEquals(List.of("200", "200", "200", "400", "200", "403"), events.stream().map(e -> e.get("status")).toList());
+    assertEquals(java.util.Arrays.asList(2, 0, 1, null, 0, null), events.stream().map(e -> e.get("rows")).toList(),
+        "rows the store took: the older push none, a refused call no count");
+    for (Map<String, Object> e : events.subList(0, 5)) {
+      assertEquals(writer, e.get("recipient"));
+      assertEquals("features", e.get("protocol"));
+      assertEquals(List.of("customer_stats"), e.get("featureViews"), e.toString());
+      assertEquals("127.0.0.1", e.get("clientIp"));
+      assertNull(e.get("table"));
+    }
+    assertNull(events.get(0).get("errorCode"));
+    assertEquals("INVALID_PARAMETER_VALUE", events.get(3).get("errorCode"));
+    assertEquals("df column 'orders_count' row 0: \"one\" is not a int32", events.get(3).get("message"));
+    Map<String, Object> all = events.get(5);
+    assertEquals("PERMISSION_DENIED", all.get("errorCode"));
+    Map<String, Object> online = admin().get("/admin/features/materialization").then().statusCode(200).extract().jsonPath().getMap("$");
+    assertEquals(new java.util.TreeSet<>(online.keySet()), new java.util.TreeSet<>((List<?>) all.get("featureViews")),
+        "a materialization naming no view names every online view");
+
+    // the refused push of a recipient without the grant, and the unauthenticated one; the 405 is no write
+    List<Map<String, Object>> others = audit(2, "from", beforeOthers.toString()).getList("events");
+    assertEquals(2, others.size(), others.toString());
+    Map<String, Object> unauthenticated = others.get(0);
+    assertEquals("401", unauthenticated.get("status"));
+    assertEquals("features", unauthenticated.get("protocol"));
+    assertEquals("push", unauthenticated.get("operation"));
+    assertEquals("UNAUTHENTICATED", unauthenticated.get("errorCode"));
+    assertNull(unauthenticated.get("recipient"));
+    Map<String, Object> refused = others.get(1);
+    assertEquals("partner", refused.get("recipient"));
+    assertEquals("403", refused.get("status"));
+    assertEquals("PERMISSION_DENIED", refused.get("errorCode"));
+    assertEquals("You may not write feature view 'customer_stats': writes need the recipient property goldgate.featureWrites to list it", refused.get("message"));
+    assertEquals(List.of("customer_stats"), refused.get("featureViews"));
+    assertNull(refused.get("rows"));
+    assertEquals(List.of("push"), audit(1, "recipient", "partner").getList("events.operation").subList(0, 1));
+
+    String stored = rawStoredEvents();
+    assertTrue(stored.contains("write-to-online-store"), "the raw store holds the events");
+    assertFalse(stored.contains(token) || stored.contains(SampleLake.sha256(token)), "the audit store holds the writer's token");
+  }
+
+  @Test
+  @Order(9)
   void givenAFileUrlWhoseRecipientWasChanged_whenDownloading_thenItIs403AndAuditedWithoutARecipient() {
     String url = (String) session.get("fileUrl");
     assertTrue(url.contains("&r=partner&rs="), url);
@@ -433,7 +517,7 @@ abstract class AuditTestBase {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void givenTheSinkFails_whenRecipientsKeepReading_thenRequestsSucceedAndDroppedEventsAreCounted() throws Exception {
     JsonPath before = admin().get("/admin/audit/stats").then().statusCode(200).extract().jsonPath();
     double meterBefore = meters.counter("goldgate.audit.dropped").count();
