@@ -179,6 +179,13 @@ class FeastServeTest {
     assertEquals(List.of("2025-12-23T10:25:00Z"), r.getList("results[1].event_timestamps"));
     assertEquals(watermark, materializer.watermark("customer_stats"));
     assertTrue(!materializer.materializedUntil("customer_stats").isBefore(Instant.parse("2025-12-23T11:00:00Z")));
+    // Feast's disable_event_timestamp: 1970 to now, whatever start_ts and end_ts say.
+    Instant before = Instant.now();
+    as(writer()).body("{\"disable_event_timestamp\":true,\"start_ts\":\"2040-01-01T00:00:00\",\"end_ts\":\"2020-01-01T00:00:00\","
+        + "\"feature_views\":[\"customer_stats\"]}").post("/materialize").then().statusCode(200).body(equalTo(""));
+    Instant until = materializer.materializedUntil("customer_stats");
+    assertTrue(!until.isBefore(before) && !until.isAfter(Instant.now()) || until.isAfter(Instant.parse("2029-12-31T00:00:00Z")), until.toString());
+    assertEquals(watermark, materializer.watermark("customer_stats"));
   }
 
   @Test
