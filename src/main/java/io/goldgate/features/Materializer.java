@@ -357,7 +357,9 @@ public class Materializer {
    * scheduled runs go on as before. It may run while one of those runs: both write through the
    * newer-wins write, which is atomic per entity, so whichever order their writes land in, each
    * entity ends with the newest row either wrote and never goes back to an older one. Ranged runs
-   * of one view are serialized here, so that one's "materialized until" never hides another's.
+   * of one view are serialized in this replica, so that one's "materialized until" never hides
+   * another's; two replicas' runs may both read the old time and the earlier end be written last,
+   * which only makes the next incremental run read a little more than it needs to.
    */
   public RangeRun materializeRange(String viewName, Instant start, Instant end) {
     FeatureView view = existing(viewName);
