@@ -1,10 +1,14 @@
 """``feast serve``'s write surface on Goldgate, against a gateway this module starts.
 
-Catalog (written here, table by delta-rs): share ``crm`` with table ``customers`` (customers 1-50,
-one row each, updated_at in March 2025); recipients ``writer`` (share crm, property
-``goldgate.featureWrites: crm_stats,crm_packed``) and ``reader`` (share crm only). Feature views
-``crm_stats`` (score Float64, tier String) over ``crm.gold.customers`` and ``crm_packed``, the same
-in the packed layout, both materialized at start.
+Catalog (written here, tables by delta-rs): share ``crm`` with table ``customers`` (customers 1-50,
+one row each, updated_at in March 2025) and table ``visits`` (customers 1-30, a row on each of
+five days from 2025-03-01 at minute ``customer`` of the day, one file per day, minus the days where
+``(customer + day) % 4 == 0``); recipients ``writer`` (share crm, property
+``goldgate.featureWrites`` listing every view below) and ``reader`` (share crm only). Feature
+views ``crm_stats`` (score Float64, tier String) over ``crm.gold.customers`` and ``crm_packed``,
+the same in the packed layout, both materialized at start; ``crm_visits``, ``crm_visits_packed``
+and ``crm_visits_sdk`` (the same features over ``visits``; hash, packed, hash), which only the
+tests materialize, the last through the Feast SDK.
 
 * Raw HTTP: a push with a newer event time replaces an entity's values, one with an older event
   time does not; a reader may read but not push; a bad frame is refused whole.
@@ -16,6 +20,10 @@ in the packed layout, both materialized at start.
   ``auth: {type: oidc, token: ...}`` reads (``get_online_features``) the same values delta-rs reads
   from the table, and writes (``push`` to a PushSource named like the view, and
   ``write_to_online_store``) values Goldgate then serves, newer-wins included.
+* Feast's time ranges, over raw HTTP and through the SDK's remote ``materialize`` /
+  ``materialize_incremental``: the visits views serve, per customer, exactly the newest row that
+  delta-rs reads (filtered with pandas) among the rows of the ranges materialized so far, an older
+  range never overwriting a newer one, and NOT_FOUND for customers without a row in them.
 """
 from __future__ import annotations
 
@@ -61,7 +69,17 @@ def gateway(request, tmp_path_factory, served_catalog, redis_server):
         "tier": pa.array([f"tier-{i % 4}" for i in ids]),
         "updated_at": pa.array([MARCH + dt.timedelta(minutes=i) for i in ids], pa.timestamp("us", tz="UTC")),
     }))
-    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: 'crm_stats,crm_packed'}", "reader": "shares: [crm]"}
+    visits = root / "visits"
+    for day in range(5):
+        kept = [i for i in range(1, 31) if (i + day) % 4 != 0]
+        write_deltalake(str(visits), pa.table({
+            "customer_id": pa.array(kept, pa.int64()),
+            "score": pa.array([i * 10 + day + 0.25 for i in kept], pa.float64()),
+            "tier": pa.array([f"day-{day}-{i}" for i in kept]),
+            "updated_at": pa.array([MARCH + dt.timedelta(days=day, minutes=i) for i in kept], pa.timestamp("us", tz="UTC")),
+        }), mode="append")
+    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: 'crm_stats,crm_packed,crm_visits,crm_visits_packed,crm_visits_sdk'}",
+              "reader": "shares: [crm]"}
     listed = "\n".join(f"""  - name: {name}
     tokens:
       - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
@@ -76,6 +94,8 @@ shares:
         tables:
           - name: customers
             location: {table}
+          - name: visits
+            location: {visits}
 recipients:
 {listed}
 """)
@@ -102,12 +122,34 @@ featureViews:
     features:
       - {name: score, type: Float64}
       - {name: tier, type: String}
+  - name: crm_visits
+    source: {table: crm.gold.visits}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+      - {name: score, type: Float64}
+      - {name: tier, type: String}
+  - name: crm_visits_packed
+    source: {table: crm.gold.visits}
+    entities: [customer]
+    timestampColumn: updated_at
+    online: {layout: packed}
+    features:
+      - {name: score, type: Float64}
+      - {name: tier, type: String}
+  - name: crm_visits_sdk
+    source: {table: crm.gold.visits}
+    entities: [customer]
+    timestampColumn: updated_at
+    features:
+      - {name: score, type: Float64}
+      - {name: tier, type: String}
 """)
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/5", features_dir=defs) as url:
         for view in ("crm_stats", "crm_packed"):
             r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)
             assert r.status_code == 200, r.text
-        yield {"url": url, "table": table, "root": root}
+        yield {"url": url, "table": table, "visits": visits, "root": root}
 
 
 def _rows(table) -> dict[int, dict]:
@@ -244,15 +286,90 @@ def test_feast_sdk_remote_store_pushes_and_writes(gateway, remote_store):
     assert answer["results"][1]["event_timestamps"] == ["2025-04-30T00:00:00Z", "2025-03-01T00:41:00Z", "2025-04-30T00:00:00Z", "2025-04-30T00:00:00Z"]
 
 
-def test_feast_materialize_endpoints_run_goldgates_materialization(gateway):
+def test_feast_materialize_endpoints_answer_as_feasts(gateway):
     url = gateway["url"]
+    stats = {"feature_views": ["crm_stats", "crm_packed"]}
     r = requests.post(f"{url}/materialize", headers=_auth("writer"), timeout=120,
-                      json={"start_ts": "2025-01-01T00:00:00", "end_ts": "2026-01-01T00:00:00", "feature_views": ["crm_stats"]})
-    assert r.status_code == 200, r.text
-    r = requests.post(f"{url}/materialize-incremental", headers=_auth("writer"), timeout=120, json={"end_ts": "2026-01-01T00:00:00"})
-    assert r.status_code == 200, r.text
+                      json={"start_ts": "2025-01-01T00:00:00", "end_ts": "2026-01-01T00:00:00", **stats})
+    assert (r.status_code, r.text) == (200, "")
+    r = requests.post(f"{url}/materialize-incremental", headers=_auth("writer"), timeout=120, json={"end_ts": "2026-01-01T00:00:00", **stats})
+    assert (r.status_code, r.text) == (200, "")
+    r = requests.post(f"{url}/materialize", headers=_auth("writer"), timeout=120, json=stats)
+    assert (r.status_code, r.text) == (200, "")
     r = requests.post(f"{url}/materialize", headers=_auth("reader"), timeout=120, json={"feature_views": ["crm_stats"]})
     assert r.status_code == 403
+    r = requests.post(f"{url}/materialize", headers=_auth("writer"), timeout=120,
+                      json={"start_ts": "2025-03-02T00:00:00", "end_ts": "2025-03-01T00:00:00", **stats})
+    assert r.status_code == 400
+    assert r.json() == {"errorCode": "INVALID_PARAMETER_VALUE",
+                        "message": "start_ts (2025-03-02T00:00:00Z) must be before end_ts (2025-03-01T00:00:00Z)"}
+    r = requests.post(f"{url}/materialize-incremental", headers=_auth("writer"), timeout=120, json={"end_ts": "soon", **stats})
+    assert r.status_code == 400
+    assert r.json()["message"].startswith("end_ts: 'soon' is not an ISO-8601 time")
+
+
+def _latest_in(table, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """delta-rs reads the table, pandas keeps the rows in [start, end] and the newest per customer."""
+    df = DeltaTable(str(table)).to_pandas()
+    df = df[(df["updated_at"] >= pd.Timestamp(start)) & (df["updated_at"] <= pd.Timestamp(end))]
+    latest = df.sort_values("updated_at").groupby("customer_id").tail(1)
+    return {int(r["customer_id"]): r for r in latest.to_dict("records")}
+
+
+VISITORS = list(range(1, 31)) + [999]
+
+
+def _assert_serves(gateway, view: str, expected: dict[int, dict]):
+    """The view serves, for customers 1-30 and 999, exactly ``expected``: its rows' values and event
+    times, NOT_FOUND for every other customer."""
+    r = requests.post(f"{gateway['url']}/get-online-features", headers=_auth("reader"), timeout=30,
+                      json={"features": [f"{view}:score", f"{view}:tier"], "entities": {"customer_id": VISITORS}})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    want = [expected.get(i) for i in VISITORS]
+    assert results[1]["statuses"] == ["PRESENT" if w is not None else "NOT_FOUND" for w in want]
+    assert results[1]["values"] == [w["score"] if w is not None else None for w in want]
+    assert results[2]["values"] == [w["tier"] if w is not None else None for w in want]
+    assert [t for t, w in zip(results[1]["event_timestamps"], want) if w is not None] == \
+        [w["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ") for w in want if w is not None]
+
+
+@pytest.mark.parametrize("view", ["crm_visits", "crm_visits_packed"])
+def test_materialize_over_a_range_serves_the_newest_row_in_it(gateway, view):
+    # Day 1's rows: customers without one (3, 7, ..., 27) have rows on other days, served by no range here.
+    start, end = MARCH + dt.timedelta(days=1), MARCH + dt.timedelta(days=1, hours=12)
+    expected = _latest_in(gateway["visits"], start, end)
+    assert len(expected) == 23, expected.keys()
+    r = requests.post(f"{gateway['url']}/materialize", headers=_auth("writer"), timeout=120,
+                      json={"start_ts": start.replace(tzinfo=None).isoformat(), "end_ts": end.isoformat(), "feature_views": [view]})
+    assert (r.status_code, r.text) == (200, "")
+    _assert_serves(gateway, view, expected)
+
+
+def test_feast_sdk_materializes_ranges_and_incrementally(gateway, remote_store):
+    table = gateway["visits"]
+    # A narrow range first: the first ten minutes of day 3, so customers 11-30 (and those without a
+    # day-3 row) stay NOT_FOUND.
+    day3 = MARCH + dt.timedelta(days=3)
+    remote_store.materialize(day3, day3 + dt.timedelta(minutes=10), feature_views=["crm_visits_sdk"])
+    served = _latest_in(table, day3, day3 + dt.timedelta(minutes=10))
+    assert 0 < len(served) < 10
+    _assert_serves(gateway, "crm_visits_sdk", served)
+    # An earlier range: customers with a day-3 row keep it (older rows never overwrite newer).
+    remote_store.materialize(MARCH, MARCH + dt.timedelta(days=1, hours=12), feature_views=["crm_visits_sdk"])
+    earlier = _latest_in(table, MARCH, MARCH + dt.timedelta(days=1, hours=12))
+    assert set(earlier) & set(served)
+    served = {**earlier, **served}
+    _assert_serves(gateway, "crm_visits_sdk", served)
+    # Incremental: from the latest end (day 3 + 10 min) to the middle of day 4: the rest of day 3.
+    remote_store.materialize_incremental(MARCH + dt.timedelta(days=3, hours=12), feature_views=["crm_visits_sdk"])
+    served.update(_latest_in(table, day3 + dt.timedelta(minutes=10), MARCH + dt.timedelta(days=3, hours=12)))
+    _assert_serves(gateway, "crm_visits_sdk", served)
+    # Again, to the end of day 4: day 4's rows, the newest of all.
+    remote_store.materialize_incremental(MARCH + dt.timedelta(days=5), feature_views=["crm_visits_sdk"])
+    served.update(_latest_in(table, MARCH + dt.timedelta(days=3, hours=12), MARCH + dt.timedelta(days=5)))
+    _assert_serves(gateway, "crm_visits_sdk", served)
+    assert len(served) == 30
 
 
 def _since(moment: dt.datetime) -> str:
@@ -288,7 +405,7 @@ def test_write_grants_through_the_admin_api_hold_from_the_next_push(gateway):
     url = gateway["url"]
     # A catalog recipient's grants are listed, and read-only here.
     r = requests.get(f"{url}/admin/recipients/writer/feature-writes", headers=ADMIN, timeout=30)
-    assert r.json() == {"recipient": "writer", "featureViews": ["crm_stats", "crm_packed"]}
+    assert r.json() == {"recipient": "writer", "featureViews": ["crm_stats", "crm_packed", "crm_visits", "crm_visits_packed", "crm_visits_sdk"]}
     assert requests.put(f"{url}/admin/recipients/writer/feature-writes/crm_stats", headers=ADMIN, timeout=30).status_code == 409
 
     name = f"pusher-{uuid.uuid4().hex[:8]}"

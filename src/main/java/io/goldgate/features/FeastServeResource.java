@@ -18,8 +18,20 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The rest of Feast's feature server API ({@code feast serve}) beside {@code /get-online-features}:
@@ -88,30 +100,72 @@ public class FeastServeResource {
   }
 
   /**
-   * Materializes the named views (all online views when none are named) up to their tables' latest
-   * versions. Goldgate materializes whole table versions: {@code start_ts} and {@code end_ts} are
-   * taken and not used.
+   * Feast's materialize: for each named view (every online view when none is named), the newest
+   * row per entity among the rows whose event time lies in [{@code start_ts}, {@code end_ts}] is
+   * written, newer-wins, and the view's "materialized until" time moves to {@code end_ts}. With
+   * {@code disable_event_timestamp} the range is Feast's: 1970-01-01 to now. Without a range,
+   * Goldgate's own materialization brings each view up to its table's latest version.
    */
   @POST
   @Path("materialize")
   public Response materialize(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticate(authorization);
-    JsonNode request = parse(body);
-    optionalText(request, "start_ts", null);
-    optionalText(request, "end_ts", null);
-    booleans(request, "disable_event_timestamp", "full_feature_names");
-    return materialize(recipient, request);
+    return materialize(authenticate(authorization), body);
   }
 
-  /** As {@link #materialize}; Feast requires {@code end_ts}, which is checked and not used. */
+  Response materialize(Recipient recipient, byte[] body) {
+    JsonNode request = parse(body);
+    booleans(request, "disable_event_timestamp", "full_feature_names");
+    String startText = optionalText(request, "start_ts", null);
+    String endText = optionalText(request, "end_ts", null);
+    Instant start = null;
+    Instant end = null;
+    JsonNode disable = request.get("disable_event_timestamp");
+    if (disable != null && disable.booleanValue()) {
+      start = Instant.EPOCH;
+      end = Instant.now();
+    } else if (startText != null || endText != null) {
+      if (endText == null) {
+        throw invalid("end_ts is required with start_ts");
+      }
+      if (startText == null) {
+        throw invalid("start_ts is required with end_ts");
+      }
+      start = time("start_ts", startText);
+      end = time("end_ts", endText);
+      if (!start.isBefore(end)) {
+        throw invalid("start_ts (" + start + ") must be before end_ts (" + end + ")");
+      }
+    }
+    List<FeatureView> views = views(recipient, request);
+    CallAudit call = audit.current().addRows(0);
+    for (FeatureView view : views) {
+      call.addRows(end == null ? materializer.materialize(view.name()).written() : materializer.materializeRange(view.name(), start, end).written());
+    }
+    return Response.ok().build();
+  }
+
+  /**
+   * Feast's materialize_incremental: as {@link #materialize} from each view's "materialized until"
+   * time (for a view with none, now minus its ttl, or the beginning of time without one) to the
+   * required {@code end_ts}.
+   */
   @POST
   @Path("materialize-incremental")
   public Response materializeIncremental(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Recipient recipient = authenticate(authorization);
+    return materializeIncremental(authenticate(authorization), body);
+  }
+
+  Response materializeIncremental(Recipient recipient, byte[] body) {
     JsonNode request = parse(body);
-    requiredText(request, "end_ts");
     booleans(request, "full_feature_names");
-    return materialize(recipient, request);
+    Instant end = time("end_ts", requiredText(request, "end_ts"));
+    List<FeatureView> views = views(recipient, request);
+    Instant now = Instant.now();
+    CallAudit call = audit.current().addRows(0);
+    for (FeatureView view : views) {
+      call.addRows(materializer.materializeIncremental(view.name(), end, now).written());
+    }
+    return Response.ok().build();
   }
 
   /** 200 while the online store answers, 503 when it does not; no token needed, as in Feast. */
@@ -122,7 +176,8 @@ public class FeastServeResource {
     return Response.ok().build();
   }
 
-  private Response materialize(Recipient recipient, JsonNode request) {
+  /** The views a materialization names, every one checked before any runs: a refusal leaves nothing half-done. */
+  private List<FeatureView> views(Recipient recipient, JsonNode request) {
     CallAudit call = audit.current();
     JsonNode names = request.get("feature_views");
     List<FeatureView> views = new ArrayList<>();
@@ -140,19 +195,53 @@ public class FeastServeResource {
         views.add(view(name.textValue(), "feature view"));
       }
     }
-    // Every view is checked before any runs: a refusal leaves nothing half-done.
     for (FeatureView view : views) {
       FeatureWrites.requireGrant(recipient, view);
       if (!view.online()) {
         throw invalid("Feature view '" + view.name() + "' is not online");
       }
     }
-    call.addRows(0);
-    for (FeatureView view : views) {
-      call.addRows(materializer.materialize(view.name()).written());
-    }
-    return Response.ok().build();
+    return views;
   }
+
+  /**
+   * A time as Feast's clients send it ({@code datetime.isoformat()}: {@code 2025-03-01T00:00:00},
+   * with {@code .ffffff} and {@code +00:00} when the datetime has them): an ISO-8601 date, or date
+   * and time separated by {@code T} or a space, with or without an offset ({@code Z}, {@code +HH:MM},
+   * {@code +HHMM} or {@code +HH}); without one it is UTC, as Feast takes it. Years 1 to 9999.
+   */
+  static Instant time(String field, String text) {
+    String t = text.strip();
+    if (t.length() > 10 && t.charAt(10) == ' ') {
+      t = t.substring(0, 10) + 'T' + t.substring(11);
+    }
+    try {
+      TemporalAccessor parsed = FEAST_TIME.parse(t);
+      LocalDate date = LocalDate.from(parsed);
+      LocalTime clock = parsed.isSupported(ChronoField.HOUR_OF_DAY) ? LocalTime.from(parsed) : LocalTime.MIDNIGHT;
+      ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
+      if (date.getYear() >= 1 && date.getYear() <= 9999) {
+        return date.atTime(clock).toInstant(offset);
+      }
+    } catch (DateTimeException e) {
+      // refused below
+    }
+    throw invalid(field + ": '" + shorten(text) + "' is not an ISO-8601 time (such as 2025-03-01T00:00:00+00:00; without an offset it is UTC)");
+  }
+
+  private static final DateTimeFormatter FEAST_TIME = new DateTimeFormatterBuilder()
+      .parseCaseInsensitive()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE)
+      .optionalStart()
+      .appendLiteral('T')
+      .append(DateTimeFormatter.ISO_LOCAL_TIME)
+      .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+      .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+      .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+      .optionalEnd()
+      .toFormatter(Locale.ROOT)
+      .withResolverStyle(ResolverStyle.STRICT)
+      .withChronology(IsoChronology.INSTANCE);
 
   private void write(Recipient recipient, FeatureView view, JsonNode df, boolean byFeatureName) {
     FeatureWrites.requirePushable(recipient, view);

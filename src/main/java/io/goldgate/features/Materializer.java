@@ -15,6 +15,7 @@ import io.goldgate.lake.DeltaLake;
 import io.goldgate.lake.LogChange;
 import io.goldgate.lake.TableColumns;
 import io.goldgate.lake.TableSnapshot;
+import io.goldgate.lake.predicate.Filter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +136,8 @@ public class Materializer {
   private final BufferAllocator allocator = new RootAllocator();
   private final Map<String, Progress> progress = new ConcurrentHashMap<>();
   private final Map<String, Object> viewLocks = new ConcurrentHashMap<>();
+  /** Ranged runs' locks, apart from {@link #viewLocks}: a ranged run need not wait for a version's. */
+  private final Map<String, Object> rangeLocks = new ConcurrentHashMap<>();
 
   public Materializer(Features features, OnlineStores stores, DeltaLake lake, GoldgateConfig config, MaterializationMetrics metrics) {
     this.features = features;
@@ -221,27 +224,69 @@ public class Materializer {
     FeatureView view = features.registry().views().get(viewName);
     OnlineLayout layout = view == null ? OnlineLayout.FEAST : view.layout();
     String project = config.features().project();
-    byte[] stored = stores.store().get(watermarkKey(project, viewName, layout));
-    if (stored == null) {
-      return -1;
-    }
-    for (String tag : stores.store().nodeTags()) {
-      if (!tag.isEmpty() && !Arrays.equals(stored, stores.store().get(watermarkKey(project, viewName, layout, tag)))) {
-        return -1;
-      }
-    }
-    return Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+    byte[] stored = readWithCopies(watermarkKey(project, viewName, layout), tag -> watermarkKey(project, viewName, layout, tag));
+    return stored == null ? -1 : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
   }
 
   /** Writes the watermark: its per-node copies first, so a watermark read whole has them all. */
   private void setWatermark(String project, String viewName, OnlineLayout layout, long version) {
-    byte[] value = Long.toString(version).getBytes(StandardCharsets.UTF_8);
+    writeWithCopies(watermarkKey(project, viewName, layout), tag -> watermarkKey(project, viewName, layout, tag),
+        Long.toString(version).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A marker of what the store holds (a watermark, a "materialized until" time): its value when
+   * it and its copy on every node ({@code copy} of the node's tag) are there and agree, else null.
+   */
+  private byte[] readWithCopies(byte[] key, java.util.function.Function<String, byte[]> copy) {
+    byte[] stored = stores.store().get(key);
+    if (stored == null) {
+      return null;
+    }
     for (String tag : stores.store().nodeTags()) {
-      if (!tag.isEmpty()) {
-        stores.store().set(watermarkKey(project, viewName, layout, tag), value);
+      if (!tag.isEmpty() && !Arrays.equals(stored, stores.store().get(copy.apply(tag)))) {
+        return null;
       }
     }
-    stores.store().set(watermarkKey(project, viewName, layout), value);
+    return stored;
+  }
+
+  /** Writes a marker: its per-node copies first, so a marker read whole has them all. */
+  private void writeWithCopies(byte[] key, java.util.function.Function<String, byte[]> copy, byte[] value) {
+    for (String tag : stores.store().nodeTags()) {
+      if (!tag.isEmpty()) {
+        stores.store().set(copy.apply(tag), value);
+      }
+    }
+    stores.store().set(key, value);
+  }
+
+  /**
+   * Where a view's "materialized until" time is kept, per layout as its watermark: the end of the
+   * latest Feast time range materialized into that layout's keys.
+   */
+  static byte[] materializedUntilKey(String project, String view, OnlineLayout layout) {
+    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT);
+    return ("goldgate:materialized-until:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The copy of {@link #materializedUntilKey} on the node that {@code tag} names. */
+  static byte[] materializedUntilKey(String project, String view, OnlineLayout layout, String tag) {
+    return (new String(materializedUntilKey(project, view, layout), StandardCharsets.UTF_8) + ":node" + tag).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The end of the latest time range materialized for the view in its current layout ({@link
+   * #materializeRange}, {@link #materializeIncremental}), Feast's {@code most_recent_end_time};
+   * null when none was, or when a node of a Redis Cluster lost its copy (and so, perhaps, its share
+   * of the values): the next incremental run then starts as a first one would.
+   */
+  public Instant materializedUntil(String viewName) {
+    FeatureView view = features.registry().views().get(viewName);
+    OnlineLayout layout = view == null ? OnlineLayout.FEAST : view.layout();
+    String project = config.features().project();
+    byte[] stored = readWithCopies(materializedUntilKey(project, viewName, layout), tag -> materializedUntilKey(project, viewName, layout, tag));
+    return stored == null ? null : Instant.parse(new String(stored, StandardCharsets.UTF_8));
   }
 
   /** Whether this replica has materialized the view (or found it up to date) since it started. */
@@ -275,6 +320,145 @@ public class Materializer {
     }
   }
 
+  /**
+   * What a run over a time range did.
+   *
+   * @param tableVersion the table version read (-1 when nothing was read)
+   * @param start the range's first instant; null for none (from the beginning of time)
+   * @param end the range's last instant (both ends are in the range)
+   * @param filesTotal the data files of that version
+   * @param filesRead those that may hold a row of the range, by their stats, and so were read
+   * @param rowsInRange rows read whose event time lies in the range
+   * @param entities entities with a row in the range: their newest such row was written
+   * @param written rows the store took (older than the stored ones are not)
+   * @param materializedUntil the view's "materialized until" time after the run
+   */
+  public record RangeRun(
+      String view,
+      long tableVersion,
+      Instant start,
+      Instant end,
+      int filesTotal,
+      int filesRead,
+      long rowsRead,
+      long rowsInRange,
+      long entities,
+      long written,
+      Instant materializedUntil) {}
+
+  /** A ttl reaching back before this instant starts a first incremental run at the beginning of time. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /**
+   * Feast's {@code materialize(start, end)}: writes, newer-wins, each entity's newest row among
+   * the rows of the table's current version whose event time lies in [{@code start}, {@code end}]
+   * ({@code start} null: from the beginning of time), and moves the view's "materialized until"
+   * time to {@code end} when that is later, as Feast records a materialization interval.
+   *
+   * <p>It is not a materialization of a table version: the watermark stays where it is, so the
+   * scheduled runs go on as before. It may run while one of those runs: both write through the
+   * newer-wins write, which is atomic per entity, so whichever order their writes land in, each
+   * entity ends with the newest row either wrote and never goes back to an older one. Ranged runs
+   * of one view are serialized in this replica, so that one's "materialized until" never hides
+   * another's; two replicas' runs may both read the old time and the earlier end be written last,
+   * which only makes the next incremental run read a little more than it needs to.
+   */
+  public RangeRun materializeRange(String viewName, Instant start, Instant end) {
+    FeatureView view = existing(viewName);
+    synchronized (rangeLocks.computeIfAbsent(viewName, v -> new Object())) {
+      try {
+        RangeRun run = runRange(view, start, end);
+        return withUntil(run, recordUntil(view, end));
+      } catch (RuntimeException e) {
+        metrics.failed(viewName);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Feast's {@code materialize_incremental(end)}: a {@link #materializeRange} from the view's
+   * "materialized until" time to {@code end}. A view with none starts at {@code now} minus its
+   * ttl, or at the beginning of time when it has no ttl. An {@code end} not after the start reads
+   * nothing.
+   */
+  public RangeRun materializeIncremental(String viewName, Instant end, Instant now) {
+    FeatureView view = existing(viewName);
+    synchronized (rangeLocks.computeIfAbsent(viewName, v -> new Object())) {
+      try {
+        Instant start = materializedUntil(viewName);
+        if (start == null && view.ttl() != null && view.ttl().compareTo(java.time.Duration.between(EARLIEST, now)) < 0) {
+          start = now.minus(view.ttl());
+        }
+        RangeRun run = start != null && !start.isBefore(end)
+            ? new RangeRun(viewName, -1, start, end, 0, 0, 0, 0, 0, 0, null)
+            : runRange(view, start, end);
+        return withUntil(run, recordUntil(view, end));
+      } catch (RuntimeException e) {
+        metrics.failed(viewName);
+        throw e;
+      }
+    }
+  }
+
+  private FeatureView existing(String viewName) {
+    FeatureView view = features.registry().views().get(viewName);
+    if (view == null) {
+      throw GoldgateException.notFound("No feature view '" + viewName + "'");
+    }
+    return view;
+  }
+
+  private static RangeRun withUntil(RangeRun r, Instant until) {
+    return new RangeRun(r.view(), r.tableVersion(), r.start(), r.end(), r.filesTotal(), r.filesRead(), r.rowsRead(), r.rowsInRange(), r.entities(),
+        r.written(), until);
+  }
+
+  /** Moves the view's "materialized until" time to {@code end} unless it is later already; the time after. */
+  private Instant recordUntil(FeatureView view, Instant end) {
+    Instant current = materializedUntil(view.name());
+    if (current != null && !current.isBefore(end)) {
+      return current;
+    }
+    String project = config.features().project();
+    writeWithCopies(materializedUntilKey(project, view.name(), view.layout()), tag -> materializedUntilKey(project, view.name(), view.layout(), tag),
+        end.toString().getBytes(StandardCharsets.UTF_8));
+    return end;
+  }
+
+  /**
+   * Reads the table's current version with the range pushed down: files whose stats of the
+   * timestamp column put them wholly outside it are skipped, and rows outside it in the files
+   * read are dropped.
+   */
+  private RangeRun runRange(FeatureView view, Instant start, Instant end) {
+    long started = System.nanoTime();
+    TableSnapshot snapshot = lake.latest(view.table());
+    Filter.Operand.Column ts = new Filter.Operand.Column(view.timestampColumn(), Filter.ValueType.TIMESTAMP);
+    List<Filter> bounds = new ArrayList<>();
+    if (start != null) {
+      bounds.add(new Filter.Compare(Filter.Op.GE, ts, new Filter.Operand.Literal(start.toString(), Filter.ValueType.TIMESTAMP)));
+    }
+    bounds.add(new Filter.Compare(Filter.Op.LE, ts, new Filter.Operand.Literal(end.toString(), Filter.ValueType.TIMESTAMP)));
+    List<DataFile> files = snapshot.files(new Filter.And(bounds), null);
+    // A start between two microseconds begins at the later one; an end, at the earlier.
+    long from = start == null ? Long.MIN_VALUE : micros(start.plusNanos(999));
+    long to = micros(end);
+    Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
+    Reading reading = read(view, snapshot, files, false, from, to, latest, (filesRead, rowsRead) -> {});
+    long written = writeAll(view, new ArrayList<>(latest.values()), w -> {});
+    metrics.completed(view.name(), reading.rows(), written);
+    LOG.infof("Materialized %s from %s to %s at version %d: %d of %d files, %d rows read, %d in the range, %d entities, %d written in %d ms",
+        view.name(), start == null ? "the beginning" : start, end, snapshot.version(), reading.files(), snapshot.files().size(), reading.rows(),
+        reading.inRange(), latest.size(), written, (System.nanoTime() - started) / 1_000_000);
+    return new RangeRun(view.name(), snapshot.version(), start, end, snapshot.files().size(), reading.files(), reading.rows(), reading.inRange(),
+        latest.size(), written, null);
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
   private Progress run(FeatureView view) {
     String viewName = view.name();
     long started = System.nanoTime();
@@ -286,6 +470,49 @@ public class Materializer {
       return done;
     }
     Plan plan = plan(view, snapshot, watermark);
+    Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
+    long[] lastLog = {System.nanoTime()};
+    Reading reading = read(view, snapshot, plan.files(), plan.changeData(), Long.MIN_VALUE, Long.MAX_VALUE, latest, (filesRead, rowsRead) -> {
+      progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead, latest.size(), 0, started));
+      if (System.nanoTime() - lastLog[0] > PROGRESS_LOG_NANOS) {
+        lastLog[0] = System.nanoTime();
+        Progress p = progress.get(viewName);
+        LOG.infof("Materializing %s (%s): %.0f%% of %d files, %d rows read (%.0f rows/s)", viewName, plan.mode(), p.percent(), p.filesTotal(), p.rowsRead(), p.rowsPerSecond());
+      }
+    });
+    int filesRead = reading.files();
+    long rowsRead = reading.rows();
+    List<OnlineStore.Row> rows = new ArrayList<>(latest.values());
+    long written = writeAll(view, rows, w -> progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead, rows.size(), w, started)));
+    String project = config.features().project();
+    setWatermark(project, viewName, view.layout(), snapshot.version());
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    double rate = rowsRead * 1000.0 / Math.max(1, millis);
+    Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead, rows.size(), written,
+        millis, rate, 100, 0, 0, State.MATERIALIZED, null);
+    progress.put(viewName, done);
+    metrics.completed(viewName, rowsRead, written);
+    LOG.infof("Materialized %s (%s) from version %d to %d: %d files, %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
+        viewName, plan.mode(), watermark, snapshot.version(), filesRead, rowsRead, rows.size(), written, millis, rate);
+    return done;
+  }
+
+  /** What one read of a table did: files and rows read, rows whose event time was in the range asked for. */
+  private record Reading(int files, long rows, long inRange) {}
+
+  /** Told after each file read: files read so far, rows read so far. */
+  private interface FileDone {
+    void done(int filesRead, long rowsRead);
+  }
+
+  /**
+   * Reads {@code files} of the view's table at {@code snapshot} and keeps in {@code latest} the
+   * newest row per entity among the rows whose event time, in microseconds, lies in [{@code from},
+   * {@code to}] (both bounds included, as Feast's offline stores take them). Every run reads
+   * through here: rows carry their file's row scope, so a ranged run is governed as a full one.
+   */
+  private Reading read(
+      FeatureView view, TableSnapshot snapshot, List<DataFile> files, boolean changeData, long from, long to, Map<ByteKey, OnlineStore.Row> latest, FileDone done) {
     List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
     Set<String> wanted = new LinkedHashSet<>();
     view.joinKeys().forEach(k -> wanted.add(k.name()));
@@ -294,56 +521,44 @@ public class Materializer {
     List<ArrowSchemas.Column> columns = new ArrayList<>();
     for (String name : wanted) {
       columns.add(all.stream().filter(c -> c.field().getName().equalsIgnoreCase(name)).findFirst().orElseThrow(
-          () -> new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Column " + name + " of view " + viewName + " is gone from its table")));
+          () -> new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Column " + name + " of view " + view.name() + " is gone from its table")));
     }
-    if (plan.changeData()) {
+    if (changeData) {
       columns.add(new ArrowSchemas.Column(
           Field.nullable(CHANGE_TYPE, new ArrowType.Utf8()), CHANGE_TYPE, false));
     }
     String project = config.features().project();
-    Map<ByteKey, OnlineStore.Row> latest = new HashMap<>();
     long[] rowsRead = {0};
-    long lastLog = System.nanoTime();
+    long[] inRange = {0};
     SplitReader reader = new SplitReader(allocator, lake.engine(), lake.storage(), config.flight().batchRows(), config.flight().scratchLimit().asLongValue());
     int filesRead = 0;
-    for (DataFile file : plan.files()) {
+    for (DataFile file : files) {
       byte[] scope = rowScope(view, snapshot, file);
       try {
         reader.read(view.table().displayName(), view.table().location(), List.of(file), columns, all, null, null, () -> false, batch -> {
           rowsRead[0] += batch.getRowCount();
-          collect(view, project, batch, latest, plan.changeData(), scope);
+          inRange[0] += collect(view, project, batch, latest, changeData, scope, from, to);
         });
       } catch (GoldgateException e) {
         throw e;
       } catch (Exception e) {
-        throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Cannot read the table of view " + viewName + ": " + e.getMessage(), e);
+        throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Cannot read the table of view " + view.name() + ": " + e.getMessage(), e);
       }
       filesRead++;
-      progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], latest.size(), 0, started));
-      if (System.nanoTime() - lastLog > PROGRESS_LOG_NANOS) {
-        lastLog = System.nanoTime();
-        Progress p = progress.get(viewName);
-        LOG.infof("Materializing %s (%s): %.0f%% of %d files, %d rows read (%.0f rows/s)", viewName, plan.mode(), p.percent(), p.filesTotal(), p.rowsRead(), p.rowsPerSecond());
-      }
+      done.done(filesRead, rowsRead[0]);
     }
-    List<OnlineStore.Row> rows = new ArrayList<>(latest.values());
+    return new Reading(filesRead, rowsRead[0], inRange[0]);
+  }
+
+  /** Writes rows newer-wins in write batches; the number written, also told after each batch. */
+  private long writeAll(FeatureView view, List<OnlineStore.Row> rows, java.util.function.LongConsumer afterBatch) {
     long written = 0;
     int batchSize = config.features().writeBatch();
     for (int i = 0; i < rows.size(); i += batchSize) {
-      List<OnlineStore.Row> batch = rows.subList(i, Math.min(rows.size(), i + batchSize));
-      written += write(stores.store(), view, batch);
-      progress.put(viewName, running(viewName, snapshot.version(), watermark, plan, filesRead, rowsRead[0], rows.size(), written, started));
+      written += write(stores.store(), view, rows.subList(i, Math.min(rows.size(), i + batchSize)));
+      afterBatch.accept(written);
     }
-    setWatermark(project, viewName, view.layout(), snapshot.version());
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    double rate = rowsRead[0] * 1000.0 / Math.max(1, millis);
-    Progress done = new Progress(viewName, snapshot.version(), watermark, plan.mode(), plan.files().size(), filesRead, rowsRead[0], rows.size(), written,
-        millis, rate, 100, 0, 0, State.MATERIALIZED, null);
-    progress.put(viewName, done);
-    metrics.completed(viewName, rowsRead[0], written);
-    LOG.infof("Materialized %s (%s) from version %d to %d: %d files, %d rows read, %d entities, %d written in %d ms (%.0f rows/s)",
-        viewName, plan.mode(), watermark, snapshot.version(), filesRead, rowsRead[0], rows.size(), written, millis, rate);
-    return done;
+    return written;
   }
 
   private static Progress running(String view, long version, long watermark, Plan plan, int filesRead, long rowsRead, long entities, long written, long started) {
@@ -409,11 +624,12 @@ public class Materializer {
   }
 
   /**
-   * Keeps, per entity key, the row with the newest event time, with the row scope of its file
-   * ({@code scope}, null for views without one) as one more field.
+   * Keeps, per entity key, the row with the newest event time among those in [{@code from}, {@code
+   * to}] (microseconds), with the row scope of its file ({@code scope}, null for views without one)
+   * as one more field; the number of rows in that range.
    */
-  private static void collect(
-      FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest, boolean changeData, byte[] scope) {
+  private static long collect(
+      FeatureView view, String project, VectorSchemaRoot batch, Map<ByteKey, OnlineStore.Row> latest, boolean changeData, byte[] scope, long from, long to) {
     FieldVector ts = vector(batch, view.timestampColumn());
     VarCharVector changeType = changeData ? (VarCharVector) vector(batch, CHANGE_TYPE) : null;
     List<FieldVector> keys = view.joinKeys().stream().map(k -> vector(batch, k.name())).toList();
@@ -426,11 +642,17 @@ public class Materializer {
     if (scope != null) {
       fieldNames[fields - 1] = RowScope.field(view.name());
     }
+    long inRange = 0;
     for (int row = 0; row < batch.getRowCount(); row++) {
       if (ts.isNull(row) || anyNull(keys, row) || (changeType != null && !isNewImage(changeType, row))) {
         continue;
       }
       long micros = ((TimeStampVector) ts).get(row);
+      // The exact range filter: file pruning only skips files that hold no row of the range.
+      if (micros < from || micros > to) {
+        continue;
+      }
+      inRange++;
       List<FeastCodec.KeyPart> parts = new ArrayList<>();
       for (int k = 0; k < keys.size(); k++) {
         JoinKey key = view.joinKeys().get(k);
@@ -452,6 +674,7 @@ public class Materializer {
       Instant eventTime = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
       latest.put(entity, new OnlineStore.Row(entity.bytes(), fieldNames, encoded, FeastCodec.timestamp(eventTime), micros));
     }
+    return inRange;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.goldgate.features;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
@@ -12,7 +13,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +45,8 @@ class FeastServeTest {
   }
 
   private static String writerToken;
+
+  @Inject Materializer materializer;
 
   static RequestSpecification as(String token) {
     return given().header("Authorization", "Bearer " + token).contentType("application/json");
@@ -154,12 +159,58 @@ class FeastServeTest {
 
   @Test
   void materializeRunsGoldgatesMaterializationUnderTheWriteGrant() {
-    as(writer()).body("{\"feature_views\":[\"customer_stats\"]}").post("/materialize").then().statusCode(200);
-    as(writer()).body("{\"end_ts\":\"2030-01-01T00:00:00\",\"feature_views\":[\"customer_stats\"]}").post("/materialize-incremental").then().statusCode(200);
+    as(writer()).body("{\"feature_views\":[\"customer_stats\"]}").post("/materialize").then().statusCode(200).body(equalTo(""));
+    as(writer()).body("{\"end_ts\":\"2030-01-01T00:00:00\",\"feature_views\":[\"customer_stats\"]}").post("/materialize-incremental").then().statusCode(200)
+        .body(equalTo(""));
     admin().get("/admin/features/materialization").then().statusCode(200).body("customer_stats.tableVersion", equalTo(3));
     as(writer()).body("{\"feature_views\":[\"customer_stats\"]}").post("/materialize-incremental").then().statusCode(400)
         .body("message", equalTo("end_ts is required"));
     as(writer()).body("{\"feature_views\":[\"nope\"]}").post("/materialize").then().statusCode(400).body("message", equalTo("No feature view 'nope'"));
+  }
+
+  @Test
+  void aRangedMaterializeWritesTheRowsInTheRangeAndLeavesTheWatermark() {
+    // customer_features has one row per customer; customer 1's is at 2025-12-23T10:25:00Z.
+    String around = "{\"start_ts\":\"2025-12-23T10:00:00\",\"end_ts\":\"2025-12-23 11:00:00+00:00\",\"feature_views\":[\"customer_stats\"]}";
+    long watermark = materializer.watermark("customer_stats");
+    as(writer()).body(around).post("/materialize").then().statusCode(200).body(equalTo(""));
+    JsonPath r = read(1);
+    assertEquals(List.of("PRESENT"), r.getList("results[1].statuses"));
+    assertEquals(List.of("2025-12-23T10:25:00Z"), r.getList("results[1].event_timestamps"));
+    assertEquals(watermark, materializer.watermark("customer_stats"));
+    assertTrue(!materializer.materializedUntil("customer_stats").isBefore(Instant.parse("2025-12-23T11:00:00Z")));
+    // Feast's disable_event_timestamp: 1970 to now, whatever start_ts and end_ts say.
+    Instant before = Instant.now();
+    as(writer()).body("{\"disable_event_timestamp\":true,\"start_ts\":\"2040-01-01T00:00:00\",\"end_ts\":\"2020-01-01T00:00:00\","
+        + "\"feature_views\":[\"customer_stats\"]}").post("/materialize").then().statusCode(200).body(equalTo(""));
+    Instant until = materializer.materializedUntil("customer_stats");
+    assertTrue(!until.isBefore(before) && !until.isAfter(Instant.now()) || until.isAfter(Instant.parse("2029-12-31T00:00:00Z")), until.toString());
+    assertEquals(watermark, materializer.watermark("customer_stats"));
+  }
+
+  @Test
+  void badOrUnorderedRangesAreRefusedNamingTheField() {
+    String views = ",\"feature_views\":[\"customer_stats\"]}";
+    rangeRefused("/materialize", "{\"start_ts\":\"yesterday\",\"end_ts\":\"2030-01-01T00:00:00\"" + views,
+        "start_ts: 'yesterday' is not an ISO-8601 time (such as 2025-03-01T00:00:00+00:00; without an offset it is UTC)");
+    rangeRefused("/materialize", "{\"start_ts\":\"2030-01-01T00:00:00\",\"end_ts\":\"2030-02-30T00:00:00\"" + views,
+        "end_ts: '2030-02-30T00:00:00' is not an ISO-8601 time (such as 2025-03-01T00:00:00+00:00; without an offset it is UTC)");
+    rangeRefused("/materialize", "{\"start_ts\":\"2030-01-01T01:00:00+01:00\",\"end_ts\":\"2030-01-01T00:00:00\"" + views,
+        "start_ts (2030-01-01T00:00:00Z) must be before end_ts (2030-01-01T00:00:00Z)");
+    rangeRefused("/materialize", "{\"start_ts\":\"2030-01-02T00:00:00\",\"end_ts\":\"2030-01-01T00:00:00\"" + views,
+        "start_ts (2030-01-02T00:00:00Z) must be before end_ts (2030-01-01T00:00:00Z)");
+    rangeRefused("/materialize", "{\"start_ts\":\"2030-01-01T00:00:00\"" + views, "end_ts is required with start_ts");
+    rangeRefused("/materialize", "{\"end_ts\":\"2030-01-01T00:00:00\"" + views, "start_ts is required with end_ts");
+    rangeRefused("/materialize", "{\"start_ts\":1,\"end_ts\":\"2030-01-01T00:00:00\"" + views, "start_ts must be a string");
+    rangeRefused("/materialize-incremental", "{\"end_ts\":\"2030-13-01T00:00:00\"" + views,
+        "end_ts: '2030-13-01T00:00:00' is not an ISO-8601 time (such as 2025-03-01T00:00:00+00:00; without an offset it is UTC)");
+    // A good range to a view the caller may not write: refused before anything runs.
+    as(SampleLake.PARTNER_TOKEN).body("{\"start_ts\":\"2025-01-01T00:00:00\",\"end_ts\":\"2030-01-01T00:00:00\"" + views).post("/materialize")
+        .then().statusCode(403).body("errorCode", equalTo("PERMISSION_DENIED"));
+  }
+
+  private static void rangeRefused(String path, String body, String message) {
+    as(writer()).body(body).post(path).then().statusCode(400).body("errorCode", equalTo("INVALID_PARAMETER_VALUE")).body("message", equalTo(message));
   }
 
   @Test
