@@ -72,6 +72,14 @@ public class OnlineFeatures {
   private static final SerializableString OUTSIDE_MAX_AGE = new SerializedString("OUTSIDE_MAX_AGE");
   private static final SerializableString ZERO = new SerializedString(ZERO_TIME);
   private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COLUMN_VALUES = "{\"values\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COLUMN_STATUSES = "],\"statuses\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COLUMN_EVENT_TIMESTAMPS = "],\"event_timestamps\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COLUMN_END = "]}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PRESENT_JSON = "\"PRESENT\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_VALUE_JSON = "\"NULL_VALUE\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOT_FOUND_JSON = "\"NOT_FOUND\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OUTSIDE_MAX_AGE_JSON = "\"OUTSIDE_MAX_AGE\"".getBytes(StandardCharsets.US_ASCII);
 
   private final CatalogHolder catalog;
   private final Features features;
@@ -275,29 +283,20 @@ public class OnlineFeatures {
         json.writeEndObject();
       }
       SerializableString[] statuses = new SerializableString[rows];
+      ColumnBytes built = new ColumnBytes(rows * VALUE_SIZE + COLUMN_OVERHEAD);
       for (Column column : plan.columns()) {
         byte[][][] group = stored.get(column.group());
         int[] rowKey = rowKeys.get(column.group());
         Instant[] times = eventTimes.get(column.group())[column.viewInGroup()];
         Duration ttl = column.view().ttl();
-        // Packed values are stored as their JSON: copied into the answer as they are.
-        boolean packed = plan.groups().get(column.group()).packedSlots() != null;
+        if (plan.groups().get(column.group()).packedSlots() != null) {
+          packedColumn(column, group, rowKey, times, ttl, now, rows, allPresent, eventTimeLists.get(column.group())[column.viewInGroup()], statuses, built);
+          json.writeRawValue(raw.of(built.bytes(), built.length()));
+          continue;
+        }
         json.writeStartObject();
         json.writeArrayFieldStart("values");
         for (int r = 0; r < rows; r++) {
-          if (packed) {
-            byte[] value = null;
-            if (times[r] == null) {
-              statuses[r] = NOT_FOUND;
-            } else if (ttl != null && times[r].plus(ttl).isBefore(now)) {
-              statuses[r] = OUTSIDE_MAX_AGE;
-            } else {
-              value = group[rowKey[r]][column.field()];
-              statuses[r] = value == null ? NOT_FOUND : value.length == 0 ? NULL_VALUE : PRESENT;
-            }
-            json.writeRawValue(raw.of(statuses[r] == PRESENT ? value : JSON_NULL));
-            continue;
-          }
           if (times[r] == null) {
             json.writeNull();
             statuses[r] = NOT_FOUND;
@@ -334,6 +333,88 @@ public class OnlineFeatures {
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A packed view's column, as the bytes of its whole JSON object: its values are stored as their
+   * JSON, and everything else in the object is already rendered, so no generator is involved.
+   */
+  private static void packedColumn(
+      Column column, byte[][][] group, int[] rowKey, Instant[] times, Duration ttl, Instant now, int rows, byte[] allPresent, byte[] eventTimes,
+      SerializableString[] statuses, ColumnBytes out) {
+    out.reset();
+    out.add(COLUMN_VALUES);
+    for (int r = 0; r < rows; r++) {
+      byte[] value = null;
+      if (times[r] == null) {
+        statuses[r] = NOT_FOUND;
+      } else if (ttl != null && times[r].plus(ttl).isBefore(now)) {
+        statuses[r] = OUTSIDE_MAX_AGE;
+      } else {
+        value = group[rowKey[r]][column.field()];
+        statuses[r] = value == null ? NOT_FOUND : value.length == 0 ? NULL_VALUE : PRESENT;
+      }
+      if (r > 0) {
+        out.add((byte) ',');
+      }
+      out.add(statuses[r] == PRESENT ? value : JSON_NULL);
+    }
+    out.add(COLUMN_STATUSES);
+    if (allOf(statuses, PRESENT)) {
+      out.add(allPresent);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        if (r > 0) {
+          out.add((byte) ',');
+        }
+        out.add(quoted(statuses[r]));
+      }
+    }
+    out.add(COLUMN_EVENT_TIMESTAMPS);
+    out.add(eventTimes);
+    out.add(COLUMN_END);
+  }
+
+  /** A status as a JSON string. */
+  private static byte[] quoted(SerializableString status) {
+    return status == PRESENT ? PRESENT_JSON : status == NULL_VALUE ? NULL_VALUE_JSON : status == NOT_FOUND ? NOT_FOUND_JSON : OUTSIDE_MAX_AGE_JSON;
+  }
+
+  /** Bytes collected without a lock per write, unlike ByteArrayOutputStream's: a column makes hundreds. */
+  private static final class ColumnBytes {
+    private byte[] bytes;
+    private int length;
+
+    ColumnBytes(int capacity) {
+      bytes = new byte[Math.max(64, capacity)];
+    }
+
+    void reset() {
+      length = 0;
+    }
+
+    void add(byte b) {
+      if (length == bytes.length) {
+        bytes = Arrays.copyOf(bytes, bytes.length * 2);
+      }
+      bytes[length++] = b;
+    }
+
+    void add(byte[] b) {
+      if (length + b.length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + b.length));
+      }
+      System.arraycopy(b, 0, bytes, length, b.length);
+      length += b.length;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    int length() {
+      return length;
     }
   }
 

@@ -16,45 +16,52 @@ import java.util.Arrays;
 final class RawJson implements SerializableString {
 
   private byte[] bytes = new byte[0];
+  private int length;
 
   /** This, holding {@code json} until the next call. */
   RawJson of(byte[] json) {
+    return of(json, json.length);
+  }
+
+  /** This, holding the first {@code length} bytes of {@code json} until the next call. */
+  RawJson of(byte[] json, int length) {
     bytes = json;
+    this.length = length;
     return this;
   }
 
   @Override
   public int appendUnquotedUTF8(byte[] buffer, int offset) {
-    if (offset + bytes.length > buffer.length) {
+    if (offset + length > buffer.length) {
       return -1;
     }
-    System.arraycopy(bytes, 0, buffer, offset, bytes.length);
-    return bytes.length;
+    System.arraycopy(bytes, 0, buffer, offset, length);
+    return length;
   }
 
   @Override
   public byte[] asUnquotedUTF8() {
-    return bytes;
+    return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
   }
 
   @Override
   public int writeUnquotedUTF8(OutputStream out) throws IOException {
-    out.write(bytes);
-    return bytes.length;
+    out.write(bytes, 0, length);
+    return length;
   }
 
   @Override
   public int putUnquotedUTF8(ByteBuffer buffer) {
-    if (buffer.remaining() < bytes.length) {
+    if (buffer.remaining() < length) {
       return -1;
     }
-    buffer.put(bytes);
-    return bytes.length;
+    buffer.put(bytes, 0, length);
+    return length;
   }
 
   @Override
   public String getValue() {
-    return new String(bytes, StandardCharsets.UTF_8);
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -115,11 +122,11 @@ final class RawJson implements SerializableString {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof RawJson raw && Arrays.equals(bytes, raw.bytes);
+    return other instanceof RawJson raw && Arrays.equals(bytes, 0, length, raw.bytes, 0, raw.length);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return getValue().hashCode();
   }
 }
