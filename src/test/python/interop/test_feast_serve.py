@@ -340,10 +340,15 @@ def test_materialize_over_a_range_serves_the_newest_row_in_it(gateway, view):
     start, end = MARCH + dt.timedelta(days=1), MARCH + dt.timedelta(days=1, hours=12)
     expected = _latest_in(gateway["visits"], start, end)
     assert len(expected) == 23, expected.keys()
+    called = dt.datetime.now(UTC)
     r = requests.post(f"{gateway['url']}/materialize", headers=_auth("writer"), timeout=120,
                       json={"start_ts": start.replace(tzinfo=None).isoformat(), "end_ts": end.isoformat(), "feature_views": [view]})
     assert (r.status_code, r.text) == (200, "")
     _assert_serves(gateway, view, expected)
+    # One audit event, counting the rows the store took: the 23 customers' newest rows in the range.
+    [event] = [e for e in _audit(gateway, recipient="writer", **{"from": _since(called)}) if e["operation"] == "materialize"]
+    assert {k: event.get(k) for k in ("protocol", "featureViews", "rows", "status")} == {
+        "protocol": "features", "featureViews": [view], "rows": 23, "status": "200"}
 
 
 def test_feast_sdk_materializes_ranges_and_incrementally(gateway, remote_store):
