@@ -105,6 +105,12 @@ public class RealRedisCluster implements QuarkusTestResourceLifecycleManager {
     return Long.parseLong(reply.substring(1));
   }
 
+  /** How many of the node's keys are the gateway's own (goldgate:*): watermarks, markers, their copies. */
+  public static long ownKeysOn(int port) {
+    String reply = RealRedis.send(port, "EVAL \"return #redis.call('KEYS', 'goldgate:*')\" 0").strip();
+    return Long.parseLong(reply.substring(1));
+  }
+
   private static boolean free(int port) {
     try (ServerSocket s = new ServerSocket(port)) {
       return true;
