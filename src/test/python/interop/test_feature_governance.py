@@ -26,7 +26,7 @@ import requests
 from deltalake import DeltaTable, write_deltalake
 
 from catalogs import Recipient, Table, View, write_catalog, write_feature_defs
-from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -47,11 +47,7 @@ def _auth(recipient: str) -> dict:
 
 @pytest.fixture(scope="module")
 def gateway(request, tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("governance")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "governance")
     table = root / "customers"
     ids = list(range(1, 301))
     write_deltalake(str(table), pa.table({

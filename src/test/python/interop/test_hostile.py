@@ -29,7 +29,7 @@ import requests
 from deltalake import write_deltalake
 
 from catalogs import Recipient, View, write_catalog, write_feature_defs
-from conftest import SELF_STARTED_ADMIN_TOKEN, _free_port, launch_gateway
+from conftest import SELF_STARTED_ADMIN_TOKEN, _free_port, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -92,11 +92,7 @@ def assert_responsive(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start gateways of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("hostile")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "hostile")
     table = root / "customers"
     ids = list(range(1, 51))
     write_deltalake(str(table), pa.table({

@@ -27,7 +27,7 @@ import requests
 from deltalake import DeltaTable, write_deltalake
 
 from catalogs import Entity, Recipient, Table, View, write_catalog, write_feature_defs
-from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -71,11 +71,7 @@ def _defs(root, name, hash_layout):
 
 @pytest.fixture(scope="module")
 def gateway(request, tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("packed")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "packed")
     table = root / "items"
     write_deltalake(str(table), _rows(IDS, IDS), partition_by=["region"])
     shares = write_catalog(root / "shares", {
