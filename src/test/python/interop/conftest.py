@@ -476,6 +476,18 @@ def launch_gateway(config, log_path: Path, shares_dir: Path, redis_url: str | No
             proc.wait()
 
 
+def own_gateway_root(tmp_path_factory, served_catalog: ServedCatalog | None, redis_server: RedisServer | None,
+                     name: str) -> Path:
+    """A fresh scratch directory (``mktemp(name)``) for a module that starts its own gateway on the
+    session's Redis: skips the module when GOLDGATE_URL names a running gateway instead, fails it
+    when there is no Redis to use."""
+    if served_catalog is None:
+        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
+    if redis_server is None:
+        pytest.fail("no redis-server found: these tests need a real Redis")
+    return tmp_path_factory.mktemp(name)
+
+
 @pytest.fixture(scope="session")
 def admin_auth(admin_token) -> dict:
     return {"Authorization": f"Bearer {admin_token}"}

@@ -11,7 +11,6 @@ Catalog (share ``faults``, schema ``gold``, recipient ``reader``):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import signal
@@ -26,6 +25,7 @@ import pytest
 import requests
 from deltalake import DeltaTable, write_deltalake
 
+from catalogs import Recipient, View, write_catalog, write_feature_defs
 from conftest import SELF_STARTED_ADMIN_TOKEN, _free_port, _redis_binary, _redis_ping, launch_gateway
 
 UTC = dt.timezone.utc
@@ -94,38 +94,10 @@ def setup(request, tmp_path_factory, served_catalog, redis_server):
     removed_name = os.path.basename(removed)
     os.remove(removed.removeprefix("file://"))
 
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "faults.yaml").write_text(f"""
-shares:
-  - name: faults
-    schemas:
-      - name: gold
-        tables:
-          - {{name: good, location: {good}}}
-          - {{name: damaged, location: {damaged}}}
-          - {{name: holed, location: {holed}}}
-recipients:
-  - name: reader
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKEN.encode()).hexdigest()}
-    shares: [faults]
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "faults.yaml").write_text("""
-entities:
-  - name: customer
-    joinKeys:
-      - {name: customer_id, type: Int64}
-featureViews:
-  - name: fault_stats
-    source: {table: faults.gold.good}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-      - {name: score, type: Float64}
-""")
+    shares = write_catalog(root / "shares", {"faults.gold.good": good, "faults.gold.damaged": damaged, "faults.gold.holed": holed},
+                           [Recipient("reader", TOKEN, ["faults"])])
+    defs = write_feature_defs(root / "feature-defs", [
+        View("fault_stats", table="faults.gold.good", timestamp_column="updated_at", features={"score": "Float64"})])
     flight_port = _free_port()
     try:
         with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=own.url,

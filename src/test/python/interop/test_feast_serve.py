@@ -28,7 +28,6 @@ tests materialize, the last through the Feast SDK.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from urllib.parse import urlparse
 
@@ -42,12 +41,14 @@ from feast import Entity, FeatureStore, FeatureView, Field, FileSource, PushSour
 from feast.protos.feast.serving.ServingService_pb2 import FieldStatus
 from feast.types import Float64, Int64, String
 
-from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+from catalogs import Recipient, View, write_catalog, write_feature_defs
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
 TOKENS = {"writer": "goldgate-interop-serve-writer-token", "reader": "goldgate-interop-serve-reader-token"}
 MARCH = dt.datetime(2025, 3, 1, tzinfo=UTC)
+FEATURES = {"score": "Float64", "tier": "String"}  # of every view
 
 
 def _auth(recipient: str) -> dict:
@@ -56,11 +57,7 @@ def _auth(recipient: str) -> dict:
 
 @pytest.fixture(scope="module")
 def gateway(request, tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("serve")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "serve")
     table = root / "customers"
     ids = list(range(1, 51))
     write_deltalake(str(table), pa.table({
@@ -78,73 +75,14 @@ def gateway(request, tmp_path_factory, served_catalog, redis_server):
             "tier": pa.array([f"day-{day}-{i}" for i in kept]),
             "updated_at": pa.array([MARCH + dt.timedelta(days=day, minutes=i) for i in kept], pa.timestamp("us", tz="UTC")),
         }), mode="append")
-    grants = {"writer": "shares: [crm]\n    properties: {goldgate.featureWrites: 'crm_stats,crm_packed,crm_visits,crm_visits_packed,crm_visits_sdk'}",
-              "reader": "shares: [crm]"}
-    listed = "\n".join(f"""  - name: {name}
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
-    {grant}""" for name, grant in grants.items())
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "serve.yaml").write_text(f"""
-shares:
-  - name: crm
-    schemas:
-      - name: gold
-        tables:
-          - name: customers
-            location: {table}
-          - name: visits
-            location: {visits}
-recipients:
-{listed}
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "serve.yaml").write_text("""
-entities:
-  - name: customer
-    joinKeys:
-      - {name: customer_id, type: Int64}
-featureViews:
-  - name: crm_stats
-    source: {table: crm.gold.customers}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-      - {name: score, type: Float64}
-      - {name: tier, type: String}
-  - name: crm_packed
-    source: {table: crm.gold.customers}
-    entities: [customer]
-    timestampColumn: updated_at
-    online: {layout: packed}
-    features:
-      - {name: score, type: Float64}
-      - {name: tier, type: String}
-  - name: crm_visits
-    source: {table: crm.gold.visits}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-      - {name: score, type: Float64}
-      - {name: tier, type: String}
-  - name: crm_visits_packed
-    source: {table: crm.gold.visits}
-    entities: [customer]
-    timestampColumn: updated_at
-    online: {layout: packed}
-    features:
-      - {name: score, type: Float64}
-      - {name: tier, type: String}
-  - name: crm_visits_sdk
-    source: {table: crm.gold.visits}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-      - {name: score, type: Float64}
-      - {name: tier, type: String}
-""")
+    views = [View(name, table=f"crm.gold.{table_name}", timestamp_column="updated_at", features=FEATURES, layout=layout)
+             for name, table_name, layout in (("crm_stats", "customers", None), ("crm_packed", "customers", "packed"),
+                                              ("crm_visits", "visits", None), ("crm_visits_packed", "visits", "packed"),
+                                              ("crm_visits_sdk", "visits", None))]
+    shares = write_catalog(root / "shares", {"crm.gold.customers": table, "crm.gold.visits": visits}, [
+        Recipient("writer", TOKENS["writer"], ["crm"], properties={"goldgate.featureWrites": ",".join(v.name for v in views)}),
+        Recipient("reader", TOKENS["reader"], ["crm"])])
+    defs = write_feature_defs(root / "feature-defs", views)
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/5", features_dir=defs) as url:
         for view in ("crm_stats", "crm_packed"):
             r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)

@@ -19,14 +19,14 @@ service ``raw_service`` with one feature of ``raw_stats``, granted to recipient 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pyarrow as pa
 import pytest
 import requests
 from deltalake import DeltaTable, write_deltalake
 
-from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+from catalogs import Recipient, Table, View, write_catalog, write_feature_defs
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -47,11 +47,7 @@ def _auth(recipient: str) -> dict:
 
 @pytest.fixture(scope="module")
 def gateway(request, tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("governance")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "governance")
     table = root / "customers"
     ids = list(range(1, 301))
     write_deltalake(str(table), pa.table({
@@ -61,72 +57,24 @@ def gateway(request, tmp_path_factory, served_catalog, redis_server):
         "tier": pa.array([f"tier-{i % 4}" for i in ids]),
         "updated_at": pa.array([dt.datetime(2025, 3, 1, tzinfo=UTC) + dt.timedelta(minutes=i) for i in ids], pa.timestamp("us", tz="UTC")),
     }), partition_by=["region"])
-    recipients = {
-        "crm-reader": "shares: [crm]",
-        "other-reader": "shares: [other]",
-        "emea-reader": "shares: [crm]\n    properties: {region: EMEA}",
-        "raw-reader": "shares: [other]\n    featureServices: [raw_service]",
-        "apac-reader": "shares: [crm]\n    properties: {region: APAC}",
-        "unassigned-reader": "shares: [crm]",
-    }
-    listed = "\n".join(f"""  - name: {name}
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKENS[name].encode()).hexdigest()}
-    {grants}""" for name, grants in recipients.items())
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "governance.yaml").write_text(f"""
-shares:
-  - name: crm
-    schemas:
-      - name: gold
-        tables:
-          - name: customers
-            location: {table}
-          - name: regional_customers
-            location: {table}
-            recipientPartitionFilter:
-              region: "${{recipient.region}}"
-  - name: other
-    schemas:
-      - name: gold
-        tables:
-          - name: customers_again
-            location: {table}
-recipients:
-{listed}
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    features = "\n".join(f"      - {{name: {f}, type: {t}}}" for f, t in (("score", "Float64"), ("tier", "String")))
-    (defs / "governance.yaml").write_text(f"""
-entities:
-  - name: customer
-    joinKeys:
-      - {{name: customer_id, type: Int64}}
-featureViews:
-  - name: crm_stats
-    source: {{table: crm.gold.customers}}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-{features}
-  - name: regional_stats
-    source: {{table: crm.gold.regional_customers}}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-{features}
-  - name: raw_stats
-    source: {{location: {table}}}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-{features}
-featureServices:
-  - name: raw_service
-    features: [raw_stats:score]
-""")
+    shares = write_catalog(root / "shares", {
+        "crm.gold.customers": table,
+        "crm.gold.regional_customers": Table(table, recipient_partition_filter={"region": "${recipient.region}"}),
+        "other.gold.customers_again": table,
+    }, [
+        Recipient("crm-reader", TOKENS["crm-reader"], ["crm"]),
+        Recipient("other-reader", TOKENS["other-reader"], ["other"]),
+        Recipient("emea-reader", TOKENS["emea-reader"], ["crm"], properties={"region": "EMEA"}),
+        Recipient("raw-reader", TOKENS["raw-reader"], ["other"], feature_services=["raw_service"]),
+        Recipient("apac-reader", TOKENS["apac-reader"], ["crm"], properties={"region": "APAC"}),
+        Recipient("unassigned-reader", TOKENS["unassigned-reader"], ["crm"]),
+    ])
+    features = {"score": "Float64", "tier": "String"}
+    defs = write_feature_defs(root / "feature-defs", [
+        View("crm_stats", table="crm.gold.customers", timestamp_column="updated_at", features=features),
+        View("regional_stats", table="crm.gold.regional_customers", timestamp_column="updated_at", features=features),
+        View("raw_stats", location=table, timestamp_column="updated_at", features=features),
+    ], services={"raw_service": ["raw_stats:score"]})
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/3", features_dir=defs) as url:
         for view in ("crm_stats", "regional_stats", "raw_stats"):
             r = requests.post(f"{url}/admin/features/views/{view}/materialize", headers=ADMIN, timeout=120)

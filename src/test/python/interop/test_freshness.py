@@ -9,7 +9,6 @@ the run after a commit reads only that commit (not the whole table again).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 
 import pyarrow as pa
@@ -17,6 +16,7 @@ import pytest
 import requests
 from deltalake import write_deltalake
 
+from catalogs import Recipient, View, write_catalog, write_feature_defs
 from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
 
 UTC = dt.timezone.utc
@@ -45,38 +45,10 @@ def setup(request, tmp_path_factory, redis_server):
     root = tmp_path_factory.mktemp("freshness")
     table = root / "customers"
     write_deltalake(str(table), _rows(list(range(1, CUSTOMERS + 1)), 0.5, BASE_TIME))
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "mlops.yaml").write_text(f"""
-shares:
-  - name: mlops
-    schemas:
-      - name: gold
-        tables:
-          - name: customers
-            location: {table}
-recipients:
-  - name: ml-service
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKEN.encode()).hexdigest()}
-    shares: [mlops]
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "mlops.yaml").write_text(f"""
-entities:
-  - name: customer
-    joinKeys:
-      - {{name: customer_id, type: Int64}}
-featureViews:
-  - name: {VIEW}
-    source: {{table: mlops.gold.customers}}
-    entities: [customer]
-    timestampColumn: last_order_ts
-    schedule: PT1S
-    features:
-      - {{name: lifetime_value, type: Float64}}
-""")
+    shares = write_catalog(root / "shares", {"mlops.gold.customers": table}, [Recipient("ml-service", TOKEN, ["mlops"])])
+    defs = write_feature_defs(root / "feature-defs", [
+        View(VIEW, table="mlops.gold.customers", timestamp_column="last_order_ts", features={"lifetime_value": "Float64"},
+             schedule="PT1S")])
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/2",
                         features_dir=defs) as gateway:
         yield {"gateway": gateway, "table": table, "log": root / "gateway.log"}

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -29,7 +28,8 @@ import redis
 import requests
 from deltalake import write_deltalake
 
-from conftest import SELF_STARTED_ADMIN_TOKEN, _free_port, launch_gateway
+from catalogs import Recipient, View, write_catalog, write_feature_defs
+from conftest import SELF_STARTED_ADMIN_TOKEN, _free_port, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -92,11 +92,7 @@ def assert_responsive(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start gateways of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("hostile")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "hostile")
     table = root / "customers"
     ids = list(range(1, 51))
     write_deltalake(str(table), pa.table({
@@ -106,37 +102,9 @@ def setup(tmp_path_factory, served_catalog, redis_server):
         "updated_at": pa.array([dt.datetime(2025, 5, 1, tzinfo=UTC) + dt.timedelta(minutes=i) for i in ids],
                                pa.timestamp("us", tz="UTC")),
     }))
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "hostile.yaml").write_text(f"""
-shares:
-  - name: hostile
-    schemas:
-      - name: gold
-        tables:
-          - name: customers
-            location: {table}
-recipients:
-  - name: open
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKENS["open"].encode()).hexdigest()}
-    shares: [hostile]
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "hostile.yaml").write_text(f"""
-entities:
-  - name: customer
-    joinKeys:
-      - {{name: customer_id, type: Int64}}
-featureViews:
-  - name: hostile_stats
-    source: {{table: {TABLE}}}
-    entities: [customer]
-    timestampColumn: updated_at
-    features:
-      - {{name: score, type: Float64}}
-""")
+    shares = write_catalog(root / "shares", {TABLE: table}, [Recipient("open", TOKENS["open"], ["hostile"])])
+    defs = write_feature_defs(root / "feature-defs", [
+        View("hostile_stats", table=TABLE, timestamp_column="updated_at", features={"score": "Float64"})])
     return {"root": root, "shares": shares, "defs": defs, "redis": redis_server}
 
 

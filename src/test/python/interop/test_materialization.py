@@ -25,6 +25,7 @@ import pytest
 import requests
 from deltalake import DeltaTable, QueryBuilder, write_deltalake
 
+from catalogs import Recipient, Table, View, write_catalog, write_feature_defs
 from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
 
 UTC = dt.timezone.utc
@@ -59,41 +60,11 @@ def setup(tmp_path_factory, redis_server):
         }),
         configuration={"delta.enableChangeDataFeed": "true"},
     )
-    import hashlib
-
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "mlops.yaml").write_text(f"""
-shares:
-  - name: mlops
-    schemas:
-      - name: gold
-        tables:
-          - name: customers_cdf
-            location: {table}
-            historyShared: true
-recipients:
-  - name: ml-service
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKEN.encode()).hexdigest()}
-    shares: [mlops]
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "mlops.yaml").write_text(f"""
-entities:
-  - name: customer
-    joinKeys:
-      - {{name: customer_id, type: Int64}}
-featureViews:
-  - name: {VIEW}
-    source: {{table: mlops.gold.customers_cdf}}
-    entities: [customer]
-    timestampColumn: last_order_ts
-    features:
-      - {{name: segment, type: String}}
-      - {{name: lifetime_value, type: Float64}}
-""")
+    shares = write_catalog(root / "shares", {"mlops.gold.customers_cdf": Table(table, history_shared=True)},
+                           [Recipient("ml-service", TOKEN, ["mlops"])])
+    defs = write_feature_defs(root / "feature-defs", [
+        View(VIEW, table="mlops.gold.customers_cdf", timestamp_column="last_order_ts",
+             features={"segment": "String", "lifetime_value": "Float64"})])
     return {"root": root, "table": table, "shares": shares, "defs": defs, "redis": f"{redis_server.url}/1"}
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 
 import pyarrow as pa
 import pytest
@@ -27,7 +26,8 @@ import redis
 import requests
 from deltalake import DeltaTable, write_deltalake
 
-from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway
+from catalogs import Entity, Recipient, Table, View, write_catalog, write_feature_defs
+from conftest import SELF_STARTED_ADMIN_TOKEN, launch_gateway, own_gateway_root
 
 UTC = dt.timezone.utc
 ADMIN = {"Authorization": f"Bearer {SELF_STARTED_ADMIN_TOKEN}"}
@@ -36,6 +36,7 @@ REGIONS = ["EMEA", "APAC"]
 FEATURES = (("i32", "Int32"), ("i64", "Int64"), ("f32", "Float32"), ("f64", "Float64"), ("s", "String"),
             ("b", "Bool"), ("raw", "Bytes"), ("seen", "UnixTimestamp"))
 NAMES = [f for f, _ in FEATURES]
+ITEM = Entity("item", {"item_id": "Int64"})
 IDS = list(range(1, 61))
 DB = 7
 T0 = dt.datetime(2025, 3, 1, tzinfo=UTC)
@@ -61,53 +62,23 @@ def _rows(ids, minutes):
 
 
 def _defs(root, name, hash_layout):
-    features = "\n".join(f"      - {{name: {f}, type: {t}}}" for f, t in FEATURES)
-    defs = root / name
-    defs.mkdir()
     views = [("items_hash", "shop.gold.items", hash_layout), ("items_packed", "shop.gold.items", "packed"),
              ("regional_packed", "shop.gold.regional_items", "packed")]
-    (defs / "packed.yaml").write_text("entities:\n  - name: item\n    joinKeys:\n      - {name: item_id, type: Int64}\nfeatureViews:\n" + "".join(f"""
-  - name: {view}
-    source: {{table: {table}}}
-    entities: [item]
-    timestampColumn: updated_at
-    online: {{layout: {layout}}}
-    features:
-{features}
-""" for view, table, layout in views))
-    return defs
+    return write_feature_defs(root / name, [
+        View(view, table=table, entities=[ITEM.name], timestamp_column="updated_at", layout=layout, features=dict(FEATURES))
+        for view, table, layout in views], entities=[ITEM])
 
 
 @pytest.fixture(scope="module")
 def gateway(request, tmp_path_factory, served_catalog, redis_server):
-    if served_catalog is None:
-        pytest.skip("GOLDGATE_URL is set: these tests start a gateway of their own")
-    if redis_server is None:
-        pytest.fail("no redis-server found: these tests need a real Redis")
-    root = tmp_path_factory.mktemp("packed")
+    root = own_gateway_root(tmp_path_factory, served_catalog, redis_server, "packed")
     table = root / "items"
     write_deltalake(str(table), _rows(IDS, IDS), partition_by=["region"])
-    listed = "\n".join(f"""  - name: {name}
-    tokens:
-      - hash: sha256:{hashlib.sha256(token.encode()).hexdigest()}
-    shares: [shop]""" + ("\n    properties: {region: EMEA}" if name == "emea-reader" else "") for name, token in TOKENS.items())
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "packed.yaml").write_text(f"""
-shares:
-  - name: shop
-    schemas:
-      - name: gold
-        tables:
-          - name: items
-            location: {table}
-          - name: regional_items
-            location: {table}
-            recipientPartitionFilter:
-              region: "${{recipient.region}}"
-recipients:
-{listed}
-""")
+    shares = write_catalog(root / "shares", {
+        "shop.gold.items": table,
+        "shop.gold.regional_items": Table(table, recipient_partition_filter={"region": "${recipient.region}"}),
+    }, [Recipient("shop-reader", TOKENS["shop-reader"], ["shop"]),
+        Recipient("emea-reader", TOKENS["emea-reader"], ["shop"], properties={"region": "EMEA"})])
     store = redis.Redis.from_url(f"{redis_server.url}/{DB}")
     store.flushdb()
     redis_url = f"{redis_server.url}/{DB}"

@@ -15,7 +15,6 @@ written by delta-rs; every value served is checked against an independent deltal
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 import time
 from urllib.parse import urlparse
@@ -25,6 +24,7 @@ import pytest
 import requests
 from deltalake import DeltaTable, QueryBuilder, write_deltalake
 
+from catalogs import Recipient, View, write_catalog, write_feature_defs
 from conftest import SELF_STARTED_ADMIN_TOKEN, _redis_binary, launch_gateway
 from redis_cluster import RedisCluster
 
@@ -62,38 +62,10 @@ def lake(tmp_path_factory):
         "lifetime_value": pa.array([i * 1.25 for i in IDS], pa.float64()),
         "last_order_ts": pa.array([BASE_TIME + dt.timedelta(seconds=i) for i in IDS], pa.timestamp("us", tz="UTC")),
     }))
-    shares = root / "shares"
-    shares.mkdir()
-    (shares / "mlops.yaml").write_text(f"""
-shares:
-  - name: mlops
-    schemas:
-      - name: gold
-        tables:
-          - name: customers
-            location: {table}
-recipients:
-  - name: ml-service
-    tokens:
-      - hash: sha256:{hashlib.sha256(TOKEN.encode()).hexdigest()}
-    shares: [mlops]
-""")
-    defs = root / "feature-defs"
-    defs.mkdir()
-    (defs / "mlops.yaml").write_text(f"""
-entities:
-  - name: customer
-    joinKeys:
-      - {{name: customer_id, type: Int64}}
-featureViews:
-  - name: {VIEW}
-    source: {{table: mlops.gold.customers}}
-    entities: [customer]
-    timestampColumn: last_order_ts
-    features:
-      - {{name: segment, type: String}}
-      - {{name: lifetime_value, type: Float64}}
-""")
+    shares = write_catalog(root / "shares", {"mlops.gold.customers": table}, [Recipient("ml-service", TOKEN, ["mlops"])])
+    defs = write_feature_defs(root / "feature-defs", [
+        View(VIEW, table="mlops.gold.customers", timestamp_column="last_order_ts",
+             features={"segment": "String", "lifetime_value": "Float64"})])
     return {"root": root, "table": table, "shares": shares, "defs": defs}
 
 
