@@ -48,8 +48,8 @@ final class MemoryOnlineStore implements OnlineStore {
   }
 
   @Override
-  public java.util.concurrent.CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots) {
-    byte[][][] out = new byte[keys.size()][][];
+  public java.util.concurrent.CompletionStage<PackedValue.Row[]> readPacked(List<byte[]> keys, int[] slots) {
+    PackedValue.Row[] out = new PackedValue.Row[keys.size()];
     for (int k = 0; k < keys.size(); k++) {
       byte[] value = values.get(new ByteKey(keys.get(k)));
       out[k] = value == null ? null : PackedValue.decode(java.nio.ByteBuffer.wrap(value), slots);

@@ -146,7 +146,8 @@ public class OnlineFeatures {
     int rows = entityRows(entities, plan.joinKeys());
     String project = config.features().project();
     List<int[]> rowKeys = new ArrayList<>(plan.groups().size());
-    List<CompletableFuture<byte[][][]>> reads = new ArrayList<>(plan.groups().size());
+    // Per group, what its read completes with: byte[][][] (hash rows) or PackedValue.Row[].
+    List<CompletableFuture<?>> reads = new ArrayList<>(plan.groups().size());
     for (Group group : plan.groups()) {
       int[] rowKey = new int[rows];
       List<byte[]> keys = new ArrayList<>(rows);
@@ -168,15 +169,7 @@ public class OnlineFeatures {
         if (group.packedSlots() != null) {
           String view = group.views().get(0).name();
           keys.replaceAll(key -> PackedValue.key(key, view));
-          byte[][] absent = new byte[group.fields().size()][];
-          reads.add(stores.store().readPacked(keys, group.packedSlots()).toCompletableFuture().thenApply(rowsRead -> {
-            for (int k = 0; k < rowsRead.length; k++) {
-              if (rowsRead[k] == null) {
-                rowsRead[k] = absent;
-              }
-            }
-            return rowsRead;
-          }));
+          reads.add(stores.store().readPacked(keys, group.packedSlots()).toCompletableFuture());
         } else {
           reads.add(stores.store().read(keys, group.fields(), group.wholeHash()).toCompletableFuture());
         }
@@ -191,7 +184,7 @@ public class OnlineFeatures {
             Throwable cause = CompletionFailures.unwrap(failure);
             throw new CompletionException(cause instanceof RedisUnavailableException r ? unavailable(r) : cause);
           }
-          List<byte[][][]> stored = new ArrayList<>(reads.size());
+          List<Object> stored = new ArrayList<>(reads.size());
           reads.forEach(read -> stored.add(read.join()));
           S out = output.apply(RESPONSE_OVERHEAD + plan.columns().size() * (COLUMN_OVERHEAD + rows * VALUE_SIZE));
           render(plan, entities, rowKeys, stored, rows, full, scopes, out);
@@ -224,7 +217,7 @@ public class OnlineFeatures {
   }
 
   private void render(
-      Plan plan, JsonNode entities, List<int[]> rowKeys, List<byte[][][]> stored, int rows, boolean full, Map<FeatureView, byte[]> scopes, OutputStream out) {
+      Plan plan, JsonNode entities, List<int[]> rowKeys, List<Object> stored, int rows, boolean full, Map<FeatureView, byte[]> scopes, OutputStream out) {
     // A view's event times are the same in all of its columns: decoded once, and written once as
     // the JSON of the whole event_timestamps list, which each column then copies.
     List<Instant[][]> eventTimes = new ArrayList<>(plan.groups().size());
@@ -239,10 +232,17 @@ public class OnlineFeatures {
         byte[] scope = scopes == null ? null : scopes.get(group.views().get(v));
         StringBuilder list = new StringBuilder(rows * (ZERO_TIME.length() + 8));
         for (int r = 0; r < rows; r++) {
-          byte[][] entity = stored.get(g)[rowKeys.get(g)[r]];
-          byte[] ts = entity[v];
-          if (ts != null && (scope == null || Arrays.equals(scope, entity[group.scopeFields()[v]]))) {
-            times[v][r] = FeastCodec.readTimestamp(ts);
+          if (group.packedSlots() != null) {
+            PackedValue.Row entity = ((PackedValue.Row[]) stored.get(g))[rowKeys.get(g)[r]];
+            if (entity != null && (scope == null || entity.slotEquals(group.scopeFields()[v], scope))) {
+              times[v][r] = entity.eventTime();
+            }
+          } else {
+            byte[][] entity = ((byte[][][]) stored.get(g))[rowKeys.get(g)[r]];
+            byte[] ts = entity[v];
+            if (ts != null && (scope == null || Arrays.equals(scope, entity[group.scopeFields()[v]]))) {
+              times[v][r] = FeastCodec.readTimestamp(ts);
+            }
           }
           // ISO-8601 instants are plain ASCII: nothing to escape
           list.append(r == 0 ? "\"" : ",\"").append(times[v][r] == null ? ZERO_TIME : times[v][r].toString()).append('"');
@@ -285,15 +285,16 @@ public class OnlineFeatures {
       SerializableString[] statuses = new SerializableString[rows];
       ColumnBytes built = new ColumnBytes(rows * VALUE_SIZE + COLUMN_OVERHEAD);
       for (Column column : plan.columns()) {
-        byte[][][] group = stored.get(column.group());
         int[] rowKey = rowKeys.get(column.group());
         Instant[] times = eventTimes.get(column.group())[column.viewInGroup()];
         Duration ttl = column.view().ttl();
         if (plan.groups().get(column.group()).packedSlots() != null) {
-          packedColumn(column, group, rowKey, times, ttl, now, rows, allPresent, eventTimeLists.get(column.group())[column.viewInGroup()], statuses, built);
+          packedColumn(column, (PackedValue.Row[]) stored.get(column.group()), rowKey, times, ttl, now, rows, allPresent,
+              eventTimeLists.get(column.group())[column.viewInGroup()], statuses, built);
           json.writeRawValue(raw.of(built.bytes(), built.length()));
           continue;
         }
+        byte[][][] group = (byte[][][]) stored.get(column.group());
         json.writeStartObject();
         json.writeArrayFieldStart("values");
         for (int r = 0; r < rows; r++) {
@@ -341,24 +342,31 @@ public class OnlineFeatures {
    * JSON, and everything else in the object is already rendered, so no generator is involved.
    */
   private static void packedColumn(
-      Column column, byte[][][] group, int[] rowKey, Instant[] times, Duration ttl, Instant now, int rows, byte[] allPresent, byte[] eventTimes,
+      Column column, PackedValue.Row[] group, int[] rowKey, Instant[] times, Duration ttl, Instant now, int rows, byte[] allPresent, byte[] eventTimes,
       SerializableString[] statuses, ColumnBytes out) {
     out.reset();
     out.add(COLUMN_VALUES);
+    int p = column.field();
     for (int r = 0; r < rows; r++) {
-      byte[] value = null;
-      if (times[r] == null) {
+      if (r > 0) {
+        out.add((byte) ',');
+      }
+      // A time means the entity's value was read (and is in the recipient's rows).
+      PackedValue.Row entity = times[r] == null ? null : group[rowKey[r]];
+      if (entity == null) {
         statuses[r] = NOT_FOUND;
       } else if (ttl != null && times[r].plus(ttl).isBefore(now)) {
         statuses[r] = OUTSIDE_MAX_AGE;
       } else {
-        value = group[rowKey[r]][column.field()];
-        statuses[r] = value == null ? NOT_FOUND : value.length == 0 ? NULL_VALUE : PRESENT;
+        int start = entity.starts()[p];
+        int length = entity.lengths()[p];
+        statuses[r] = start < 0 ? NOT_FOUND : length == 0 ? NULL_VALUE : PRESENT;
+        if (statuses[r] == PRESENT) {
+          out.add(entity.bytes(), start, length);
+          continue;
+        }
       }
-      if (r > 0) {
-        out.add((byte) ',');
-      }
-      out.add(statuses[r] == PRESENT ? value : JSON_NULL);
+      out.add(JSON_NULL);
     }
     out.add(COLUMN_STATUSES);
     if (allOf(statuses, PRESENT)) {
@@ -402,11 +410,15 @@ public class OnlineFeatures {
     }
 
     void add(byte[] b) {
-      if (length + b.length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + b.length));
+      add(b, 0, b.length);
+    }
+
+    void add(byte[] b, int from, int n) {
+      if (length + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
       }
-      System.arraycopy(b, 0, bytes, length, b.length);
-      length += b.length;
+      System.arraycopy(b, from, bytes, length, n);
+      length += n;
     }
 
     byte[] bytes() {

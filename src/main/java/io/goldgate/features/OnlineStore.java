@@ -29,7 +29,7 @@ public interface OnlineStore extends AutoCloseable {
    * out as {@code slots} says (null where absent), in one MGET (one per cluster slot). Fails like
    * {@link #read}.
    */
-  java.util.concurrent.CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots);
+  java.util.concurrent.CompletionStage<PackedValue.Row[]> readPacked(List<byte[]> keys, int[] slots);
 
   /**
    * Writes packed values with Feast's rule, atomically per key: a value replaces the stored one

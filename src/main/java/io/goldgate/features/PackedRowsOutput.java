@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
  * of the reply and no copy of a whole value. With per-slot MGETs in a cluster, each reply fills its
  * own positions of the one shared result.
  */
-final class PackedRowsOutput extends CommandOutput<byte[], byte[], byte[][][]> {
+final class PackedRowsOutput extends CommandOutput<byte[], byte[], PackedValue.Row[]> {
 
   private final int[] slots;
   private final int[] positions;
   private int index;
 
-  PackedRowsOutput(int[] slots, int[] positions, byte[][][] out) {
+  PackedRowsOutput(int[] slots, int[] positions, PackedValue.Row[] out) {
     super(ByteArrayCodec.INSTANCE, out);
     this.slots = slots;
     this.positions = positions;

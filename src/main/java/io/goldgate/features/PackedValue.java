@@ -106,18 +106,19 @@ final class PackedValue {
 
   /**
    * Decodes {@code bytes} (position to limit, left unmoved) into a row laid out as {@code slots}
-   * says: per position, a feature's index in the view, {@link #EVENT_TIME} (a serialized Timestamp,
-   * as the hash layout stores it) or {@link #SCOPE}; a feature is its value's JSON, empty for null.
-   * Null when the value is of an unknown version, or malformed.
+   * says: per position, a feature's index in the view, {@link #EVENT_TIME} or {@link #SCOPE}; a
+   * feature is its value's JSON, empty for null. Null when the value is of an unknown version, or
+   * malformed.
    */
-  static byte[][] decode(ByteBuffer bytes, int[] slots) {
+  static Row decode(ByteBuffer bytes, int[] slots) {
     int at = bytes.position();
     int end = bytes.limit();
     if (end - at < 1 + TIME_LENGTH || bytes.get(at) != VERSION && bytes.get(at) != PROTOBUF_VALUES) {
       return null;
     }
-    FeastJson.Fragments converter = bytes.get(at) == PROTOBUF_VALUES ? new FeastJson.Fragments() : null;
+    boolean protobuf = bytes.get(at) == PROTOBUF_VALUES;
     long micros = bytes.getLong(at + TIME_OFFSET) ^ Long.MIN_VALUE;
+    int first = at;
     at += 1 + TIME_LENGTH;
     // A malformed value (not written by Goldgate) reads as absent rather than failing the request.
     long[] cursor = {at};
@@ -142,18 +143,85 @@ final class PackedValue {
     if (cursor[0] > end) {
       return null;
     }
-    byte[][] row = new byte[slots.length][];
+    if (protobuf) {
+      return version1(bytes, slots, micros, scopeAt, scopeLength, starts, lengths);
+    }
+    // One copy of the whole value; the slots point into it (a 100-entity lookup asks for 5,000).
+    byte[] whole = new byte[end - first];
+    bytes.get(first, whole);
+    int[] slotStarts = new int[slots.length];
+    int[] slotLengths = new int[slots.length];
     for (int p = 0; p < slots.length; p++) {
       int slot = slots[p];
       if (slot == EVENT_TIME) {
-        row[p] = FeastCodec.timestamp(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L));
+        slotStarts[p] = Row.TIME;
       } else if (slot == SCOPE) {
-        row[p] = slice(bytes, scopeAt, scopeLength);
+        slotStarts[p] = scopeAt - first;
+        slotLengths[p] = scopeLength;
       } else if (slot < count) {
-        row[p] = converter == null ? slice(bytes, starts[slot], lengths[slot]) : converter.of(slice(bytes, starts[slot], lengths[slot]));
+        slotStarts[p] = starts[slot] - first;
+        slotLengths[p] = lengths[slot];
+      } else {
+        slotStarts[p] = Row.ABSENT;
       }
     }
-    return row;
+    return new Row(whole, slotStarts, slotLengths, micros);
+  }
+
+  /** A version-1 value's slots, each protobuf value converted to its JSON, laid end to end. */
+  private static Row version1(ByteBuffer bytes, int[] slots, long micros, int scopeAt, int scopeLength, int[] starts, int[] lengths) {
+    FeastJson.Fragments converter = new FeastJson.Fragments();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int[] slotStarts = new int[slots.length];
+    int[] slotLengths = new int[slots.length];
+    for (int p = 0; p < slots.length; p++) {
+      int slot = slots[p];
+      byte[] part;
+      if (slot == EVENT_TIME) {
+        slotStarts[p] = Row.TIME;
+        continue;
+      } else if (slot == SCOPE) {
+        part = slice(bytes, scopeAt, scopeLength);
+      } else if (slot < starts.length) {
+        part = converter.of(slice(bytes, starts[slot], lengths[slot]));
+      } else {
+        slotStarts[p] = Row.ABSENT;
+        continue;
+      }
+      slotStarts[p] = out.size();
+      slotLengths[p] = part.length;
+      out.writeBytes(part);
+    }
+    return new Row(out.toByteArray(), slotStarts, slotLengths, micros);
+  }
+
+  /**
+   * One entity's packed value as read: its bytes, and where in them each requested slot is ({@link
+   * #TIME} for the event time, {@link #ABSENT} for a feature the value does not hold).
+   */
+  record Row(byte[] bytes, int[] starts, int[] lengths, long eventMicros) {
+    static final int TIME = -2;
+    static final int ABSENT = -1;
+
+    Instant eventTime() {
+      return Instant.ofEpochSecond(Math.floorDiv(eventMicros, 1_000_000), Math.floorMod(eventMicros, 1_000_000) * 1_000L);
+    }
+
+    /** Whether slot {@code p} holds exactly {@code expected}. */
+    boolean slotEquals(int p, byte[] expected) {
+      return starts[p] >= 0 && Arrays.equals(bytes, starts[p], starts[p] + lengths[p], expected, 0, expected.length);
+    }
+
+    /**
+     * Slot {@code p}'s bytes, copied: a feature's JSON (empty for null), the scope, or the event time
+     * as a serialized Timestamp (as the hash layout stores it); null for an absent feature.
+     */
+    byte[] slot(int p) {
+      if (starts[p] == TIME) {
+        return FeastCodec.timestamp(eventTime());
+      }
+      return starts[p] == ABSENT ? null : Arrays.copyOfRange(bytes, starts[p], starts[p] + lengths[p]);
+    }
   }
 
   private static byte[] slice(ByteBuffer bytes, int at, int length) {

@@ -141,10 +141,10 @@ final class RedisOnlineStore implements OnlineStore {
   }
 
   @Override
-  public CompletionStage<byte[][][]> readPacked(List<byte[]> keys, int[] slots) {
-    byte[][][] out = new byte[keys.size()][][];
+  public CompletionStage<PackedValue.Row[]> readPacked(List<byte[]> keys, int[] slots) {
+    PackedValue.Row[] out = new PackedValue.Row[keys.size()];
     StatefulConnection<byte[], byte[]> connection;
-    List<AsyncCommand<byte[], byte[], byte[][][]>> commands = new ArrayList<>(1);
+    List<AsyncCommand<byte[], byte[], PackedValue.Row[]>> commands = new ArrayList<>(1);
     try {
       connection = redis.nonBlockingReadConnection();
       if (connection instanceof StatefulRedisClusterConnection<?, ?>) {
@@ -175,7 +175,7 @@ final class RedisOnlineStore implements OnlineStore {
         });
   }
 
-  private static AsyncCommand<byte[], byte[], byte[][][]> mget(List<byte[]> keys, int[] positions, int[] slots, byte[][][] out) {
+  private static AsyncCommand<byte[], byte[], PackedValue.Row[]> mget(List<byte[]> keys, int[] positions, int[] slots, PackedValue.Row[] out) {
     CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
     for (int position : positions) {
       args.addKey(keys.get(position));

@@ -85,9 +85,9 @@ class PackedLayoutClusterTest {
 
     // Newer-wins through the script on the node that holds the key.
     byte[] key = PackedValue.key(FeastCodec.redisKey(List.of(new FeastCodec.KeyPart("customer_id", FeastCodec.Kind.INT64, 3L)), "goldgate"), "pkc_packed");
-    byte[][] stored = stores.store().readPacked(List.of(key), new int[] {0}).toCompletableFuture().join()[0];
+    byte[] stored = stores.store().readPacked(List.of(key), new int[] {0}).toCompletableFuture().join()[0].slot(0);
     assertEquals(0, stores.store().writePacked(List.of(new OnlineStore.Packed(key, PackedValue.encode(0, null, new byte[][] {FeastCodec.value(FeastCodec.Kind.STRING, "old")})))));
-    assertArrayEquals(stored[0], stores.store().readPacked(List.of(key), new int[] {0}).toCompletableFuture().join()[0][0]);
+    assertArrayEquals(stored, stores.store().readPacked(List.of(key), new int[] {0}).toCompletableFuture().join()[0].slot(0));
 
     RedisClusterClient client = RedisClusterClient.create(RedisURI.create("127.0.0.1", RealRedisCluster.ports().get(0)));
     try (var connection = client.connect(ByteArrayCodec.INSTANCE)) {

@@ -187,21 +187,21 @@ class PackedLayoutTest {
         new OnlineStore.Packed(key, PackedValue.encode(1_999_999, null, b)),
         new OnlineStore.Packed(key, PackedValue.encode(2_000_000, null, b)),
         new OnlineStore.Packed(key, PackedValue.encode(-5_000_000, null, b)))));
-    byte[][] row = store.readPacked(List.of(key), slots).toCompletableFuture().join()[0];
-    assertEquals("\"a\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8), "stored as its JSON");
-    assertEquals(java.time.Instant.ofEpochSecond(2), FeastCodec.readTimestamp(row[0]));
+    PackedValue.Row row = store.readPacked(List.of(key), slots).toCompletableFuture().join()[0];
+    assertEquals("\"a\"", new String(row.slot(1), java.nio.charset.StandardCharsets.UTF_8), "stored as its JSON");
+    assertEquals(java.time.Instant.ofEpochSecond(2), FeastCodec.readTimestamp(row.slot(0)));
     assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(key, PackedValue.encode(2_000_001, null, b)))));
     row = store.readPacked(List.of(key), slots).toCompletableFuture().join()[0];
-    assertEquals("\"b\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("\"b\"", new String(row.slot(1), java.nio.charset.StandardCharsets.UTF_8));
     // A value of the earlier encoding (version 1) is read, and replaced by the same event time in the current one.
     byte[] upgraded = PackedValue.key(entity, "pk_newer_v1");
     assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValueTest.version1(7_000_000, a)))));
     row = store.readPacked(List.of(upgraded), slots).toCompletableFuture().join()[0];
-    assertEquals("\"a\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("\"a\"", new String(row.slot(1), java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(0, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValueTest.version1(7_000_000, b)))));
     assertEquals(1, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValue.encode(7_000_000, null, b)))));
     row = store.readPacked(List.of(upgraded), slots).toCompletableFuture().join()[0];
-    assertEquals("\"b\"", new String(row[1], java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("\"b\"", new String(row.slot(1), java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(0, store.writePacked(List.of(new OnlineStore.Packed(upgraded, PackedValue.encode(7_000_000, null, a)))), "equal time, same version: kept");
     assertEquals(null, store.readPacked(List.of(PackedValue.key(entity, "pk_none")), slots).toCompletableFuture().join()[0]);
   }

@@ -42,15 +42,15 @@ class PackedValueTest {
     assertEquals(2, packed[0], "version");
     // Any order, repeats, the time and the scope.
     int[] slots = {9, PackedValue.SCOPE, 0, 1, 2, 3, 4, 5, 6, 7, 8, PackedValue.EVENT_TIME, 0};
-    byte[][] row = PackedValue.decode(ByteBuffer.wrap(packed), slots);
-    assertEquals(EVERY_TYPE_JSON[9], utf8(row[0]));
-    assertArrayEquals(scope, row[1]);
+    PackedValue.Row row = PackedValue.decode(ByteBuffer.wrap(packed), slots);
+    assertEquals(EVERY_TYPE_JSON[9], utf8(row.slot(0)));
+    assertArrayEquals(scope, row.slot(1));
     for (int i = 0; i <= 8; i++) {
-      assertEquals(EVERY_TYPE_JSON[i], utf8(row[2 + i]), "value " + i);
+      assertEquals(EVERY_TYPE_JSON[i], utf8(row.slot(2 + i)), "value " + i);
     }
-    assertEquals(0, row[10].length, "Feast's null is empty");
-    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row[11]));
-    assertEquals(EVERY_TYPE_JSON[0], utf8(row[12]));
+    assertEquals(0, row.slot(10).length, "Feast's null is empty");
+    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row.slot(11)));
+    assertEquals(EVERY_TYPE_JSON[0], utf8(row.slot(12)));
     assertEquals(1_741_064_767_123_456L, PackedValue.eventMicros(packed));
   }
 
@@ -58,11 +58,11 @@ class PackedValueTest {
   void givenAVersion1ValueWhenDecodedThenItsProtobufValuesReadAsTheSameJson() {
     byte[] v1 = version1(1_741_064_767_123_456L, EVERY_TYPE);
     int[] slots = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, PackedValue.EVENT_TIME};
-    byte[][] row = PackedValue.decode(ByteBuffer.wrap(v1), slots);
+    PackedValue.Row row = PackedValue.decode(ByteBuffer.wrap(v1), slots);
     for (int i = 0; i <= 9; i++) {
-      assertEquals(EVERY_TYPE_JSON[i], utf8(row[i]), "value " + i);
+      assertEquals(EVERY_TYPE_JSON[i], utf8(row.slot(i)), "value " + i);
     }
-    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row[10]));
+    assertEquals(Instant.parse("2025-03-04T05:06:07.123456Z"), FeastCodec.readTimestamp(row.slot(10)));
   }
 
   @Test
@@ -79,10 +79,21 @@ class PackedValueTest {
     byte[] packed = PackedValue.encode(-1, null, EVERY_TYPE);
     byte[] around = new byte[packed.length + 10];
     System.arraycopy(packed, 0, around, 5, packed.length);
-    byte[][] row = PackedValue.decode(ByteBuffer.wrap(around, 5, packed.length), new int[] {PackedValue.SCOPE, 4, PackedValue.EVENT_TIME});
-    assertEquals(0, row[0].length, "no scope");
-    assertEquals(EVERY_TYPE_JSON[4], utf8(row[1]));
-    assertEquals(Instant.ofEpochSecond(0).minusNanos(1_000), FeastCodec.readTimestamp(row[2]));
+    PackedValue.Row row = PackedValue.decode(ByteBuffer.wrap(around, 5, packed.length), new int[] {PackedValue.SCOPE, 4, PackedValue.EVENT_TIME});
+    assertEquals(0, row.slot(0).length, "no scope");
+    assertEquals(EVERY_TYPE_JSON[4], utf8(row.slot(1)));
+    assertEquals(Instant.ofEpochSecond(0).minusNanos(1_000), FeastCodec.readTimestamp(row.slot(2)));
+  }
+
+  @Test
+  void givenAFeatureTheValueDoesNotHoldWhenDecodedThenItsSlotIsAbsentAndTheOthersRead() {
+    byte[] scope = "3:day=1:2".getBytes(StandardCharsets.UTF_8);
+    PackedValue.Row row = PackedValue.decode(ByteBuffer.wrap(PackedValue.encode(5, scope, EVERY_TYPE)), new int[] {EVERY_TYPE.length, 0, PackedValue.SCOPE});
+    assertNull(row.slot(0), "a feature added to the view after the value was written");
+    assertEquals(EVERY_TYPE_JSON[0], utf8(row.slot(1)));
+    assertTrue(row.slotEquals(2, scope));
+    assertTrue(!row.slotEquals(2, "3:day=1:3".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(!row.slotEquals(0, new byte[0]), "an absent slot equals nothing");
   }
 
   @Test
