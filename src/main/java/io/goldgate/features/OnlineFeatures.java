@@ -72,6 +72,9 @@ public class OnlineFeatures {
   private static final SerializableString OUTSIDE_MAX_AGE = new SerializedString("OUTSIDE_MAX_AGE");
   private static final SerializableString ZERO = new SerializedString(ZERO_TIME);
   private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOTHING = new byte[0];
+  /** A packed column up to this many bytes goes through the generator's buffer (8,000 bytes). */
+  private static final int SMALL_COLUMN = 2048;
   private static final byte[] COLUMN_VALUES = "{\"values\":[".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COLUMN_STATUSES = "],\"statuses\":[".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COLUMN_EVENT_TIMESTAMPS = "],\"event_timestamps\":[".getBytes(StandardCharsets.US_ASCII);
@@ -291,7 +294,15 @@ public class OnlineFeatures {
         if (plan.groups().get(column.group()).packedSlots() != null) {
           packedColumn(column, (PackedValue.Row[]) stored.get(column.group()), rowKey, times, ttl, now, rows, allPresent,
               eventTimeLists.get(column.group())[column.viewInGroup()], statuses, built);
-          json.writeRawValue(raw.of(built.bytes(), built.length()));
+          if (built.length() <= SMALL_COLUMN) {
+            json.writeRawValue(raw.of(built.bytes(), built.length()));
+          } else {
+            // Past the generator's buffer it would take a copy of exactly this length first: the
+            // separator goes through the generator, the column straight to the stream.
+            json.writeRawValue(raw.of(NOTHING));
+            json.flush();
+            out.write(built.bytes(), 0, built.length());
+          }
           continue;
         }
         byte[][][] group = (byte[][][]) stored.get(column.group());
