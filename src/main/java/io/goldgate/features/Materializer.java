@@ -204,13 +204,24 @@ public class Materializer {
    * rematerializes packed views in full, which upgrades their values in place.
    */
   static byte[] watermarkKey(String project, String view, OnlineLayout layout) {
-    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT) + "-v" + PackedValue.VERSION;
-    return ("goldgate:watermark:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
+    return markerKey("watermark", project, view, layout == OnlineLayout.FEAST ? "" : layoutSuffix(layout) + "-v" + PackedValue.VERSION);
   }
 
   /** A copy of the layout's watermark on the node that {@code tag} names (see {@link OnlineStore#nodeTags()}). */
   static byte[] watermarkKey(String project, String view, OnlineLayout layout, String tag) {
-    return (new String(watermarkKey(project, view, layout), StandardCharsets.UTF_8) + ":node" + tag).getBytes(StandardCharsets.UTF_8);
+    return nodeCopy(watermarkKey(project, view, layout), tag);
+  }
+
+  private static String layoutSuffix(OnlineLayout layout) {
+    return layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static byte[] markerKey(String kind, String project, String view, String suffix) {
+    return ("goldgate:" + kind + ":" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] nodeCopy(byte[] key, String tag) {
+    return (new String(key, StandardCharsets.UTF_8) + ":node" + tag).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -266,13 +277,12 @@ public class Materializer {
    * latest Feast time range materialized into that layout's keys.
    */
   static byte[] materializedUntilKey(String project, String view, OnlineLayout layout) {
-    String suffix = layout == OnlineLayout.FEAST ? "" : ":" + layout.name().toLowerCase(Locale.ROOT);
-    return ("goldgate:materialized-until:" + project + ":" + view + suffix).getBytes(StandardCharsets.UTF_8);
+    return markerKey("materialized-until", project, view, layoutSuffix(layout));
   }
 
   /** The copy of {@link #materializedUntilKey} on the node that {@code tag} names. */
   static byte[] materializedUntilKey(String project, String view, OnlineLayout layout, String tag) {
-    return (new String(materializedUntilKey(project, view, layout), StandardCharsets.UTF_8) + ":node" + tag).getBytes(StandardCharsets.UTF_8);
+    return nodeCopy(materializedUntilKey(project, view, layout), tag);
   }
 
   /**

@@ -16,8 +16,6 @@ import io.goldgate.features.feast.FeastCodec;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -100,24 +98,8 @@ class PackedLayoutTest {
 
   @AfterEach
   void removeTheTestsKeys() {
-    RedisClient client = RedisClient.create("redis://127.0.0.1:" + RealRedis.configuredPort());
-    try (var connection = client.connect(ByteArrayCodec.INSTANCE)) {
-      for (String view : viewsUsed) {
-        for (int id = 1; id <= 170; id++) {
-          byte[] key = FeastCodec.redisKey(List.of(new FeastCodec.KeyPart("customer_id", FeastCodec.Kind.INT64, (long) id)), "goldgate");
-          List<byte[]> fields = new ArrayList<>();
-          fields.add(FeastCodec.timestampField(view));
-          NAMES.forEach(n -> fields.add(FeastCodec.featureField(view, n)));
-          connection.sync().hdel(key, fields.toArray(byte[][]::new));
-          connection.sync().del(PackedValue.key(key, view));
-        }
-        for (OnlineLayout layout : OnlineLayout.values()) {
-          connection.sync().del(Materializer.watermarkKey("goldgate", view, layout));
-        }
-      }
-    } finally {
-      client.shutdown();
-    }
+    ViewKeys.delete(viewsUsed, IntStream.rangeClosed(1, 170).mapToObj(id -> new FeastCodec.KeyPart("customer_id", FeastCodec.Kind.INT64, (long) id)).toList(),
+        NAMES);
   }
 
   @Test

@@ -20,7 +20,6 @@ import io.goldgate.lake.TableSnapshot;
 import io.goldgate.testing.RealRedis;
 import io.goldgate.testing.SampleLake;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -212,25 +211,7 @@ class RangedMaterializationTest {
 
   @AfterEach
   void removeTheTestsKeys() {
-    RedisClient client = RedisClient.create("redis://127.0.0.1:" + RealRedis.configuredPort());
-    try (var connection = client.connect(ByteArrayCodec.INSTANCE)) {
-      for (String view : viewsUsed) {
-        for (String sku : SKUS) {
-          byte[] key = FeastCodec.redisKey(List.of(new FeastCodec.KeyPart("sku", FeastCodec.Kind.STRING, sku)), "goldgate");
-          List<byte[]> fields = new ArrayList<>();
-          fields.add(FeastCodec.timestampField(view));
-          FEATURES.forEach(n -> fields.add(FeastCodec.featureField(view, n)));
-          connection.sync().hdel(key, fields.toArray(byte[][]::new));
-          connection.sync().del(PackedValue.key(key, view));
-        }
-        for (OnlineLayout layout : OnlineLayout.values()) {
-          connection.sync().del(Materializer.watermarkKey("goldgate", view, layout));
-          connection.sync().del(Materializer.materializedUntilKey("goldgate", view, layout));
-        }
-      }
-    } finally {
-      client.shutdown();
-    }
+    ViewKeys.delete(viewsUsed, SKUS.stream().map(sku -> new FeastCodec.KeyPart("sku", FeastCodec.Kind.STRING, sku)).toList(), FEATURES);
   }
 
   @ParameterizedTest
