@@ -1,8 +1,7 @@
 package io.goldgate.admin;
 
 import io.goldgate.GoldgateException;
-import io.goldgate.access.FeatureServiceNames;
-import io.goldgate.access.FeatureViewNames;
+import io.goldgate.access.FeatureNames;
 import io.goldgate.access.FeatureWriteGrants;
 import io.goldgate.access.IpRange;
 import io.goldgate.access.Recipient;
@@ -62,24 +61,19 @@ public class RecipientAdmin {
   private final CatalogHolder catalog;
   private final RecipientStore store;
   private final GoldgateConfig config;
-  private final FeatureServiceNames featureServices;
-  private final FeatureViewNames featureViews;
+  private final FeatureNames featureNames;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public RecipientAdmin(
-      CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, FeatureViewNames featureViews) {
-    this(catalog, store, config, featureServices, featureViews, Clock.systemUTC());
+  public RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureNames featureNames) {
+    this(catalog, store, config, featureNames, Clock.systemUTC());
   }
 
-  RecipientAdmin(
-      CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureServiceNames featureServices, FeatureViewNames featureViews,
-      Clock clock) {
+  RecipientAdmin(CatalogHolder catalog, RecipientStore store, GoldgateConfig config, FeatureNames featureNames, Clock clock) {
     this.catalog = catalog;
     this.store = store;
     this.config = config;
-    this.featureServices = featureServices;
-    this.featureViews = featureViews;
+    this.featureNames = featureNames;
     this.clock = clock;
   }
 
@@ -245,7 +239,7 @@ public class RecipientAdmin {
                     + "/feature-writes/*), then grant the views it keeps one by one");
           }
           if (!entries.contains(view)) {
-            throw view.equals(FeatureWriteGrants.EVERY_VIEW) || featureViews.featureViewNames().contains(view)
+            throw view.equals(FeatureWriteGrants.EVERY_VIEW) || featureNames.featureViewNames().contains(view)
                 ? GoldgateException.notFound("Writes of feature view '" + shorten(view) + "' are not granted to recipient '" + r.name() + "'")
                 : unknownView(view);
           }
@@ -281,7 +275,7 @@ public class RecipientAdmin {
 
   /** @throws GoldgateException NOT_FOUND for a view no feature definition declares ({@code *} is every view) */
   private String writableView(String view) {
-    if (view == null || !view.equals(FeatureWriteGrants.EVERY_VIEW) && !featureViews.featureViewNames().contains(view)) {
+    if (view == null || !view.equals(FeatureWriteGrants.EVERY_VIEW) && !featureNames.featureViewNames().contains(view)) {
       throw unknownView(view);
     }
     return view;
@@ -504,7 +498,7 @@ public class RecipientAdmin {
 
   /** @throws GoldgateException INVALID_ARGUMENT naming {@code field} for a service no definition declares */
   private String featureService(String field, String name) {
-    if (name == null || !featureServices.featureServiceNames().contains(name)) {
+    if (name == null || !featureNames.featureServiceNames().contains(name)) {
       throw GoldgateException.invalid(field + ": no feature service '" + shorten(name) + "' is defined (feature services are case-sensitive)");
     }
     return name;

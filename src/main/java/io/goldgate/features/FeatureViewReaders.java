@@ -1,7 +1,6 @@
 package io.goldgate.features;
 
-import io.goldgate.access.FeatureServiceNames;
-import io.goldgate.access.FeatureViewNames;
+import io.goldgate.access.FeatureNames;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
 import io.goldgate.access.StoredRecipient;
@@ -19,7 +18,7 @@ import java.util.Set;
  * granted.
  */
 @ApplicationScoped
-public class FeatureViewReaders implements TableReaders, FeatureServiceNames, FeatureViewNames {
+public class FeatureViewReaders implements TableReaders, FeatureNames {
 
   private final Features features;
   private final CatalogHolder catalog;
