@@ -33,8 +33,6 @@ import java.util.Map;
  */
 final class FeatureWrites {
 
-  /** The recipient property that grants writes, as {@code view1,view2} or {@code *}. */
-  static final String GRANT_PROPERTY = FeatureWriteGrants.PROPERTY;
   /** The column Feast's remote online store sends the event time in. */
   static final String FEAST_EVENT_TIMESTAMP = "event_timestamp";
   /** The column Feast's remote online store sends the creation time in; not stored, as in Feast's Redis. */
@@ -42,16 +40,11 @@ final class FeatureWrites {
 
   private FeatureWrites() {}
 
-  /** Whether {@code recipient} may write {@code view}. */
-  static boolean mayWrite(Recipient recipient, String view) {
-    return FeatureWriteGrants.mayWrite(recipient, view);
-  }
-
   /** @throws GoldgateException PERMISSION_DENIED when the recipient may not write the view */
   static void requireGrant(Recipient recipient, FeatureView view) {
-    if (!mayWrite(recipient, view.name())) {
+    if (!FeatureWriteGrants.mayWrite(recipient, view.name())) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED,
-          "You may not write feature view '" + view.name() + "': writes need the recipient property " + GRANT_PROPERTY + " to list it");
+          "You may not write feature view '" + view.name() + "': writes need the recipient property " + FeatureWriteGrants.PROPERTY + " to list it");
     }
   }
 

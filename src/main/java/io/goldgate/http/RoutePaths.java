@@ -1,5 +1,10 @@
 package io.goldgate.http;
 
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 /**
  * The HTTP paths of every face, in one place: faces serve under them, and the pieces that watch all
  * traffic (audit, metrics) classify requests by them, without importing any face.
@@ -15,10 +20,9 @@ public final class RoutePaths {
   /** Feast's online lookup. */
   public static final String ONLINE_FEATURES = "/get-online-features";
   /** The writes and materializations of Feast's feature server API ({@code feast serve}): each is audited. */
-  public static final java.util.List<String> FEATURE_WRITES = java.util.List.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental");
-  /** The rest of Feast's feature server API ({@code feast serve}), beside the lookup. */
-  public static final java.util.Set<String> FEATURE_SERVER =
-      java.util.Set.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental", "/health");
+  public static final List<String> FEATURE_WRITES = List.of("/push", "/write-to-online-store", "/materialize", "/materialize-incremental");
+  /** The rest of Feast's feature server API ({@code feast serve}), beside the lookup: the writes and its health check. */
+  public static final Set<String> FEATURE_SERVER = Stream.concat(FEATURE_WRITES.stream(), Stream.of("/health")).collect(Collectors.toUnmodifiableSet());
   /** The operator API. */
   public static final String ADMIN = "/admin";
 
