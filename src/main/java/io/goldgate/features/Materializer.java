@@ -465,7 +465,8 @@ public class Materializer {
         latest.size(), written, null);
   }
 
-  private static long micros(Instant instant) {
+  /** Microseconds since the epoch, rounded down, as Delta and Feast's Redis hold event times. */
+  static long micros(Instant instant) {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 

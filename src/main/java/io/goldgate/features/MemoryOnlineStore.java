@@ -73,8 +73,7 @@ final class MemoryOnlineStore implements OnlineStore {
   }
 
   static long micros(byte[] timestamp) {
-    var instant = FeastCodec.readTimestamp(timestamp);
-    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+    return Materializer.micros(FeastCodec.readTimestamp(timestamp));
   }
 
   @Override

@@ -79,10 +79,6 @@ public class OnlineFeatures {
   private static final byte[] COLUMN_STATUSES = "],\"statuses\":[".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COLUMN_EVENT_TIMESTAMPS = "],\"event_timestamps\":[".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COLUMN_END = "]}".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] PRESENT_JSON = "\"PRESENT\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NULL_VALUE_JSON = "\"NULL_VALUE\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NOT_FOUND_JSON = "\"NOT_FOUND\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] OUTSIDE_MAX_AGE_JSON = "\"OUTSIDE_MAX_AGE\"".getBytes(StandardCharsets.US_ASCII);
 
   private final CatalogHolder catalog;
   private final Features features;
@@ -387,17 +383,15 @@ public class OnlineFeatures {
         if (r > 0) {
           out.add((byte) ',');
         }
-        out.add(quoted(statuses[r]));
+        // A status needs no escaping; SerializedString keeps its bytes.
+        out.add((byte) '"');
+        out.add(statuses[r].asUnquotedUTF8());
+        out.add((byte) '"');
       }
     }
     out.add(COLUMN_EVENT_TIMESTAMPS);
     out.add(eventTimes);
     out.add(COLUMN_END);
-  }
-
-  /** A status as a JSON string. */
-  private static byte[] quoted(SerializableString status) {
-    return status == PRESENT ? PRESENT_JSON : status == NULL_VALUE ? NULL_VALUE_JSON : status == NOT_FOUND ? NOT_FOUND_JSON : OUTSIDE_MAX_AGE_JSON;
   }
 
   /** Bytes collected without a lock per write, unlike ByteArrayOutputStream's: a column makes hundreds. */

@@ -171,7 +171,7 @@ final class PackedValue {
   /** A version-1 value's slots, each protobuf value converted to its JSON, laid end to end. */
   private static Row version1(ByteBuffer bytes, int[] slots, long micros, int scopeAt, int scopeLength, int[] starts, int[] lengths) {
     FeastJson.Fragments converter = new FeastJson.Fragments();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     int[] slotStarts = new int[slots.length];
     int[] slotLengths = new int[slots.length];
     for (int p = 0; p < slots.length; p++) {

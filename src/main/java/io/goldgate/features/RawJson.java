@@ -119,14 +119,4 @@ final class RawJson implements SerializableString {
   public String toString() {
     return getValue();
   }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof RawJson raw && Arrays.equals(bytes, 0, length, raw.bytes, 0, raw.length);
-  }
-
-  @Override
-  public int hashCode() {
-    return getValue().hashCode();
-  }
 }
