@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,9 @@ public class OAuthTokenResource {
   /** Longest client id or secret read, in characters. */
   private static final int MAX_CREDENTIAL = 1024;
 
+  /** Most form parameters read; a client sends two to four. */
+  private static final int MAX_PARAMETERS = 100;
+
   private final ClientCredentials credentials;
   private final AuditContext audit;
 
@@ -45,7 +49,11 @@ public class OAuthTokenResource {
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, MultivaluedMap<String, String> form) {
+  public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+    MultivaluedMap<String, String> form = form(body);
+    if (form == null) {
+      return error(400, "invalid_request", "the body must be an application/x-www-form-urlencoded form of at most " + MAX_PARAMETERS + " parameters");
+    }
     String grantType = single(form, "grant_type");
     if (grantType == null) {
       return error(400, "invalid_request", "grant_type is required, once");
@@ -77,6 +85,31 @@ public class OAuthTokenResource {
     }
     audit.current().recipient(client[0]);
     return noStore(Response.ok(new OAuthToken(issued.accessToken(), "Bearer", issued.expiresInSeconds()), MediaType.APPLICATION_JSON_TYPE));
+  }
+
+  /**
+   * The parameters of a form body, or null when it is not one: read here rather than by the REST
+   * layer, whose reader fails a stray {@code %} with an exception that would be a 500.
+   */
+  private static MultivaluedMap<String, String> form(String body) {
+    var form = new MultivaluedHashMap<String, String>();
+    if (body == null || body.isEmpty()) {
+      return form;
+    }
+    String[] pairs = body.split("&", MAX_PARAMETERS + 1);
+    if (pairs.length > MAX_PARAMETERS) {
+      return null;
+    }
+    try {
+      for (String pair : pairs) {
+        if (pair.isEmpty()) continue;
+        int eq = pair.indexOf('=');
+        form.add(formDecode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : formDecode(pair.substring(eq + 1)));
+      }
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return form;
   }
 
   /** The id and secret of an HTTP Basic header (both form-decoded, RFC 6749 section 2.3.1), or null. */
