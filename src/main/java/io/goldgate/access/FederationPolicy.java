@@ -2,6 +2,8 @@ package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -33,7 +35,9 @@ public record FederationPolicy(String issuer, List<String> audiences, String sub
   private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_:.\\-]{1,64}");
 
   public FederationPolicy {
-    audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    // Not List.copyOf: a null audience would fail here, as an exception naming this class; it is
+    // kept for validated() to name its field.
+    audiences = audiences == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(audiences));
     subjectClaim = subjectClaim == null ? DEFAULT_SUBJECT_CLAIM : subjectClaim;
   }
 

@@ -53,7 +53,7 @@ public class OAuthTokenResource {
   public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
     Map<String, List<String>> form = parseForm(body);
     if (form == null) {
-      return error(400, "invalid_request", "the body is not a valid application/x-www-form-urlencoded form of at most " + MAX_PARAMETERS + " parameters");
+      return error(400, "invalid_request", "the body must be an application/x-www-form-urlencoded form of at most " + MAX_PARAMETERS + " parameters");
     }
     String grantType = single(form, "grant_type");
     if (grantType == null) {

@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.goldgate.access.CredentialKind;
 import io.goldgate.access.RedisRecipientStore;
 import io.goldgate.access.Secrets;
 import io.goldgate.access.StoredRecipient;
+import io.goldgate.access.StubIdentityProvider;
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.testing.Readiness;
 import io.goldgate.testing.RealRedis;
@@ -189,6 +191,59 @@ class RecipientLifecycleRedisTest {
     } finally {
       RealRedis.start(port);
       Readiness.await();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void givenRedis_whenAnOAuthClientAndAFederatedRecipientSignIn_thenAnotherReplicaSeesTheirSecretsAndPoliciesAndItsChangesHoldOnTheNextRequest() throws Exception {
+    // The stub stands in for the recipient's identity provider (Keycloak in the interop suite).
+    try (StubIdentityProvider idp = new StubIdentityProvider()) {
+      String client = uniqueName("redis-oauth");
+      String secret = activate(api.create("{\"name\":\"" + client + "\",\"shares\":[\"retail\"],\"credential\":\"oauth_client_credentials\"}")
+          .getString("activation.url")).getString("clientSecret");
+      String accessToken = given().auth().preemptive().basic(client, secret).formParam("grant_type", "client_credentials").post("/delta-sharing/oauth/token")
+          .then().statusCode(200).extract().jsonPath().getString("access_token");
+      withToken(accessToken).get("/delta-sharing/shares").then().statusCode(200).body("items.name", equalTo(List.of("retail")));
+      withToken(secret).get("/delta-sharing/shares").then().statusCode(401).body("message", equalTo("Unknown bearer token"));
+
+      String federated = uniqueName("redis-federated");
+      String policy = "{\"issuer\":\"" + idp.issuer() + "\",\"audiences\":[\"goldgate\"],\"subject\":\"app-" + federated + "\"}";
+      api.create("{\"name\":\"" + federated + "\",\"shares\":[\"retail\"],\"credential\":\"none\",\"federationPolicies\":[" + policy + "]}");
+      String idToken = idp.token("goldgate", "app-" + federated);
+      withToken(idToken).get("/delta-sharing/shares").then().statusCode(200).body("items.name", equalTo(List.of("retail")));
+
+      var connection = new RedisConnection(redisUrl(), false, Duration.ofSeconds(2));
+      RedisClient raw = RedisClient.create(redisUrl());
+      try (var rawConnection = raw.connect()) {
+        RedisRecipientStore replica = otherReplica(connection);
+        StoredRecipient stored = replica.get(client).orElseThrow();
+        assertEquals(List.of(CredentialKind.CLIENT_SECRET), stored.tokens().stream().map(StoredRecipient.StoredToken::kind).toList());
+        assertEquals(List.of(federated), replica.findByIssuer(idp.issuer()).stream().map(StoredRecipient::name).toList());
+        String records = rawConnection.sync().hgetall("goldgate:recipients:records").toString();
+        assertFalse(records.contains(secret), "Redis holds no client secret in plain form");
+        assertTrue(records.contains(Secrets.sha256Hex(secret)));
+
+        // The other replica revokes the client secret and clears the policies: this one follows at once.
+        Instant now = Instant.now();
+        replica.update(client, r -> r.withTokens(r.mapTokens(t -> t.revokedAt(now)), now));
+        withToken(accessToken).get("/delta-sharing/shares").then().statusCode(401)
+            .header("WWW-Authenticate", "Bearer realm=\"goldgate\", error=\"invalid_token\", error_description=\"revoked\"")
+            .body("message", containsString("Token rejected (revoked): "));
+        given().auth().preemptive().basic(client, secret).formParam("grant_type", "client_credentials").post("/delta-sharing/oauth/token")
+            .then().statusCode(401).body("error", equalTo("invalid_client"));
+        replica.update(federated, r -> r.withFederationPolicies(List.of(), Instant.now()));
+        withToken(idToken).get("/delta-sharing/shares").then().statusCode(401).body("message", containsString("Token rejected (unknown_issuer): "));
+        assertEquals(List.of(), replica.findByIssuer(idp.issuer()));
+        assertEquals(0, rawConnection.sync().keys("goldgate:recipients:issuer:*").size(), "the issuer's index is gone with its last recipient");
+
+        asAdmin().body("{\"federationPolicies\":[" + policy + "]}").put("/admin/recipients/" + federated + "/federation-policies").then().statusCode(200);
+        assertEquals(List.of(federated), replica.findByIssuer(idp.issuer()).stream().map(StoredRecipient::name).toList());
+        withToken(idToken).get("/delta-sharing/shares").then().statusCode(200);
+      } finally {
+        raw.shutdown();
+        connection.close();
+      }
     }
   }
 }

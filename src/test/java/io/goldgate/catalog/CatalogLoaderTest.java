@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.goldgate.access.CredentialKind;
+import io.goldgate.access.FederationPolicy;
+import io.goldgate.access.Recipient;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +127,60 @@ class CatalogLoaderTest {
     assertRefused(
         "recipients:\n  - name: a\n    tokens:\n      - hash: " + HASH + "\n    shares: []\n  - name: b\n    tokens:\n      - hash: " + HASH + "\n    shares: []\n",
         "recipients[1].tokens[0].hash");
+  }
+
+  private static final String POLICY =
+      "    federationPolicies:\n      - issuer: https://login.example.com/tenant/v2.0\n        audiences: [goldgate]\n        subjectClaim: azp\n        subject: app-1\n";
+
+  @Test
+  void givenRecipientsWithClientSecretsOrFederationPoliciesInsteadOfTokens_whenLoaded_thenEachKeepsWhatItSignsInWith() throws IOException {
+    ShareCatalog catalog = load(
+        "recipients:\n  - name: client\n    clientSecrets:\n      - hash: " + HASH + "\n        expiresAt: 2030-01-01T00:00:00Z\n    shares: []\n"
+            + "  - name: federated\n" + POLICY + "    shares: []\n"
+            + "  - name: default-claim\n    federationPolicies:\n      - issuer: http://127.0.0.1:8180/realms/x\n        audiences: [a, b]\n        subject: s\n    shares: []\n");
+    Recipient client = catalog.recipients().stream().filter(r -> r.name().equals("client")).findFirst().orElseThrow();
+    assertEquals(1, client.tokens().size());
+    assertEquals(CredentialKind.CLIENT_SECRET, client.tokens().get(0).kind(), "a client secret, never accepted as a bearer token");
+    assertEquals(java.time.Instant.parse("2030-01-01T00:00:00Z"), client.tokens().get(0).expiresAt());
+    assertEquals(List.of(), client.federationPolicies());
+    Recipient federated = catalog.recipients().stream().filter(r -> r.name().equals("federated")).findFirst().orElseThrow();
+    assertEquals(List.of(), federated.tokens());
+    assertEquals(List.of(new FederationPolicy("https://login.example.com/tenant/v2.0", List.of("goldgate"), "azp", "app-1")), federated.federationPolicies());
+    Recipient byDefault = catalog.recipients().stream().filter(r -> r.name().equals("default-claim")).findFirst().orElseThrow();
+    assertEquals("sub", byDefault.federationPolicies().get(0).subjectClaim());
+  }
+
+  @Test
+  void givenARecipientWithNoWayToSignIn_thenStartupRefusesIt() {
+    assertRefused("recipients:\n  - name: nobody\n    shares: []\n",
+        "recipients[0]: list at least one of tokens, clientSecrets or federationPolicies, or the recipient can never sign in");
+    assertRefused("recipients:\n  - name: nobody\n    tokens: []\n    clientSecrets: []\n    federationPolicies: []\n    shares: []\n",
+        "recipients[0]: list at least one of tokens, clientSecrets or federationPolicies");
+  }
+
+  @Test
+  void givenTheSameHashAsATokenAndAClientSecret_thenStartupRefusesIt() {
+    assertRefused("recipients:\n  - name: a\n    tokens:\n      - hash: " + HASH + "\n    clientSecrets:\n      - hash: " + HASH + "\n    shares: []\n",
+        "recipients[0].clientSecrets[0].hash: the same hash is used twice");
+    assertRefused("recipients:\n  - name: a\n    clientSecrets:\n      - hash: " + HASH + "\n    shares: []\n  - name: b\n    tokens:\n      - hash: " + HASH + "\n    shares: []\n",
+        "recipients[1].tokens[0].hash: the same hash is used twice");
+    assertRefused("recipients:\n  - name: a\n    clientSecrets:\n      - hash: not-a-hash\n    shares: []\n", "recipients[0].clientSecrets[0].hash", "sha256:");
+  }
+
+  @Test
+  void givenABadFederationPolicy_thenStartupNamesItsField() {
+    String recipient = "recipients:\n  - name: f\n    shares: []\n    federationPolicies:\n      - ";
+    assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: []\n        subject: s\n",
+        "recipients[0].federationPolicies[0].audiences: name at least one audience");
+    assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate, ~]\n        subject: s\n",
+        "recipients[0].federationPolicies[0].audiences[1]: required");
+    assertRefused(recipient + "issuer: not a url\n        audiences: [goldgate]\n        subject: s\n", "recipients[0].federationPolicies[0].issuer");
+    assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate]\n        subjectClaim: \"a b\"\n        subject: s\n",
+        "recipients[0].federationPolicies[0].subjectClaim");
+    assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate]\n", "recipients[0].federationPolicies[0].subject: required");
+    assertRefused(recipient + "issuer: https://idp.example.com\n        audience: [goldgate]\n        subject: s\n", "audience");
+    String many = "      - {issuer: \"https://idp.example.com\", audiences: [g], subject: s}\n";
+    assertRefused("recipients:\n  - name: f\n    shares: []\n    federationPolicies:\n" + many.repeat(21), "recipients[0].federationPolicies");
   }
 
   private static String restrictedTable(String filterYaml) {
