@@ -44,6 +44,14 @@ public class GoldgateException extends RuntimeException {
     return kind;
   }
 
+  /**
+   * A one-word reason clients can act on (an UNAUTHENTICATED refusal of a signed token says
+   * {@code expired}, {@code wrong_audience}, ...), or null when the message is all there is.
+   */
+  public String reason() {
+    return null;
+  }
+
   public static GoldgateException notFound(String message) {
     return new GoldgateException(Kind.NOT_FOUND, message);
   }

@@ -17,51 +17,67 @@ import java.util.function.Supplier;
 
 /**
  * Turns an {@code Authorization: Bearer} header into the recipient it belongs to: one declared in
- * the share catalog, or one created through the admin API (the {@link RecipientStore}). Then checks
- * the recipient may connect from the client's address.
+ * the share catalog, or one created through the admin API (the {@link RecipientStore}). The bearer
+ * credential is either one of the recipient's opaque tokens or a signed access token ({@link
+ * SignedTokens}: the gateway's own, or a federated identity provider's). Then checks the recipient
+ * may connect from the client's address. Every face authenticates here, so each credential means the
+ * same on all of them.
  */
 @ApplicationScoped
 public class BearerAuthenticator {
 
   private final DeclaredRecipients catalog;
   private final RecipientStore store;
+  private final SignedTokens signed;
   private final Supplier<String> httpClientAddress;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
-    this(catalog, store, () -> httpClientAddress(currentRequest, proxies), Clock.systemUTC());
+  public BearerAuthenticator(
+      DeclaredRecipients catalog, RecipientStore store, SignedTokens signed, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
+    this(catalog, store, signed, () -> httpClientAddress(currentRequest, proxies), Clock.systemUTC());
   }
 
-  BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, Supplier<String> httpClientAddress, Clock clock) {
+  BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, SignedTokens signed, Supplier<String> httpClientAddress, Clock clock) {
     this.catalog = catalog;
     this.store = store;
+    this.signed = signed;
     this.httpClientAddress = httpClientAddress;
     this.clock = clock;
   }
 
   /** Authenticates the current HTTP request, from the client address {@link TrustedProxies} resolves. */
-  public Recipient authenticate(String authorizationHeader) {
-    Recipient recipient = recipientOf(authorizationHeader);
-    if (!recipient.ipAllowList().isEmpty()) {
-      checkHttpAddress(recipient, httpClientAddress.get());
+  public Principal authenticate(String authorizationHeader) {
+    Principal principal = principalOf(authorizationHeader);
+    if (!principal.recipient().ipAllowList().isEmpty()) {
+      checkHttpAddress(principal.recipient(), httpClientAddress.get());
     }
-    return recipient;
+    return principal;
   }
 
   /**
    * Authenticates an HTTP call from {@code address} (null when unknown) without blocking the
    * calling thread: a catalog token is answered at once; a runtime token, which may need the
-   * recipient store (Redis), is looked up on {@code lookups}.
+   * recipient store (Redis), and a signed token, which may need the store or an identity provider's
+   * keys, are checked on {@code lookups}.
    */
-  public CompletionStage<Recipient> authenticateWithoutBlocking(String authorizationHeader, String address, Executor lookups) {
+  public CompletionStage<Principal> authenticateWithoutBlocking(String authorizationHeader, String address, Executor lookups) {
+    String token;
     byte[] presented;
     try {
-      presented = presentedHash(authorizationHeader);
+      token = presentedToken(authorizationHeader);
+      if (SignedTokens.looksSigned(token)) {
+        return CompletableFuture.supplyAsync(() -> {
+          Principal principal = signed.authenticate(token);
+          checkHttpAddress(principal.recipient(), address);
+          return principal;
+        }, lookups);
+      }
+      presented = Secrets.sha256(token);
       Recipient declared = declaredRecipient(presented, clock.instant());
       if (declared != null) {
         checkHttpAddress(declared, address);
-        return CompletableFuture.completedFuture(declared);
+        return CompletableFuture.completedFuture(Principal.of(declared));
       }
     } catch (GoldgateException e) {
       return CompletableFuture.failedFuture(e);
@@ -69,7 +85,7 @@ public class BearerAuthenticator {
     return CompletableFuture.supplyAsync(() -> {
       Recipient stored = storedRecipient(presented, clock.instant());
       checkHttpAddress(stored, address);
-      return stored;
+      return Principal.of(stored);
     }, lookups);
   }
 
@@ -80,10 +96,10 @@ public class BearerAuthenticator {
   }
 
   /** Authenticates a call that arrived from {@code client} (null when unknown). */
-  public Recipient authenticate(String authorizationHeader, InetAddress client) {
-    Recipient recipient = recipientOf(authorizationHeader);
-    checkAddress(recipient, client, client == null ? null : client.getHostAddress());
-    return recipient;
+  public Principal authenticate(String authorizationHeader, InetAddress client) {
+    Principal principal = principalOf(authorizationHeader);
+    checkAddress(principal.recipient(), client, client == null ? null : client.getHostAddress());
+    return principal;
   }
 
   private static void checkAddress(Recipient recipient, InetAddress client, String clientText) {
@@ -95,15 +111,19 @@ public class BearerAuthenticator {
     }
   }
 
-  private Recipient recipientOf(String authorizationHeader) {
-    byte[] presented = presentedHash(authorizationHeader);
+  private Principal principalOf(String authorizationHeader) {
+    String token = presentedToken(authorizationHeader);
+    if (SignedTokens.looksSigned(token)) {
+      return signed.authenticate(token);
+    }
+    byte[] presented = Secrets.sha256(token);
     Instant now = clock.instant();
     Recipient declared = declaredRecipient(presented, now);
-    return declared != null ? declared : storedRecipient(presented, now);
+    return Principal.of(declared != null ? declared : storedRecipient(presented, now));
   }
 
-  private static byte[] presentedHash(String authorizationHeader) {
-    return Secrets.sha256(BearerHeaders.token(authorizationHeader, "Missing bearer token: send 'Authorization: Bearer <token>'"));
+  private static String presentedToken(String authorizationHeader) {
+    return BearerHeaders.token(authorizationHeader, "Missing bearer token: send 'Authorization: Bearer <token>'");
   }
 
   /** The catalog recipient holding the token, or null when the catalog has no such token. */
@@ -114,7 +134,8 @@ public class BearerAuthenticator {
     Recipient.Token matchedToken = null;
     for (Recipient recipient : catalog.declared()) {
       for (Recipient.Token token : recipient.tokens()) {
-        if (MessageDigest.isEqual(presented, token.sha256()) && match == null) {
+        // A client secret is for the token endpoint only; as a bearer token it is unknown.
+        if (MessageDigest.isEqual(presented, token.sha256()) && token.kind() == CredentialKind.BEARER_TOKEN && match == null) {
           match = recipient;
           matchedToken = token;
         }
@@ -135,7 +156,8 @@ public class BearerAuthenticator {
     // a token without a pre-image of its SHA-256.
     String hash = HexFormat.of().formatHex(presented);
     Optional<StoredRecipient> stored = store.findByTokenHash(hash);
-    StoredRecipient.StoredToken token = stored.flatMap(r -> r.token(hash)).orElse(null);
+    StoredRecipient.StoredToken token =
+        stored.flatMap(r -> r.token(hash)).filter(t -> t.kind() == CredentialKind.BEARER_TOKEN).orElse(null);
     if (token == null) {
       throw new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Unknown bearer token");
     }

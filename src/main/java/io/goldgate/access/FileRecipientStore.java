@@ -32,15 +32,22 @@ public final class FileRecipientStore implements RecipientStore {
   record FileContent(int version, List<StoredRecipient> recipients) {}
 
   /** An immutable snapshot with its look-up indexes; readers never lock. */
-  private record State(Map<String, StoredRecipient> byName, Map<String, String> byToken, Map<String, String> byActivation) {
+  private record State(
+      Map<String, StoredRecipient> byName,
+      Map<String, String> byToken,
+      Map<String, String> byActivation,
+      Map<String, List<StoredRecipient>> byIssuer) {
     static State of(Map<String, StoredRecipient> byName) {
       var byToken = new HashMap<String, String>();
       var byActivation = new HashMap<String, String>();
-      for (StoredRecipient r : byName.values()) {
+      var byIssuer = new HashMap<String, List<StoredRecipient>>();
+      for (StoredRecipient r : new TreeMap<>(byName).values()) {
         r.tokenHashes().forEach(h -> byToken.put(h, r.name()));
         if (r.activationHash() != null) byActivation.put(r.activationHash(), r.name());
+        r.federationIssuers().forEach(i -> byIssuer.computeIfAbsent(i, k -> new java.util.ArrayList<>()).add(r));
       }
-      return new State(Map.copyOf(byName), Map.copyOf(byToken), Map.copyOf(byActivation));
+      byIssuer.replaceAll((issuer, list) -> List.copyOf(list));
+      return new State(Map.copyOf(byName), Map.copyOf(byToken), Map.copyOf(byActivation), Map.copyOf(byIssuer));
     }
   }
 
@@ -85,6 +92,11 @@ public final class FileRecipientStore implements RecipientStore {
   public Optional<StoredRecipient> findByTokenHash(String sha256Hex) {
     State s = state;
     return Optional.ofNullable(s.byToken().get(sha256Hex)).map(s.byName()::get);
+  }
+
+  @Override
+  public List<StoredRecipient> findByIssuer(String issuer) {
+    return state.byIssuer().getOrDefault(issuer, List.of());
   }
 
   @Override

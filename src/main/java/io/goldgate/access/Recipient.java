@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  * @param grantedFeatureServices names of the feature services whose features it may read although
  *     they come from no shared table (views over a {@code location:}); features of shared tables
  *     follow the grants of their tables' shares alone
+ * @param federationPolicies the identity providers' tokens it may sign in with (OIDC federation)
  */
 public record Recipient(
     String name,
@@ -24,15 +25,22 @@ public record Recipient(
     Set<String> grantedShares,
     Map<String, String> properties,
     List<IpRange> ipAllowList,
-    Set<String> grantedFeatureServices) {
+    Set<String> grantedFeatureServices,
+    List<FederationPolicy> federationPolicies) {
 
   public Recipient {
+    federationPolicies = federationPolicies == null ? List.of() : List.copyOf(federationPolicies);
     tokens = List.copyOf(tokens);
     properties = properties == null ? Map.of() : Map.copyOf(properties);
     ipAllowList = ipAllowList == null ? List.of() : List.copyOf(ipAllowList);
     grantedShares =
         grantedShares.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     grantedFeatureServices = grantedFeatureServices == null ? Set.of() : Set.copyOf(grantedFeatureServices);
+  }
+
+  public Recipient(
+      String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties, List<IpRange> ipAllowList, Set<String> grantedFeatureServices) {
+    this(name, tokens, grantedShares, properties, ipAllowList, grantedFeatureServices, List.of());
   }
 
   public Recipient(String name, List<Token> tokens, Set<String> grantedShares, Map<String, String> properties, List<IpRange> ipAllowList) {
@@ -56,11 +64,26 @@ public record Recipient(
     return grantedShares.contains(share.toLowerCase(Locale.ROOT));
   }
 
+  /** Whether it has a federation policy naming this issuer. */
+  public boolean federatesWith(String issuer) {
+    return federationPolicies.stream().anyMatch(p -> p.issuer().equals(issuer));
+  }
+
   /**
-   * A bearer token as stored: never the token itself, only its SHA-256.
+   * A secret of the recipient as stored: never the secret itself, only its SHA-256.
    *
-   * @param sha256 the 32 bytes of SHA-256 over the token's UTF-8 bytes
-   * @param expiresAt when the token stops working, or null for never
+   * @param sha256 the 32 bytes of SHA-256 over the secret's UTF-8 bytes
+   * @param expiresAt when the secret stops working, or null for never
+   * @param kind what the secret is presented as
    */
-  public record Token(byte[] sha256, Instant expiresAt) {}
+  public record Token(byte[] sha256, Instant expiresAt, CredentialKind kind) {
+
+    public Token {
+      kind = kind == null ? CredentialKind.BEARER_TOKEN : kind;
+    }
+
+    public Token(byte[] sha256, Instant expiresAt) {
+      this(sha256, expiresAt, CredentialKind.BEARER_TOKEN);
+    }
+  }
 }

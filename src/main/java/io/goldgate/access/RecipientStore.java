@@ -19,6 +19,9 @@ public interface RecipientStore {
   /** The recipient one of whose tokens has this hex SHA-256 (whatever the token's state). */
   Optional<StoredRecipient> findByTokenHash(String sha256Hex);
 
+  /** The recipients with a federation policy naming this issuer, ordered by name. */
+  List<StoredRecipient> findByIssuer(String issuer);
+
   /** The recipient whose last activation link has a code with this hex SHA-256. */
   Optional<StoredRecipient> findByActivationHash(String sha256Hex);
 

@@ -15,16 +15,18 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Recipients in Redis, shared by every replica. Three hashes:
+ * Recipients in Redis, shared by every replica. Three hashes and a set per federated issuer:
  *
  * <ul>
  *   <li>{@code goldgate:recipients:records}: name to the recipient's JSON;
  *   <li>{@code goldgate:recipients:tokens}: token SHA-256 (hex) to name;
- *   <li>{@code goldgate:recipients:activations}: activation code SHA-256 (hex) to name.
+ *   <li>{@code goldgate:recipients:activations}: activation code SHA-256 (hex) to name;
+ *   <li>{@code goldgate:recipients:issuer:<SHA-256 of the issuer>}: the names of the recipients
+ *       with a federation policy naming that issuer.
  * </ul>
  *
- * The record is the truth; the two indexes only say where to look, and a look-up checks the
- * record really holds the hash. So they are written in an order that is safe without transactions
+ * The record is the truth; the indexes only say where to look, and a look-up checks the
+ * record really holds the hash or the issuer. So they are written in an order that is safe without transactions
  * (which Redis Cluster does not offer across keys): new hashes are indexed before the record
  * changes, dropped ones are un-indexed after. The record itself changes by compare-and-set in one
  * Lua script on its one key, so concurrent changes from two replicas never lose one another.
@@ -35,6 +37,7 @@ public final class RedisRecipientStore implements RecipientStore {
   static final String RECORDS = PREFIX + "records";
   static final String TOKENS = PREFIX + "tokens";
   static final String ACTIVATIONS = PREFIX + "activations";
+  static final String ISSUER = PREFIX + "issuer:";
 
   /** Sets field ARGV[1] to ARGV[3] (deletes it when empty) only if it still holds ARGV[2] ('' = absent). */
   private static final String COMPARE_AND_SET =
@@ -90,6 +93,31 @@ public final class RedisRecipientStore implements RecipientStore {
   @Override
   public Optional<StoredRecipient> findByActivationHash(String sha256Hex) {
     return findVia(ACTIVATIONS, sha256Hex).filter(r -> sha256Hex.equals(r.activationHash()));
+  }
+
+  @Override
+  public List<StoredRecipient> findByIssuer(String issuer) {
+    return call(() -> {
+      long deadline = System.nanoTime() + redis.timeout().toNanos();
+      Set<String> names = redis.await(commands().smembers(issuerKey(issuer)), deadline);
+      if (names == null || names.isEmpty()) {
+        return List.of();
+      }
+      var found = new TreeMap<String, StoredRecipient>();
+      for (var value : redis.await(commands().hmget(RECORDS, names.toArray(String[]::new)), deadline)) {
+        if (value.hasValue()) {
+          StoredRecipient r = RecipientJson.read(value.getValue());
+          if (r.federationIssuers().contains(issuer)) {
+            found.put(r.name(), r);
+          }
+        }
+      }
+      return List.copyOf(found.values());
+    });
+  }
+
+  private static String issuerKey(String issuer) {
+    return ISSUER + Secrets.sha256Hex(issuer);
   }
 
   private Optional<StoredRecipient> findVia(String index, String hash) {
@@ -161,6 +189,13 @@ public final class RedisRecipientStore implements RecipientStore {
     for (String hash : addedTokens) {
       redis.await(commands().hset(TOKENS, hash, name));
     }
+    Set<String> oldIssuers = previous == null ? Set.of() : previous.federationIssuers();
+    Set<String> newIssuers = next == null ? Set.of() : next.federationIssuers();
+    for (String issuer : newIssuers) {
+      // Also re-added when already there: a lost race below leaves it, and a look-up skips a
+      // recipient whose record no longer names the issuer.
+      redis.await(commands().sadd(issuerKey(issuer), name));
+    }
     if (activationAdded) {
       redis.await(commands().hset(ACTIVATIONS, newActivation, name));
     }
@@ -186,6 +221,23 @@ public final class RedisRecipientStore implements RecipientStore {
     }
     if (oldActivation != null && !oldActivation.equals(newActivation)) {
       redis.await(commands().hdel(ACTIVATIONS, oldActivation));
+    }
+    Set<String> droppedIssuers = new HashSet<>(oldIssuers);
+    droppedIssuers.removeAll(newIssuers);
+    if (!droppedIssuers.isEmpty()) {
+      for (String issuer : droppedIssuers) {
+        redis.await(commands().srem(issuerKey(issuer), name));
+      }
+      // A change from another replica may have named an issuer again in between: the record
+      // decides, so put back what it still names.
+      String current = redis.await(commands().hget(RECORDS, name));
+      if (current != null) {
+        for (String issuer : RecipientJson.read(current).federationIssuers()) {
+          if (droppedIssuers.contains(issuer)) {
+            redis.await(commands().sadd(issuerKey(issuer), name));
+          }
+        }
+      }
     }
     return true;
   }

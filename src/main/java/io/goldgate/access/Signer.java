@@ -65,6 +65,18 @@ public class Signer {
     return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * A 256-bit key for {@code purpose}, derived from the signing key (HMAC-SHA256 as a
+   * pseudo-random function), so a deployment has one secret to manage and each use still gets a
+   * key of its own. The domain prefix keeps derived keys apart from every {@link #sign} output.
+   */
+  public byte[] deriveKey(String purpose) {
+    Mac mac = macs.get();
+    mac.update("goldgate-key-derivation".getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Constant-time check of a signature made by {@link #sign}. */
   public boolean verify(String purpose, String payload, String signature) {
     if (signature == null) {

@@ -44,6 +44,7 @@ public class ActivationResource {
       body.put("recipient", link.recipient());
       body.put("expiresAt", link.expiresAt());
       body.put("tokenLifetime", link.tokenLifetime());
+      body.put("credential", link.credential());
       body.put("activate", Map.of("method", "POST", "description", "POST this URL (no body) to receive the profile file, once"));
       return noStore(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }

@@ -1,8 +1,10 @@
 package io.goldgate.admin;
 
 import io.goldgate.GoldgateException;
+import io.goldgate.access.CredentialKind;
 import io.goldgate.access.FeatureNames;
 import io.goldgate.access.FeatureWriteGrants;
+import io.goldgate.access.FederationPolicy;
 import io.goldgate.access.IpRange;
 import io.goldgate.access.Recipient;
 import io.goldgate.access.RecipientStore;
@@ -12,6 +14,7 @@ import io.goldgate.access.StoredRecipient.Activation;
 import io.goldgate.access.StoredRecipient.StoredToken;
 import io.goldgate.admin.model.ActivationLink;
 import io.goldgate.admin.model.CreateRecipientRequest;
+import io.goldgate.admin.model.FederationPoliciesRequest;
 import io.goldgate.admin.model.IssueTokenRequest;
 import io.goldgate.admin.model.IssuedLink;
 import io.goldgate.admin.model.RecipientFeatureWrites;
@@ -119,13 +122,17 @@ public class RecipientAdmin {
     Instant now = clock.instant();
     String code = Secrets.random();
     List<String> services = featureServices(request.featureServices());
+    List<FederationPolicy> policies = federationPolicies(request.federationPolicies());
+    CredentialKind credential = credential(request.credential(), true);
+    Activation activation = credential == null ? null : activation(code, lifetime, credential, now);
     var recipient =
-        new StoredRecipient(request.name(), comment, shares, properties, ipAllowList, List.of(), activation(code, lifetime, now), now, now, services);
+        new StoredRecipient(request.name(), comment, shares, properties, ipAllowList, List.of(), activation, now, now, services, policies);
     if (!store.create(recipient)) {
       throw new GoldgateException(GoldgateException.Kind.CONFLICT, "Recipient '" + request.name() + "' already exists");
     }
-    LOG.infof("Recipient '%s' created with shares %s; activation link issued", recipient.name(), shares);
-    return new IssuedLink(view(recipient, now), link(recipient.activation(), code, requestBase), null);
+    LOG.infof(
+        "Recipient '%s' created with shares %s; %s", recipient.name(), shares, activation == null ? "no activation link" : "activation link issued");
+    return new IssuedLink(view(recipient, now), activation == null ? null : link(activation, code, requestBase), null);
   }
 
   public RecipientView update(String name, UpdateRecipientRequest request) {
@@ -292,6 +299,7 @@ public class RecipientAdmin {
   public IssuedLink issueToken(String name, IssueTokenRequest request, URI requestBase) {
     Duration grace = AdminDuration.GRACE_PERIOD.parse(request.gracePeriod());
     Duration lifetime = AdminDuration.TOKEN_LIFETIME.parse(request.tokenLifetime());
+    CredentialKind credential = credential(request.credential(), false);
     String code = Secrets.random();
     Instant[] previousEnd = {null};
     StoredRecipient updated =
@@ -303,19 +311,30 @@ public class RecipientAdmin {
                 if (!t.activeAt(now)) return t;
                 Instant end = t.expiresAt() != null && t.expiresAt().isBefore(graceEnd) ? t.expiresAt() : graceEnd;
                 previousEnd[0] = previousEnd[0] == null || end.isAfter(previousEnd[0]) ? end : previousEnd[0];
-                return new StoredToken(t.sha256(), t.issuedAt(), end, t.revokedAt());
+                return t.endingAt(end);
               });
-          return r.withTokens(tokens, now).withActivation(activation(code, lifetime, now), now);
+          return r.withTokens(tokens, now).withActivation(activation(code, lifetime, credential, now), now);
         });
     LOG.infof("Recipient '%s' issued a new activation link; previous tokens end at %s", updated.name(), previousEnd[0]);
     return new IssuedLink(view(updated, clock.instant()), link(updated.activation(), code, requestBase), previousEnd[0]);
   }
 
-  /** Every token of the recipient stops now, and a link not yet opened no longer works. */
+  /**
+   * Replaces the recipient's federation policies. Tokens are matched against the stored policies on
+   * every request, so a policy taken away stops its sign-ins from the next one.
+   */
+  public RecipientView replaceFederationPolicies(String name, FederationPoliciesRequest request) {
+    List<FederationPolicy> policies = federationPolicies(request.federationPolicies());
+    StoredRecipient updated = change(name, (r, now) -> r.withFederationPolicies(policies, now));
+    LOG.infof("Recipient '%s': federation policies set for issuers %s", updated.name(), updated.federationIssuers());
+    return view(updated, clock.instant());
+  }
+
+  /** Every token and client secret of the recipient stops now, and a link not yet opened no longer works. */
   public RecipientView revoke(String name) {
     StoredRecipient updated =
         change(name, (r, now) -> {
-          List<StoredToken> tokens = r.mapTokens(t -> t.activeAt(now) ? new StoredToken(t.sha256(), t.issuedAt(), t.expiresAt(), now) : t);
+          List<StoredToken> tokens = r.mapTokens(t -> t.activeAt(now) ? t.revokedAt(now) : t);
           Activation pending = r.activation() != null && r.activation().usedAt() == null ? null : r.activation();
           return r.withTokens(tokens, now).withActivation(pending, now);
         });
@@ -354,12 +373,17 @@ public class RecipientAdmin {
           Activation a = pendingLink(r, codeHash, now);
           expires[0] = a.tokenLifetimeSeconds() == null ? null : now.plusSeconds(a.tokenLifetimeSeconds());
           var tokens = new ArrayList<>(forgetOldTokens(r.tokens(), now));
-          tokens.add(new StoredToken(tokenHash, now, expires[0], null));
-          Activation used = new Activation(a.codeSha256(), a.createdAt(), a.expiresAt(), a.tokenLifetimeSeconds(), now);
-          return r.withTokens(tokens, now).withActivation(used, now);
+          tokens.add(new StoredToken(tokenHash, now, expires[0], null, a.kind().wireName()));
+          return r.withTokens(tokens, now).withActivation(a.usedAt(now), now);
         }).orElseThrow(RecipientAdmin::unknownLink);
-    LOG.infof("Recipient '%s' activated a token (expires %s)", updated.name(), expires[0] == null ? "never" : expires[0]);
-    return new ActivatedProfile(updated.name(), new SharingProfile(1, base(requestBase) + RoutePaths.SHARING, token, expires[0]));
+    CredentialKind kind = updated.activation().kind();
+    LOG.infof("Recipient '%s' activated a %s (expires %s)", updated.name(), kind.wireName(), expires[0] == null ? "never" : expires[0]);
+    String endpoint = base(requestBase) + RoutePaths.SHARING;
+    SharingProfile profile =
+        kind == CredentialKind.CLIENT_SECRET
+            ? SharingProfile.clientCredentials(endpoint, base(requestBase) + RoutePaths.OAUTH_TOKEN, updated.name(), token)
+            : SharingProfile.bearerToken(endpoint, token, expires[0]);
+    return new ActivatedProfile(updated.name(), profile);
   }
 
   /**
@@ -371,15 +395,19 @@ public class RecipientAdmin {
     StoredRecipient found = store.findByActivationHash(codeHash).orElseThrow(RecipientAdmin::unknownLink);
     Activation a = pendingLink(found, codeHash, clock.instant());
     return new PendingLink(
-        found.name(), a.expiresAt(), a.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(a.tokenLifetimeSeconds()).toString());
+        found.name(),
+        a.expiresAt(),
+        a.tokenLifetimeSeconds() == null ? null : Duration.ofSeconds(a.tokenLifetimeSeconds()).toString(),
+        a.kind() == CredentialKind.CLIENT_SECRET ? "oauth_client_credentials" : "bearer_token");
   }
 
   /**
    * A link that would give a token if opened now.
    *
    * @param tokenLifetime ISO-8601 lifetime of the token it would make, null for none
+   * @param credential {@code bearer_token} or {@code oauth_client_credentials}: what the profile holds
    */
-  public record PendingLink(String recipient, Instant expiresAt, String tokenLifetime) {}
+  public record PendingLink(String recipient, Instant expiresAt, String tokenLifetime, String credential) {}
 
   /** The recipient's activation if {@code codeHash} is its link and the link can still be opened. */
   private static Activation pendingLink(StoredRecipient r, String codeHash, Instant now) {
@@ -445,9 +473,36 @@ public class RecipientAdmin {
     return GoldgateException.notFound("This activation link does not exist or was replaced by a newer one: ask the data provider for a new link");
   }
 
-  private Activation activation(String code, Duration lifetime, Instant now) {
+  private Activation activation(String code, Duration lifetime, CredentialKind credential, Instant now) {
     return new Activation(
-        Secrets.sha256Hex(code), now, now.plus(config.recipients().activationLinkLifetime()), lifetime == null ? null : lifetime.toSeconds(), null);
+        Secrets.sha256Hex(code),
+        now,
+        now.plus(config.recipients().activationLinkLifetime()),
+        lifetime == null ? null : lifetime.toSeconds(),
+        null,
+        credential.wireName());
+  }
+
+  /**
+   * The kind of secret a link makes, by its admin API name; null for {@code none} (allowed when
+   * creating a recipient that signs in by federation only).
+   */
+  private static CredentialKind credential(String name, boolean noneAllowed) {
+    if (name == null || name.equals("bearer_token")) {
+      return CredentialKind.BEARER_TOKEN;
+    }
+    if (name.equals("oauth_client_credentials")) {
+      return CredentialKind.CLIENT_SECRET;
+    }
+    if (noneAllowed && name.equals("none")) {
+      return null;
+    }
+    throw GoldgateException.invalid(
+        "credential: '" + shorten(name) + "' must be bearer_token or oauth_client_credentials" + (noneAllowed ? ", or none" : ""));
+  }
+
+  private List<FederationPolicy> federationPolicies(List<FederationPolicy> policies) {
+    return FederationPolicy.validated("federationPolicies", policies, config.federation().allowHttp());
   }
 
   private ActivationLink link(Activation activation, String code, URI requestBase) {
@@ -571,7 +626,7 @@ public class RecipientAdmin {
         r.tokens().stream()
             .map(t -> new RecipientView.TokenView(
                 t.activeAt(now) ? "active" : t.revokedAt() != null && !now.isBefore(t.revokedAt()) ? "revoked" : "expired",
-                t.issuedAt(), t.expiresAt(), t.revokedAt()))
+                t.issuedAt(), t.expiresAt(), t.revokedAt(), t.kind().wireName()))
             .toList();
     Activation a = r.activation();
     RecipientView.ActivationView activation =
@@ -579,16 +634,19 @@ public class RecipientAdmin {
             : new RecipientView.ActivationView(
                 a.usedAt() != null ? "used" : now.isBefore(a.expiresAt()) ? "pending" : "expired", a.createdAt(), a.expiresAt(), a.usedAt());
     return new RecipientView(
-        r.name(), "api", r.comment(), r.shares(), r.properties(), r.ipAllowList(), tokens, activation, r.createdAt(), r.updatedAt(), r.featureServices());
+        r.name(), "api", r.comment(), r.shares(), r.properties(), r.ipAllowList(), tokens, activation, r.createdAt(), r.updatedAt(), r.featureServices(),
+        r.federationPolicies());
   }
 
   private static RecipientView catalogView(Recipient r, Instant now) {
     var tokens =
         r.tokens().stream()
-            .map(t -> new RecipientView.TokenView(t.expiresAt() == null || now.isBefore(t.expiresAt()) ? "active" : "expired", null, t.expiresAt(), null))
+            .map(t -> new RecipientView.TokenView(
+                t.expiresAt() == null || now.isBefore(t.expiresAt()) ? "active" : "expired", null, t.expiresAt(), null, t.kind().wireName()))
             .toList();
     return new RecipientView(
         r.name(), "catalog", null, r.grantedShares().stream().sorted().toList(), new TreeMap<>(r.properties()),
-        r.ipAllowList().stream().map(IpRange::toString).toList(), tokens, null, null, null, r.grantedFeatureServices().stream().sorted().toList());
+        r.ipAllowList().stream().map(IpRange::toString).toList(), tokens, null, null, null, r.grantedFeatureServices().stream().sorted().toList(),
+        r.federationPolicies());
   }
 }

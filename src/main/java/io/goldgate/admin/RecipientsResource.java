@@ -1,6 +1,7 @@
 package io.goldgate.admin;
 
 import io.goldgate.admin.model.CreateRecipientRequest;
+import io.goldgate.admin.model.FederationPoliciesRequest;
 import io.goldgate.admin.model.IssueTokenRequest;
 import io.goldgate.admin.model.IssuedLink;
 import io.goldgate.admin.model.RecipientFeatureWrites;
@@ -117,7 +118,14 @@ public class RecipientsResource {
     return admin.issueToken(name, json.read(body, IssueTokenRequest.class, false), uri.getBaseUri());
   }
 
-  /** Every token of the recipient stops working now. */
+  /** Replaces the recipient's OIDC federation policies. */
+  @PUT
+  @Path("{name}/federation-policies")
+  public RecipientView replaceFederationPolicies(@PathParam("name") String name, String body) {
+    return admin.replaceFederationPolicies(name, json.read(body, FederationPoliciesRequest.class, true));
+  }
+
+  /** Every token and client secret of the recipient stops working now. */
   @POST
   @Path("{name}/revoke")
   public RecipientView revoke(@PathParam("name") String name) {

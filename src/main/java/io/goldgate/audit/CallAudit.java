@@ -1,6 +1,8 @@
 package io.goldgate.audit;
 
 import io.goldgate.audit.model.AuditEvent;
+import io.goldgate.access.Principal;
+import io.goldgate.access.TokenRejected;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CallAudit {
 
   private volatile String recipient;
+  private volatile String subject;
+  private volatile String issuer;
   private volatile String protocol;
   private volatile String share;
   private volatile String schema;
@@ -35,6 +39,38 @@ public final class CallAudit {
   public CallAudit recipient(String name) {
     this.recipient = name;
     return this;
+  }
+
+  /** Who the call acts for: the recipient, and the signed access token's subject and issuer. */
+  public CallAudit principal(Principal principal) {
+    recipient(principal.name());
+    return token(principal.subject(), principal.issuer());
+  }
+
+  /** Keeps what a refused signed access token claimed; other failures have nothing to keep. */
+  public CallAudit authenticationFailed(RuntimeException failure) {
+    if (failure instanceof TokenRejected rejected) {
+      token(rejected.claimedSubject(), rejected.claimedIssuer());
+    }
+    return this;
+  }
+
+  /**
+   * Whom a signed access token was issued to and by whom: verified values for an accepted token,
+   * claimed ones for a rejected token (either may be null).
+   */
+  public CallAudit token(String subject, String issuer) {
+    this.subject = subject;
+    this.issuer = issuer;
+    return this;
+  }
+
+  public String subjectName() {
+    return subject;
+  }
+
+  public String issuerName() {
+    return issuer;
   }
 
   /** Overrides the protocol the transport implies (Flight SQL over the Flight endpoint). */

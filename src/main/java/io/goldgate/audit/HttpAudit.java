@@ -92,7 +92,9 @@ public class HttpAudit {
             message,
             latency,
             null,
-            audit.featureViewNames()));
+            audit.featureViewNames(),
+            audit.subjectName(),
+            audit.issuerName()));
   }
 
   private static Long parseVersion(String header) {
@@ -126,6 +128,9 @@ public class HttpAudit {
       p[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
     }
     int n = p.length;
+    if (n == 2 && p[0].equals("oauth") && p[1].equals("token")) {
+      return new Target("token", null, null, null);
+    }
     if (n == 3 && p[0].equals("files")) {
       Optional<SharedTable> t = catalog.catalog().tableById(p[1]);
       return t.map(x -> new Target("downloadFile", x.share(), x.schema(), x.name())).orElse(new Target("downloadFile", null, null, null));

@@ -1,6 +1,7 @@
 package io.goldgate.catalog;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.goldgate.access.FederationPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -53,14 +54,28 @@ public record CatalogFile(
     }
   }
 
+  /**
+   * A recipient, with at least one way to sign in: bearer tokens, client secrets of its OAuth client
+   * (whose client id is its name), or federation policies.
+   */
   public record RecipientDef(
       @NotBlank @Pattern(regexp = SHARE_NAME, message = "must be 1-255 characters without space, '/' or control characters") String name,
       String comment,
-      @NotNull @Size(min = 1, message = "must list at least one token hash") List<@NotNull @Valid TokenDef> tokens,
+      List<@NotNull @Valid TokenDef> tokens,
       @NotNull List<@NotBlank String> shares,
       Map<@NotBlank String, @NotNull String> properties,
-      List<@NotBlank String> featureServices) {}
+      List<@NotBlank String> featureServices,
+      List<@NotNull @Valid TokenDef> clientSecrets,
+      @Size(max = FederationPolicy.MAX_PER_RECIPIENT) List<@NotNull FederationPolicy> federationPolicies) {
 
+    public RecipientDef {
+      tokens = tokens == null ? List.of() : tokens;
+      clientSecrets = clientSecrets == null ? List.of() : clientSecrets;
+      federationPolicies = federationPolicies == null ? List.of() : federationPolicies;
+    }
+  }
+
+  /** A bearer token or a client secret, by the hash of its value. */
   public record TokenDef(
       @NotBlank
           @Pattern(

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.goldgate.GoldgateException;
+import io.goldgate.access.CredentialKind;
+import io.goldgate.access.FederationPolicy;
 import io.goldgate.access.Recipient;
 import io.goldgate.catalog.CatalogFile.RecipientDef;
 import io.goldgate.catalog.CatalogFile.SchemaDef;
@@ -157,15 +160,29 @@ public final class CatalogLoader {
         if (earlier != null) {
           throw new CatalogException(where + ".name: recipient '" + def.name() + "' is already declared in " + earlier);
         }
-        for (int t = 0; t < def.tokens().size(); t++) {
-          Path other = tokenFiles.putIfAbsent(def.tokens().get(t).hash(), file);
-          if (other != null) {
-            throw new CatalogException(where + ".tokens[" + t + "].hash: the same token hash is used twice (also in " + other + ")");
-          }
+        if (def.tokens().isEmpty() && def.clientSecrets().isEmpty() && def.federationPolicies().isEmpty()) {
+          throw new CatalogException(where + ": list at least one of tokens, clientSecrets or federationPolicies, or the recipient can never sign in");
+        }
+        uniqueHashes(file, where + ".tokens", def.tokens());
+        uniqueHashes(file, where + ".clientSecrets", def.clientSecrets());
+        try {
+          // Format only: whether an http issuer off loopback is allowed is decided when its keys are fetched.
+          FederationPolicy.validated(where + ".federationPolicies", def.federationPolicies(), true);
+        } catch (GoldgateException e) {
+          throw new CatalogException(e.getMessage());
         }
         // Grants are checked once all files are read: a recipient may name a share of a later file.
         pendingGrantChecks.add(new PendingGrant(file, i, def));
         recipients.add(toRecipient(def));
+      }
+    }
+
+    private void uniqueHashes(Path file, String where, List<CatalogFile.TokenDef> secrets) {
+      for (int t = 0; t < secrets.size(); t++) {
+        Path other = tokenFiles.putIfAbsent(secrets.get(t).hash(), file);
+        if (other != null) {
+          throw new CatalogException(where + "[" + t + "].hash: the same hash is used twice (also in " + other + ")");
+        }
       }
     }
 
@@ -242,13 +259,16 @@ public final class CatalogLoader {
     }
 
     private static Recipient toRecipient(RecipientDef def) {
-      var tokens =
-          def.tokens().stream()
-              .map(t -> new Recipient.Token(HexFormat.of().parseHex(t.hash().substring("sha256:".length())), t.expiresAt()))
-              .toList();
+      var tokens = new ArrayList<Recipient.Token>();
+      def.tokens().forEach(t -> tokens.add(token(t, CredentialKind.BEARER_TOKEN)));
+      def.clientSecrets().forEach(t -> tokens.add(token(t, CredentialKind.CLIENT_SECRET)));
       return new Recipient(
           def.name(), tokens, Set.copyOf(def.shares()), def.properties(), List.of(),
-          def.featureServices() == null ? Set.of() : Set.copyOf(def.featureServices()));
+          def.featureServices() == null ? Set.of() : Set.copyOf(def.featureServices()), def.federationPolicies());
+    }
+
+    private static Recipient.Token token(CatalogFile.TokenDef def, CredentialKind kind) {
+      return new Recipient.Token(HexFormat.of().parseHex(def.hash().substring("sha256:".length())), def.expiresAt(), kind);
     }
 
     /** Ids must stay the same across restarts and replicas, so they derive from the name. */

@@ -2,6 +2,8 @@ package io.goldgate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +91,7 @@ public interface GoldgateConfig {
      * body is refused whole (400), so a request is validated and held in memory at a known size.
      */
     @WithDefault("10000")
-    @jakarta.validation.constraints.Min(1)
+    @Min(1)
     int pushMaxRows();
 
     /**
@@ -195,6 +197,67 @@ public interface GoldgateConfig {
      */
     @WithDefault("7d")
     Duration activationLinkLifetime();
+  }
+
+  /** The short-lived access tokens the gateway issues to recipients' OAuth clients. */
+  OAuth oauth();
+
+  interface OAuth {
+    /**
+     * The {@code iss} of the access tokens the gateway's token endpoint issues. They are signed
+     * with a key derived from {@code goldgate.signing.key}, so every replica sharing that key
+     * accepts them. An identity provider named in a federation policy must not use this issuer.
+     */
+    @WithDefault("goldgate")
+    @Size(min = 1, max = 1024)
+    String issuer();
+
+    /**
+     * How long an access token works, from 10 seconds to 1 day. Clients fetch a new one once fewer
+     * than 600 seconds remain (the Delta Sharing connectors do), so a lifetime above that spares
+     * a token request per call. A token never outlives the client secret that obtained it, and a
+     * revoked or rotated-out secret stops its tokens at once.
+     */
+    @WithDefault("1h")
+    Duration tokenLifetime();
+  }
+
+  /** Recipients signing in with their own identity provider (OIDC federation policies). */
+  Federation federation();
+
+  interface Federation {
+    /** Tolerance for clocks that disagree, applied to a token's {@code exp} and {@code nbf}; at most 5 minutes. */
+    @WithDefault("60s")
+    Duration clockSkew();
+
+    /** Longest an identity provider's keys are used before they are fetched again. */
+    @WithDefault("10m")
+    Duration keysRefreshInterval();
+
+    /**
+     * Shortest time between two fetches of one provider's keys. A token naming a key the gateway
+     * does not know (the provider rotated its keys) causes a fetch, at most this often, so forged
+     * key ids cannot turn the gateway into a flood against the provider.
+     */
+    @WithDefault("30s")
+    Duration keysMinRefreshInterval();
+
+    /** Time allowed to fetch a provider's discovery document or keys. */
+    @WithDefault("5s")
+    Duration fetchTimeout();
+
+    /**
+     * Whether issuers may be plain http URLs off loopback (an in-cluster provider behind a mesh
+     * that adds TLS). Off, an http issuer is accepted only on loopback.
+     */
+    @WithDefault("false")
+    boolean allowHttp();
+
+    /** Most identity providers whose keys are kept; the least recently used one is dropped past it. */
+    @WithDefault("100")
+    @Min(1)
+    @Max(10000)
+    int maxIssuers();
   }
 
   interface Admin {

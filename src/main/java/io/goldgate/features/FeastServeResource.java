@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.Principal;
 import io.goldgate.access.Recipient;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
@@ -256,9 +257,14 @@ public class FeastServeResource {
 
   /** Authenticates and names the recipient in the call's audit event. */
   private Recipient authenticate(String authorization) {
-    Recipient recipient = authenticator.authenticate(authorization);
-    audit.current().recipient(recipient.name());
-    return recipient;
+    try {
+      Principal principal = authenticator.authenticate(authorization);
+      audit.current().principal(principal);
+      return principal.recipient();
+    } catch (GoldgateException e) {
+      audit.current().authenticationFailed(e);
+      throw e;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldgate.CompletionFailures;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.Recipient;
 import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.http.ErrorResponses;
@@ -110,7 +111,8 @@ public class FeaturesRoute {
     // Made when the answer is rendered; released here should the lookup fail after that.
     BufferOutput[] rendered = new BufferOutput[1];
     authenticator.authenticateWithoutBlocking(authorization, address, lookups)
-        .thenComposeAsync(recipient -> {
+        .thenComposeAsync(principal -> {
+          Recipient recipient = principal.recipient();
           JsonNode request = parse(body);
           return online.get(request, recipient, size -> rendered[0] = new BufferOutput(size)).thenApply(answer -> {
             // Lookups are counted per recipient, not audited one by one: they are too many and too small.

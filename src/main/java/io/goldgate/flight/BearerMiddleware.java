@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import io.goldgate.GoldgateException;
 import io.goldgate.access.BearerAuthenticator;
+import io.goldgate.access.Principal;
 import io.goldgate.access.Recipient;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallInfo;
@@ -46,10 +47,11 @@ final class BearerMiddleware implements FlightServerMiddleware {
     @Override
     public BearerMiddleware onCallStarted(CallInfo info, CallHeaders headers, RequestContext context) {
       try {
-        Recipient recipient = authenticator.authenticate(headers.get("authorization"), ClientAddresses.current());
-        FlightAudit.current().recipient(recipient.name());
-        return new BearerMiddleware(recipient);
+        Principal principal = authenticator.authenticate(headers.get("authorization"), ClientAddresses.current());
+        FlightAudit.current().principal(principal);
+        return new BearerMiddleware(principal.recipient());
       } catch (GoldgateException e) {
+        FlightAudit.current().authenticationFailed(e);
         // UNAUTHENTICATED, UNAUTHORIZED (an address outside the allow-list), UNAVAILABLE (store down)
         throw GoldgateFlightProducer.status(e);
       }

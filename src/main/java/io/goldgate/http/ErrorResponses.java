@@ -23,9 +23,7 @@ public class ErrorResponses {
       case MALFORMED -> error(400, "MALFORMED_REQUEST", e.getMessage());
       case UNSUPPORTED -> error(400, "UNSUPPORTED_OPERATION", e.getMessage());
       case UNAUTHENTICATED ->
-          Response.fromResponse(error(401, "UNAUTHENTICATED", e.getMessage()))
-              .header("WWW-Authenticate", "Bearer realm=\"goldgate\"")
-              .build();
+          Response.fromResponse(error(401, "UNAUTHENTICATED", e.getMessage())).header("WWW-Authenticate", bearerChallenge(e)).build();
       case PERMISSION_DENIED -> error(403, "PERMISSION_DENIED", e.getMessage());
       case CONFLICT -> error(409, "RESOURCE_CONFLICT", e.getMessage());
       case UNAVAILABLE -> Response.fromResponse(error(503, "TEMPORARILY_UNAVAILABLE", e.getMessage())).header("Retry-After", "1").build();
@@ -34,6 +32,17 @@ public class ErrorResponses {
         yield error(500, "INTERNAL_ERROR", e.getMessage());
       }
     };
+  }
+
+  /**
+   * RFC 6750's challenge; a refused signed token also gets {@code error="invalid_token"} and its
+   * reason, so an OAuth client library can tell an expired token (fetch another) from the rest.
+   */
+  private static String bearerChallenge(GoldgateException e) {
+    if (e.reason() != null) {
+      return "Bearer realm=\"goldgate\", error=\"invalid_token\", error_description=\"" + e.reason() + "\"";
+    }
+    return "Bearer realm=\"goldgate\"";
   }
 
   /** Gateway state in a Redis that is down or slow: a retryable 503, never a 500. */

@@ -17,6 +17,8 @@ public final class RoutePaths {
   public static final String FILES = SHARING + "/files/";
   /** One-time activation links of recipients; the code follows. */
   public static final String ACTIVATION = SHARING + "/activation/";
+  /** The OAuth 2.0 token endpoint (client credentials grant) of recipients' clients. */
+  public static final String OAUTH_TOKEN = SHARING + "/oauth/token";
   /** Feast's online lookup. */
   public static final String ONLINE_FEATURES = "/get-online-features";
   /** The writes and materializations of Feast's feature server API ({@code feast serve}): each is audited. */

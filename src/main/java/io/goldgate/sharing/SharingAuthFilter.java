@@ -1,7 +1,8 @@
 package io.goldgate.sharing;
 
 import io.goldgate.access.BearerAuthenticator;
-import io.goldgate.access.Recipient;
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Principal;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.Priorities;
@@ -11,7 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Every Delta Sharing call needs a bearer token, except file downloads (their pre-signed URL is the
- * credential, as with object-store URLs) and activation links (their one-time code is).
+ * credential, as with object-store URLs), activation links (their one-time code is) and the OAuth
+ * token endpoint (the client secret is).
  */
 public class SharingAuthFilter {
 
@@ -28,11 +30,20 @@ public class SharingAuthFilter {
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public void authenticate(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    if (!path.startsWith(RoutePaths.SHARING + "/") || path.startsWith(RoutePaths.FILES) || path.startsWith(RoutePaths.ACTIVATION)) {
+    if (!path.startsWith(RoutePaths.SHARING + "/")
+        || path.startsWith(RoutePaths.FILES)
+        || path.startsWith(RoutePaths.ACTIVATION)
+        || path.equals(RoutePaths.OAUTH_TOKEN)) {
       return;
     }
-    Recipient recipient = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-    current.set(recipient);
-    audit.current().recipient(recipient.name());
+    Principal principal;
+    try {
+      principal = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    } catch (GoldgateException e) {
+      audit.current().authenticationFailed(e);
+      throw e;
+    }
+    current.set(principal.recipient());
+    audit.current().principal(principal);
   }
 }

@@ -322,7 +322,7 @@ class RecipientLifecycleTest {
     String token = "shadowed-" + java.util.UUID.randomUUID();
     Instant now = Instant.now();
     assertTrue(store.create(new StoredRecipient(
-        "analyst", null, List.of("retail"), Map.of(), List.of(), List.of(new StoredRecipient.StoredToken(Secrets.sha256Hex(token), now, null, null)), null, now, now, List.of())));
+        "analyst", null, List.of("retail"), Map.of(), List.of(), List.of(new StoredRecipient.StoredToken(Secrets.sha256Hex(token), now, null, null)), null, now, now, List.of(), List.of())));
     withToken(token).get("/delta-sharing/shares").then().statusCode(401)
         .body("message", equalTo("This token's recipient 'analyst' is now declared in the share catalog; use that recipient's token"));
     withToken(SampleLake.ANALYST_TOKEN).get("/delta-sharing/shares").then().statusCode(200);

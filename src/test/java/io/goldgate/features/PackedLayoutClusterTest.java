@@ -61,7 +61,7 @@ class PackedLayoutClusterTest {
     String wanted = String.join(",", PackedLayoutTest.NAMES.stream().map(n -> "\"" + view + ":" + n + "\"").toList());
     JsonNode request = json.readTree("{\"features\":[" + wanted + "],\"entities\":{\"customer_id\":[" + PackedLayoutTest.ALL_CUSTOMERS + ",99999]}}");
     ByteArrayOutputStream out = new OnlineFeatures(features, stores, config, json, catalog)
-        .get(request, authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN), ByteArrayOutputStream::new).toCompletableFuture().get();
+        .get(request, authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN).recipient(), ByteArrayOutputStream::new).toCompletableFuture().get();
     return json.readTree(out.toByteArray());
   }
 

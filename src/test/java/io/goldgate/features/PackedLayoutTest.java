@@ -85,7 +85,7 @@ class PackedLayoutTest {
   private JsonNode lookup(Features features, String view, String entities) throws Exception {
     String features_ = NAMES.stream().map(n -> "\"" + view + ":" + n + "\"").collect(Collectors.joining(","));
     JsonNode request = json.readTree("{\"features\":[" + features_ + "],\"entities\":{\"customer_id\":[" + entities + "]}}");
-    Recipient partner = authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN);
+    Recipient partner = authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN).recipient();
     ByteArrayOutputStream out = new OnlineFeatures(features, stores, config, json, catalog).get(request, partner, ByteArrayOutputStream::new)
         .toCompletableFuture().get();
     return json.readTree(out.toByteArray());

@@ -162,7 +162,7 @@ class RangedMaterializationTest {
     String refs = FEATURES.stream().map(n -> "\"" + view + ":" + n + "\"").collect(Collectors.joining(","));
     String skus = SKUS.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(","));
     JsonNode request = json.readTree("{\"features\":[" + refs + "],\"entities\":{\"sku\":[" + skus + "]}}");
-    Recipient partner = authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN);
+    Recipient partner = authenticator.authenticate("Bearer " + SampleLake.PARTNER_TOKEN).recipient();
     ByteArrayOutputStream out = new OnlineFeatures(features, stores, config, json, catalog).get(request, partner, ByteArrayOutputStream::new)
         .toCompletableFuture().get();
     return json.readTree(out.toByteArray()).get("results");

@@ -1,5 +1,6 @@
 package io.goldgate.admin.model;
 
+import io.goldgate.access.FederationPolicy;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,11 @@ import java.util.Map;
  * @param tokenLifetime ISO-8601 duration (e.g. {@code P90D}) of the token the activation link
  *     makes, counted from activation; absent: the token does not expire
  * @param featureServices names of feature services to grant (features of views over bare locations)
+ * @param credential what the activation link delivers: {@code bearer_token} (default; a version-1
+ *     profile with a bearer token), {@code oauth_client_credentials} (a version-2 profile with a
+ *     client id and secret for the token endpoint) or {@code none} (no link: the recipient signs in
+ *     with its own identity provider, by {@code federationPolicies})
+ * @param federationPolicies identity providers whose tokens the recipient may sign in with
  */
 public record CreateRecipientRequest(
     String name,
@@ -21,4 +27,6 @@ public record CreateRecipientRequest(
     Map<String, String> properties,
     List<String> ipAllowList,
     String tokenLifetime,
-    List<String> featureServices) {}
+    List<String> featureServices,
+    String credential,
+    List<FederationPolicy> federationPolicies) {}

@@ -36,9 +36,12 @@ import java.util.List;
  *     many failures from {@code clientIp} it stands for
  * @param featureViews the feature views a {@code features} call named or touched, in order, each
  *     once; bounded as {@link #boundedNames}
+ * @param subject for a call with a signed access token, the token's {@code sub}: verified when the
+ *     call was authenticated, as claimed when the token was rejected (then the message says why)
+ * @param issuer the signed access token's {@code iss}, likewise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"id", "time", "recipient", "clientIp", "userAgent", "protocol", "operation", "share", "schema", "table", "featureViews"})
+@JsonPropertyOrder({"id", "time", "recipient", "subject", "issuer", "clientIp", "userAgent", "protocol", "operation", "share", "schema", "table", "featureViews"})
 public record AuditEvent(
     String id,
     Instant time,
@@ -59,7 +62,9 @@ public record AuditEvent(
     String message,
     long latencyMs,
     Long count,
-    List<String> featureViews) {
+    List<String> featureViews,
+    String subject,
+    String issuer) {
 
   public static final String DELTA_SHARING = "delta-sharing";
   public static final String FLIGHT = "flight";
@@ -104,6 +109,14 @@ public record AuditEvent(
         message, latencyMs, count, null);
   }
 
+  public AuditEvent(
+      String id, Instant time, String recipient, String clientIp, String userAgent, String protocol, String operation, String share,
+      String schema, String table, Long version, Integer files, Long bytes, Long rows, String status, String errorCode, String message,
+      long latencyMs, Long count, List<String> featureViews) {
+    this(id, time, recipient, clientIp, userAgent, protocol, operation, share, schema, table, version, files, bytes, rows, status, errorCode,
+        message, latencyMs, count, featureViews, null, null);
+  }
+
   /** {@code share.schema.table}, or null when the event is not about one table. */
   public String qualifiedTable() {
     return share == null || schema == null || table == null ? null : share + "." + schema + "." + table;
@@ -128,7 +141,7 @@ public record AuditEvent(
   public AuditEvent withId(String newId) {
     return new AuditEvent(
         newId, time, recipient, clientIp, userAgent, protocol, operation, share, schema, table, version, files, bytes, rows, status,
-        errorCode, message, latencyMs, count, featureViews);
+        errorCode, message, latencyMs, count, featureViews, subject, issuer);
   }
 
   /**
@@ -142,7 +155,7 @@ public record AuditEvent(
         id, time, cut(recipient, MAX_FIELD), cut(clientIp, MAX_FIELD), cut(userAgent, MAX_USER_AGENT), cut(protocol, MAX_FIELD),
         cut(operation, MAX_FIELD), cut(share, MAX_FIELD), cut(schema, MAX_FIELD), cut(table, MAX_FIELD), version, files, bytes, rows,
         cut(status, MAX_FIELD), cut(errorCode, MAX_FIELD), cut(message, MAX_MESSAGE), latencyMs, count,
-        boundedNames(featureViews, MAX_FEATURE_VIEW_CHARS));
+        boundedNames(featureViews, MAX_FEATURE_VIEW_CHARS), cut(subject, MAX_FIELD), cut(issuer, MAX_FIELD));
   }
 
   /**
