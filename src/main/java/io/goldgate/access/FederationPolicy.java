@@ -34,7 +34,7 @@ public record FederationPolicy(String issuer, List<String> audiences, String sub
 
   public FederationPolicy {
     audiences = audiences == null ? List.of() : List.copyOf(audiences);
-    subjectClaim = subjectClaim == null || subjectClaim.isBlank() ? DEFAULT_SUBJECT_CLAIM : subjectClaim;
+    subjectClaim = subjectClaim == null ? DEFAULT_SUBJECT_CLAIM : subjectClaim;
   }
 
   /**
@@ -68,7 +68,7 @@ public record FederationPolicy(String issuer, List<String> audiences, String sub
   }
 
   private static void text(String field, String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null || value.isEmpty()) {
       throw GoldgateException.invalid(field + ": required");
     }
     if (value.length() > MAX_TEXT) {

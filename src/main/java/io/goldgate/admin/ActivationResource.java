@@ -93,6 +93,10 @@ public class ActivationResource {
   private static String page(RecipientAdmin.PendingLink link) {
     String recipient = escape(link.recipient());
     String lifetime = link.tokenLifetime() == null ? "does not expire" : "is valid for " + escape(link.tokenLifetime()) + " from the download";
+    String credential =
+        link.credential().equals("oauth_client_credentials")
+            ? "an OAuth client id and secret (the client exchanges them for short-lived access tokens), a secret that " + lifetime
+            : "a bearer token that " + lifetime;
     return """
         <!DOCTYPE html>
         <html lang="en">
@@ -101,13 +105,13 @@ public class ActivationResource {
         <body>
         <h1>Delta Sharing activation for %1$s</h1>
         <p>This link downloads the credential profile file of recipient <strong>%1$s</strong>, <strong>once</strong>.
-        The profile holds a bearer token that %2$s; keep the file safe. After the download this link stops working.</p>
+        The profile holds %2$s; keep the file safe. After the download this link stops working.</p>
         <p>The link can be used until %3$s.</p>
         <form method="post"><button type="submit">Download the profile file (%1$s.share)</button></form>
         <p>Without a browser: <code>curl -X POST -o %1$s.share &lt;this link&gt;</code></p>
         </body>
         </html>
-        """.formatted(recipient, lifetime, escape(link.expiresAt().toString()));
+        """.formatted(recipient, credential, escape(link.expiresAt().toString()));
   }
 
   private static String escape(String text) {

@@ -324,6 +324,10 @@ public class RecipientAdmin {
    * every request, so a policy taken away stops its sign-ins from the next one.
    */
   public RecipientView replaceFederationPolicies(String name, FederationPoliciesRequest request) {
+    if (request.federationPolicies() == null) {
+      // Absent is not "none": an empty body must not silently drop every policy.
+      throw GoldgateException.invalid("federationPolicies: required (an empty list removes every policy)");
+    }
     List<FederationPolicy> policies = federationPolicies(request.federationPolicies());
     StoredRecipient updated = change(name, (r, now) -> r.withFederationPolicies(policies, now));
     LOG.infof("Recipient '%s': federation policies set for issuers %s", updated.name(), updated.federationIssuers());

@@ -14,11 +14,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -34,6 +36,9 @@ public class OAuthTokenResource {
   /** Longest client id or secret read, in characters. */
   private static final int MAX_CREDENTIAL = 1024;
 
+  /** Most form parameters read; a client credentials grant has at most four. */
+  private static final int MAX_PARAMETERS = 100;
+
   private final ClientCredentials credentials;
   private final AuditContext audit;
 
@@ -45,7 +50,11 @@ public class OAuthTokenResource {
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, MultivaluedMap<String, String> form) {
+  public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+    Map<String, List<String>> form = parseForm(body);
+    if (form == null) {
+      return error(400, "invalid_request", "the body is not a valid application/x-www-form-urlencoded form of at most " + MAX_PARAMETERS + " parameters");
+    }
     String grantType = single(form, "grant_type");
     if (grantType == null) {
       return error(400, "invalid_request", "grant_type is required, once");
@@ -105,9 +114,42 @@ public class OAuthTokenResource {
     return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The form's parameters, or null when it is not a form. Parsed here rather than by the REST
+   * layer, whose parser fails on pairs such as {@code &=&} with a 500.
+   */
+  private static Map<String, List<String>> parseForm(String body) {
+    var form = new HashMap<String, List<String>>();
+    if (body == null || body.isEmpty()) {
+      return form;
+    }
+    int count = 0;
+    int start = 0;
+    while (start <= body.length()) {
+      int end = body.indexOf('&', start);
+      if (end < 0) end = body.length();
+      if (end > start) {
+        if (++count > MAX_PARAMETERS) {
+          return null;
+        }
+        String pair = body.substring(start, end);
+        int eq = pair.indexOf('=');
+        try {
+          String name = formDecode(eq < 0 ? pair : pair.substring(0, eq));
+          String value = eq < 0 ? "" : formDecode(pair.substring(eq + 1));
+          form.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+      start = end + 1;
+    }
+    return form;
+  }
+
   /** The parameter's one value; null when absent, empty or repeated (RFC 6749 section 3.2). */
-  private static String single(MultivaluedMap<String, String> form, String name) {
-    List<String> values = form == null ? null : form.get(name);
+  private static String single(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
     if (values == null || values.size() != 1 || values.get(0).isEmpty()) {
       return null;
     }
