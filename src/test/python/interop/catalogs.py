@@ -2,7 +2,8 @@
 values instead of YAML by hand.
 
 ``write_catalog`` writes one ``shares/*.yaml`` (what ``GOLDGATE_SHARES_DIR`` holds): tables named
-``share.schema.table`` with their locations, and recipients with the SHA-256 of their tokens.
+``share.schema.table`` with their locations, and recipients with the SHA-256 of their tokens (and
+client secrets) and their federation policies.
 ``write_feature_defs`` writes one ``feature-defs/*.yaml`` (``GOLDGATE_FEATURES_DIR``): entities,
 feature views, feature services. Both return the directory to hand to ``launch_gateway``.
 
@@ -41,16 +42,30 @@ class Table:
 
 
 @dataclass(frozen=True)
+class FederationPolicy:
+    """Lets a recipient sign in with a token of its own identity provider (OIDC federation)."""
+
+    issuer: str  # the tokens' exact iss
+    subject: str  # the value subject_claim must have (or, for an array claim, contain)
+    audiences: Sequence[str] = ("goldgate",)  # the token's aud must name one
+    subject_claim: str = "sub"
+
+
+@dataclass(frozen=True)
 class Recipient:
-    """A catalog recipient: its bearer token (written as its SHA-256 only) and what it is granted."""
+    """A catalog recipient: its bearer token (written as its SHA-256 only; None: no token, it signs in
+    otherwise) and what it is granted."""
 
     name: str
-    token: str
+    token: str | None
     shares: Sequence[str]
     # properties, e.g. {"region": "EMEA"} (what ${recipient.region} resolves to) or
     # {"goldgate.featureWrites": "view_a,view_b"} (the views it may push to)
     properties: Mapping[str, str] = field(default_factory=dict)
     feature_services: Sequence[str] = ()  # featureServices it may read, shared tables or not
+    # client secrets of its OAuth client (client id = name), written as their SHA-256 only
+    client_secrets: Sequence[str] = ()
+    federation_policies: Sequence[FederationPolicy] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +123,16 @@ def write_catalog(directory: Path, tables: Mapping[str, Table | Path | str], rec
         shares.setdefault(share, {}).setdefault(schema, []).append(entry)
     listed = []
     for r in recipients:
-        entry = {"name": r.name, "tokens": [{"hash": token_hash(r.token)}], "shares": list(r.shares)}
+        entry = {"name": r.name}
+        if r.token is not None:
+            entry["tokens"] = [{"hash": token_hash(r.token)}]
+        if r.client_secrets:
+            entry["clientSecrets"] = [{"hash": token_hash(secret)} for secret in r.client_secrets]
+        if r.federation_policies:
+            entry["federationPolicies"] = [
+                {"issuer": p.issuer, "audiences": list(p.audiences), "subjectClaim": p.subject_claim, "subject": p.subject}
+                for p in r.federation_policies]
+        entry["shares"] = list(r.shares)
         if r.properties:
             entry["properties"] = dict(r.properties)
         if r.feature_services:

@@ -30,6 +30,10 @@ Gateway selection:
     ``_redis_binary`` for where the binary comes from) and stops it at the end. The Feast tests
     (test_feast.py) read and write that Redis with the Feast SDK.
 
+The OIDC federation tests (test_oidc.py) also need a real identity provider: fixture ``keycloak``
+starts Keycloak (see keycloak.py; its distribution is fetched once into ``target/keycloak``) the
+first time a test asks for it, whether the gateway is self-started or not, and stops it at the end.
+
 Fixtures ``gateway`` and ``gateway_url`` are the same :class:`Gateway`: a ``str`` (the public base
 URL, so ``f"{gateway_url}/delta-sharing"`` works as it always did) that also carries
 ``management_url``; ``management_url`` is that attribute on its own. What ``launch_gateway`` yields is
@@ -58,6 +62,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from keycloak import Keycloak, KeycloakStartupError, launch_keycloak
 
 INTEROP_DIR = Path(__file__).resolve().parent
 # src/test/python/interop -> repository root
@@ -386,6 +392,23 @@ def redis_server(request, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# --------------------------------------------------------------------------------------------
+# Keycloak (the OpenID provider of the OIDC federation tests, test_oidc.py; see keycloak.py)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def keycloak(request, tmp_path_factory) -> Keycloak:
+    """A real Keycloak serving the realms of src/test/keycloak (see keycloak.py), started the first
+    time a test asks for it and stopped when the session ends."""
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(launch_keycloak(tmp_path_factory.mktemp("keycloak")))
+        except KeycloakStartupError as e:
+            _startup_failure(request.config, e.reason, e.cmd, e.log_path)
+        yield server
 
 
 @pytest.fixture(scope="session")
