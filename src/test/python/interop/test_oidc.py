@@ -327,7 +327,7 @@ def test_the_token_endpoint_refuses_a_wrong_secret(gateway):
     r = _token_request(gateway, name, profile["clientSecret"] + "x")
     assert r.status_code == 401, r.text
     assert r.json() == {"error": "invalid_client",
-                        "error_description": "Unknown client, or a client secret that is wrong, expired or revoked"}
+                        "error_description": "Unknown client, a client secret that is wrong, expired or revoked, or an address the client may not connect from"}
     assert r.headers["WWW-Authenticate"] == 'Basic realm="goldgate"'
     assert r.headers["Cache-Control"] == "no-store"
     events = _audit(gateway, since, lambda e: e["operation"] == "token")

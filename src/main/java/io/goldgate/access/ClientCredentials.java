@@ -1,6 +1,8 @@
 package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -8,6 +10,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The OAuth 2.0 client credentials grant (RFC 6749 section 4.4): a recipient's client id (its
@@ -20,17 +23,28 @@ public class ClientCredentials {
   private final DeclaredRecipients catalog;
   private final RecipientStore store;
   private final AccessTokens tokens;
+  private final Supplier<String> clientAddress;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public ClientCredentials(DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens) {
-    this(catalog, store, tokens, Clock.systemUTC());
+  public ClientCredentials(
+      DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
+    this(catalog, store, tokens, () -> {
+      RoutingContext context = currentRequest.getCurrent();
+      return context == null ? null : proxies.clientAddress(context);
+    }, Clock.systemUTC());
   }
 
   ClientCredentials(DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens, Clock clock) {
+    this(catalog, store, tokens, () -> null, clock);
+  }
+
+  /** @param clientAddress the caller's address (null when unknown), checked against the IP allow-list */
+  ClientCredentials(DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens, Supplier<String> clientAddress, Clock clock) {
     this.catalog = catalog;
     this.store = store;
     this.tokens = tokens;
+    this.clientAddress = clientAddress;
     this.clock = clock;
   }
 
@@ -39,6 +53,8 @@ public class ClientCredentials {
    * its working client secrets.
    *
    * @throws GoldgateException UNAUTHENTICATED, with one message for every way the pair is wrong
+   *     and for a caller outside the recipient's IP allow-list: a leaked secret tried from elsewhere
+   *     must not learn that it is right
    */
   public AccessTokens.Issued grant(String clientId, String clientSecret) {
     if (clientId == null || clientId.isEmpty() || clientSecret == null || clientSecret.isEmpty()) {
@@ -62,6 +78,9 @@ public class ClientCredentials {
     }
     String presentedHex = HexFormat.of().formatHex(presented);
     StoredRecipient stored = store.get(clientId.toLowerCase(Locale.ROOT)).orElseThrow(ClientCredentials::invalidClient);
+    if (!stored.toRecipient().mayConnectFrom(IpRange.literal(clientAddress.get()))) {
+      throw invalidClient();
+    }
     StoredRecipient.StoredToken secret =
         stored.tokens().stream()
             .filter(t -> t.kind() == CredentialKind.CLIENT_SECRET
@@ -73,6 +92,8 @@ public class ClientCredentials {
   }
 
   private static GoldgateException invalidClient() {
-    return new GoldgateException(GoldgateException.Kind.UNAUTHENTICATED, "Unknown client, or a client secret that is wrong, expired or revoked");
+    return new GoldgateException(
+        GoldgateException.Kind.UNAUTHENTICATED,
+        "Unknown client, a client secret that is wrong, expired or revoked, or an address the client may not connect from");
   }
 }

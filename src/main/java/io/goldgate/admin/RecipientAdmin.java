@@ -334,15 +334,19 @@ public class RecipientAdmin {
     return view(updated, clock.instant());
   }
 
-  /** Every token and client secret of the recipient stops now, and a link not yet opened no longer works. */
+  /**
+   * Locks the recipient out now: every token and client secret stops (with the access tokens they
+   * obtained), a link not yet opened no longer works, and its federation policies are removed, so
+   * no credential of any kind signs in as it from the next request.
+   */
   public RecipientView revoke(String name) {
     StoredRecipient updated =
         change(name, (r, now) -> {
           List<StoredToken> tokens = r.mapTokens(t -> t.activeAt(now) ? t.revokedAt(now) : t);
           Activation pending = r.activation() != null && r.activation().usedAt() == null ? null : r.activation();
-          return r.withTokens(tokens, now).withActivation(pending, now);
+          return r.withTokens(tokens, now).withActivation(pending, now).withFederationPolicies(List.of(), now);
         });
-    LOG.infof("Recipient '%s': every token revoked", updated.name());
+    LOG.infof("Recipient '%s': every token and client secret revoked, federation policies removed", updated.name());
     return view(updated, clock.instant());
   }
 

@@ -125,7 +125,7 @@ public class RecipientsResource {
     return admin.replaceFederationPolicies(name, json.read(body, FederationPoliciesRequest.class, true));
   }
 
-  /** Every token and client secret of the recipient stops working now. */
+  /** Locks the recipient out now: tokens, client secrets and federation policies. */
   @POST
   @Path("{name}/revoke")
   public RecipientView revoke(@PathParam("name") String name) {

@@ -16,7 +16,7 @@ public class CatalogHolder implements DeclaredRecipients {
   private final ShareCatalog catalog;
 
   public CatalogHolder(GoldgateConfig config, Validator validator) {
-    this.catalog = new CatalogLoader(validator).load(config.shares().dir());
+    this.catalog = new CatalogLoader(validator, config.federation().allowHttp()).load(config.shares().dir());
   }
 
   public ShareCatalog catalog() {

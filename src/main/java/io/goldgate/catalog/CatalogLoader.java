@@ -51,9 +51,16 @@ public final class CatalogLoader {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .build();
   private final Validator validator;
+  private final boolean allowHttpIssuers;
 
   public CatalogLoader(Validator validator) {
+    this(validator, false);
+  }
+
+  /** @param allowHttpIssuers goldgate.federation.allow-http: federation issuers may be http off loopback */
+  public CatalogLoader(Validator validator, boolean allowHttpIssuers) {
     this.validator = validator;
+    this.allowHttpIssuers = allowHttpIssuers;
   }
 
   public ShareCatalog load(Path dir) {
@@ -77,7 +84,7 @@ public final class CatalogLoader {
       LOG.warnf("No share catalog file (*.yaml) in %s: no table is shared until one is put there (goldgate.shares.dir,"
           + " env GOLDGATE_SHARES_DIR) and the gateway restarted", root);
     }
-    var builder = new Builder();
+    var builder = new Builder(allowHttpIssuers);
     for (Path file : files) {
       builder.add(file, parse(file));
     }
@@ -136,6 +143,12 @@ public final class CatalogLoader {
 
   /** Cross-file checks: unique names, grants that name declared shares, unique token hashes. */
   private static final class Builder {
+    private final boolean allowHttpIssuers;
+
+    Builder(boolean allowHttpIssuers) {
+      this.allowHttpIssuers = allowHttpIssuers;
+    }
+
     private final List<Share> shares = new ArrayList<>();
     private final Map<String, Path> shareFiles = new HashMap<>();
     private final List<PendingGrant> pendingGrantChecks = new ArrayList<>();
@@ -166,8 +179,7 @@ public final class CatalogLoader {
         uniqueHashes(file, where + ".tokens", def.tokens());
         uniqueHashes(file, where + ".clientSecrets", def.clientSecrets());
         try {
-          // Format only: whether an http issuer off loopback is allowed is decided when its keys are fetched.
-          FederationPolicy.validated(where + ".federationPolicies", def.federationPolicies(), true);
+          FederationPolicy.validated(where + ".federationPolicies", def.federationPolicies(), allowHttpIssuers);
         } catch (GoldgateException e) {
           throw new CatalogException(e.getMessage());
         }

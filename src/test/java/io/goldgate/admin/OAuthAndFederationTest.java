@@ -233,7 +233,7 @@ class OAuthAndFederationTest {
         400, "invalid_request").body("error_description", equalTo(notAForm));
     oauthError(given().auth().preemptive().basic(name, secret).contentType("application/x-www-form-urlencoded")
         .body("grant_type=client_credentials" + "&scope=x".repeat(100)), 400, "invalid_request").body("error_description", equalTo(notAForm));
-    String wrong = "Unknown client, or a client secret that is wrong, expired or revoked";
+    String wrong = "Unknown client, a client secret that is wrong, expired or revoked, or an address the client may not connect from";
     oauthError(given().auth().preemptive().basic(name, secret + "x").formParam("grant_type", "client_credentials"), 401, "invalid_client")
         .header("WWW-Authenticate", BASIC_CHALLENGE).body("error_description", equalTo(wrong));
     oauthError(given().formParam("grant_type", "client_credentials").formParam("client_id", "no-such-client").formParam("client_secret", secret), 401, "invalid_client")
@@ -328,7 +328,14 @@ class OAuthAndFederationTest {
     assertEquals(FlightStatusCode.UNAUTHORIZED, flightRefused.status().code(), "gRPC PERMISSION_DENIED");
     assertEquals(refused, flightRefused.status().description());
 
+    // Nor does its secret buy a token from outside, with the answer a wrong secret gets: a leaked
+    // secret tried from elsewhere must not learn that it is right.
+    given().auth().preemptive().basic(name, secret).formParam("grant_type", "client_credentials").post("/delta-sharing/oauth/token")
+        .then().statusCode(401).body("error", equalTo("invalid_client"))
+        .body("error_description", equalTo("Unknown client, a client secret that is wrong, expired or revoked, or an address the client may not connect from"));
+
     asAdmin().body("{\"ipAllowList\":[\"127.0.0.1/32\"]}").patch("/admin/recipients/" + name).then().statusCode(200);
+    accessToken(name, secret);
     withToken(token).get("/delta-sharing/shares").then().statusCode(200);
     withToken(token).contentType("application/json").body(ONE_LOOKUP).post("/get-online-features").then().statusCode(200);
     client.getInfo(FlightDescriptor.path("retail", "gold", "sales_daily"), bearer(token));
@@ -528,6 +535,10 @@ class OAuthAndFederationTest {
     // Policies back: the same token works again.
     asAdmin().body("{\"federationPolicies\":[" + policy + "]}").put("/admin/recipients/" + name + "/federation-policies").then().statusCode(200);
     withToken(rsa).get("/delta-sharing/shares").then().statusCode(200);
+
+    // Revocation locks a federated recipient out too: its policies go with its secrets.
+    asAdmin().post("/admin/recipients/" + name + "/revoke").then().statusCode(200).body("federationPolicies", equalTo(List.of()));
+    assertRejected(rsa, "wrong_subject");
   }
 
   @Test

@@ -175,6 +175,9 @@ class CatalogLoaderTest {
     assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate, ~]\n        subject: s\n",
         "recipients[0].federationPolicies[0].audiences[1]: required");
     assertRefused(recipient + "issuer: not a url\n        audiences: [goldgate]\n        subject: s\n", "recipients[0].federationPolicies[0].issuer");
+    // Keys decide who reads: plain http only on loopback unless goldgate.federation.allow-http.
+    assertRefused(recipient + "issuer: http://idp.example.com/realms/x\n        audiences: [goldgate]\n        subject: s\n",
+        "recipients[0].federationPolicies[0].issuer: must be https (plain http only on loopback, or with goldgate.federation.allow-http=true)");
     assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate]\n        subjectClaim: \"a b\"\n        subject: s\n",
         "recipients[0].federationPolicies[0].subjectClaim");
     assertRefused(recipient + "issuer: https://idp.example.com\n        audiences: [goldgate]\n", "recipients[0].federationPolicies[0].subject: required");
