@@ -105,16 +105,23 @@ public class IssuerKeys {
     }
     synchronized (entry) {
       Instant now = clock.instant();
-      if (entry.keys == null || !now.isBefore(entry.fetchedAt.plus(refreshInterval))) {
+      // Stale keys are fetched again at most once per minimum interval too: while the provider is
+      // down, a failed refresh leaves them stale, and every token would otherwise try (and wait
+      // for) the provider again.
+      if (entry.keys == null || (!now.isBefore(entry.fetchedAt.plus(refreshInterval)) && mayRetry(entry, now))) {
         refresh(issuer, entry, now);
       }
       List<JWK> matching = select(entry.keys, kid, alg);
-      if (matching.isEmpty() && kid != null && !now.isBefore(entry.triedAt.plus(minRefreshInterval))) {
+      if (matching.isEmpty() && kid != null && mayRetry(entry, now)) {
         refresh(issuer, entry, now);
         matching = select(entry.keys, kid, alg);
       }
       return matching;
     }
+  }
+
+  private boolean mayRetry(Cached entry, Instant now) {
+    return !now.isBefore(entry.triedAt.plus(minRefreshInterval));
   }
 
   private void refresh(String issuer, Cached entry, Instant now) {
