@@ -595,6 +595,21 @@ class SignedTokensTest {
   }
 
   @Test
+  void givenAProviderThatHangsMidResponse_thenTheFetchTimeoutEndsTheWait() {
+    storeRecipient("alpha", policy("sub", SUBJECT));
+    var config = new TestFederationConfig(SKEW, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(1), false, 100);
+    AccessTokens own = new AccessTokens("goldgate", Duration.ofHours(1), new Signer("s".repeat(32)), clock);
+    tokens = new SignedTokens(() -> declared, store, own, new IssuerKeys(config, clock), SKEW, clock);
+    idp.stallKeySet(true);
+    try {
+      // Were the body read unbounded, this would wait for the stub's minute and then be accepted.
+      unavailable(rs256());
+    } finally {
+      idp.stallKeySet(false);
+    }
+  }
+
+  @Test
   void givenWeakRsaKeysAndEncryptionKeysInTheKeySet_thenTheyAreIgnored() throws Exception {
     storeRecipient("alpha", policy("sub", SUBJECT));
     RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak").generate();
