@@ -343,6 +343,35 @@ class SignedTokensTest {
   }
 
   @Test
+  void givenATokenCarryingItsOwnKeyOrKeySetUrl_thenOnlyTheIssuersPublishedKeysCount() throws Exception {
+    storeRecipient("alpha", policy("sub", SUBJECT));
+    try (StubIdentityProvider attacker = new StubIdentityProvider()) {
+      RSAKey key = attacker.rsaKey();
+      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+          .keyID(key.getKeyID())
+          .jwk(key.toPublicJWK())
+          .jwkURL(java.net.URI.create(attacker.issuer() + "/jwks"))
+          .x509CertURL(java.net.URI.create(attacker.issuer() + "/cert"))
+          .build();
+
+      rejected(sign(header, claims(AUDIENCE, SUBJECT).build(), new RSASSASigner(key)), Reason.BAD_SIGNATURE);
+      assertEquals(0, attacker.keyFetches(), "the jku of a token is never fetched");
+      assertEquals(0, attacker.discoveryFetches());
+    }
+  }
+
+  @Test
+  void givenAnEs256SignatureOfZeros_thenBadSignature() {
+    storeRecipient("alpha", policy("sub", SUBJECT));
+    String header = b64("{\"alg\":\"ES256\",\"kid\":\"" + idp.ecKey().getKeyID() + "\"}");
+    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(claims(AUDIENCE, SUBJECT).build().toString().getBytes(StandardCharsets.UTF_8));
+    String zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+
+    rejected(header + "." + payload + "." + zeros, Reason.BAD_SIGNATURE);
+    rejected(header + "." + payload + ".", Reason.MALFORMED);
+  }
+
+  @Test
   void givenAnUnknownKeyId_thenBadSignature() throws Exception {
     storeRecipient("alpha", policy("sub", SUBJECT));
     RSAKey unknown = new RSAKeyGenerator(2048).keyID("unknown-kid").generate();
