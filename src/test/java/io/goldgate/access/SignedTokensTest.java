@@ -322,6 +322,22 @@ class SignedTokensTest {
   }
 
   @Test
+  void givenAnIssuerLongerThanMessagesShowIt_thenItsTokensStillSignIn() throws Exception {
+    try (StubIdentityProvider longIssuer = new StubIdentityProvider("r".repeat(400))) {
+      assertTrue(longIssuer.issuer().length() > 400);
+      FederationPolicy policy = new FederationPolicy(longIssuer.issuer(), List.of(AUDIENCE), "sub", SUBJECT).validated("federationPolicies[0]", false);
+      storeRecipient("alpha", policy);
+
+      Principal principal = tokens.authenticate(longIssuer.token(AUDIENCE, SUBJECT));
+
+      assertEquals("alpha", principal.name());
+      assertEquals(longIssuer.issuer(), principal.issuer(), "the verified issuer, whole");
+      TokenRejected e = rejected(longIssuer.token(AUDIENCE, "intruder"), Reason.WRONG_SUBJECT);
+      assertEquals(longIssuer.issuer().substring(0, 200) + "...", e.claimedIssuer(), "what a rejected token claims is kept short");
+    }
+  }
+
+  @Test
   void givenATokenWithoutIssuer_thenMalformed() {
     storeRecipient("alpha", policy("sub", SUBJECT));
 

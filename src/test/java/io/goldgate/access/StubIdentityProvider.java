@@ -49,14 +49,19 @@ public final class StubIdentityProvider implements AutoCloseable {
   private volatile java.util.concurrent.CountDownLatch stall;
 
   public StubIdentityProvider() throws IOException {
+    this("stub");
+  }
+
+  /** A provider whose issuer ends with {@code /realms/<realm>}. */
+  public StubIdentityProvider(String realm) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/stub";
-    server.createContext("/realms/stub/.well-known/openid-configuration", exchange -> {
+    issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/" + realm;
+    server.createContext("/realms/" + realm + "/.well-known/openid-configuration", exchange -> {
       discoveryFetches.incrementAndGet();
       String body = discoveryOverride != null ? discoveryOverride : "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
       respond(exchange, body);
     });
-    server.createContext("/realms/stub/jwks", exchange -> {
+    server.createContext("/realms/" + realm + "/jwks", exchange -> {
       keyFetches.incrementAndGet();
       String body = jwksOverride != null ? jwksOverride : new JWKSet(signingKeys).toString(true);
       java.util.concurrent.CountDownLatch held = stall;
