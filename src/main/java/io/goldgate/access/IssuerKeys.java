@@ -11,12 +11,13 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import io.goldgate.GoldgateException;
 import io.goldgate.config.GoldgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -26,6 +27,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -105,16 +114,23 @@ public class IssuerKeys {
     }
     synchronized (entry) {
       Instant now = clock.instant();
-      if (entry.keys == null || !now.isBefore(entry.fetchedAt.plus(refreshInterval))) {
+      // Stale keys are fetched again at most once per minimum interval too: while the provider is
+      // down, a failed refresh leaves them stale, and every token would otherwise try (and wait
+      // for) the provider again.
+      if (entry.keys == null || (!now.isBefore(entry.fetchedAt.plus(refreshInterval)) && mayRetry(entry, now))) {
         refresh(issuer, entry, now);
       }
       List<JWK> matching = select(entry.keys, kid, alg);
-      if (matching.isEmpty() && kid != null && !now.isBefore(entry.triedAt.plus(minRefreshInterval))) {
+      if (matching.isEmpty() && kid != null && mayRetry(entry, now)) {
         refresh(issuer, entry, now);
         matching = select(entry.keys, kid, alg);
       }
       return matching;
     }
+  }
+
+  private boolean mayRetry(Cached entry, Instant now) {
+    return !now.isBefore(entry.triedAt.plus(minRefreshInterval));
   }
 
   private void refresh(String issuer, Cached entry, Instant now) {
@@ -192,24 +208,103 @@ public class IssuerKeys {
     return out;
   }
 
+  /**
+   * The body of a 200 answer from {@code uri}. The whole exchange, body included, is bounded by the
+   * fetch timeout: a request timeout alone ends with the headers, and a provider that then stalls
+   * (or trickles bytes) would hold the issuer's keys, and every token of its recipients, for as
+   * long as it likes.
+   */
   private String get(URI uri) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
-    HttpResponse<InputStream> response;
+    var body = new AtomicReference<BoundedBody>();
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        http.sendAsync(request, info -> {
+          if (info.statusCode() != 200) {
+            return HttpResponse.BodySubscribers.replacing(null);
+          }
+          body.set(new BoundedBody(uri));
+          return body.get();
+        });
+    HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      BoundedBody partial = body.get();
+      if (partial != null) {
+        partial.abandon();
+      }
+      throw new IOException(uri + " did not answer within " + timeout);
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause.getMessage()), cause);
     }
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new IOException(uri + " answered HTTP " + response.statusCode());
+    if (response.statusCode() != 200) {
+      throw new IOException(uri + " answered HTTP " + response.statusCode());
+    }
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  /** Collects a body of at most {@link #MAX_DOCUMENT_BYTES}, and stops reading past that. */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final URI uri;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private volatile Flow.Subscription subscription;
+
+    BoundedBody(URI uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
       }
-      byte[] bytes = body.readNBytes(MAX_DOCUMENT_BYTES + 1);
-      if (bytes.length > MAX_DOCUMENT_BYTES) {
-        throw new IOException(uri + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+      for (ByteBuffer item : items) {
+        if (bytes.size() + item.remaining() > MAX_DOCUMENT_BYTES) {
+          subscription.cancel();
+          result.completeExceptionally(new IOException(uri + " is larger than " + MAX_DOCUMENT_BYTES + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[item.remaining()];
+        item.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
       }
-      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      result.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+
+    /** Stops reading: the caller gave up waiting. */
+    void abandon() {
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      result.cancel(false);
     }
   }
 }

@@ -133,7 +133,14 @@ public final class RedisRecipientStore implements RecipientStore {
 
   @Override
   public boolean create(StoredRecipient recipient) {
-    return call(() -> replace(recipient.name(), null, recipient));
+    return call(() -> {
+      // A create under a taken name is refused before anything is indexed: the issuers it would
+      // index are left behind when it loses (see replace), naming a recipient that never had them.
+      if (Boolean.TRUE.equals(redis.await(commands().hexists(RECORDS, recipient.name())))) {
+        return false;
+      }
+      return replace(recipient.name(), null, recipient);
+    });
   }
 
   @Override

@@ -46,18 +46,30 @@ public final class StubIdentityProvider implements AutoCloseable {
   private volatile String discoveryOverride;
   private volatile String jwksOverride;
   private volatile boolean down;
+  private volatile java.util.concurrent.CountDownLatch stall;
 
   public StubIdentityProvider() throws IOException {
+    this("stub");
+  }
+
+  /** A provider whose issuer ends with {@code /realms/<realm>}. */
+  public StubIdentityProvider(String realm) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/stub";
-    server.createContext("/realms/stub/.well-known/openid-configuration", exchange -> {
+    issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/" + realm;
+    server.createContext("/realms/" + realm + "/.well-known/openid-configuration", exchange -> {
       discoveryFetches.incrementAndGet();
       String body = discoveryOverride != null ? discoveryOverride : "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
       respond(exchange, body);
     });
-    server.createContext("/realms/stub/jwks", exchange -> {
+    server.createContext("/realms/" + realm + "/jwks", exchange -> {
       keyFetches.incrementAndGet();
-      respond(exchange, jwksOverride != null ? jwksOverride : new JWKSet(signingKeys).toString(true));
+      String body = jwksOverride != null ? jwksOverride : new JWKSet(signingKeys).toString(true);
+      java.util.concurrent.CountDownLatch held = stall;
+      if (held != null && !down) {
+        stalled(exchange, body.getBytes(StandardCharsets.UTF_8), held);
+        return;
+      }
+      respond(exchange, body);
     });
     server.start();
     rotate();
@@ -74,6 +86,36 @@ public final class StubIdentityProvider implements AutoCloseable {
     exchange.sendResponseHeaders(200, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  /** Sends the headers and half the body, then waits (at most a minute) until the stall ends. */
+  private static void stalled(com.sun.net.httpserver.HttpExchange exchange, byte[] bytes, java.util.concurrent.CountDownLatch held) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes, 0, bytes.length / 2);
+      out.flush();
+      try {
+        held.await(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+    } catch (IOException e) {
+      // the gateway gave up and closed the connection
+    }
+  }
+
+  /**
+   * While true, the key set is answered with its headers and half its body, and the rest only when
+   * set back to false: a provider that hangs mid-response.
+   */
+  public void stallKeySet(boolean stalled) {
+    java.util.concurrent.CountDownLatch previous = stall;
+    stall = stalled ? new java.util.concurrent.CountDownLatch(1) : null;
+    if (previous != null) {
+      previous.countDown();
     }
   }
 
