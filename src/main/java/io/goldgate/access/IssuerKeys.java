@@ -45,8 +45,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Keys are fetched again when older than the refresh interval, and when a token names a key id
  * the cache lacks (the provider rotated its keys), at most once per minimum refresh interval per
- * provider. When a provider cannot be reached its last keys stay in use; with none, calls get a
- * retryable 503. Bounded: {@link #MAX_DOCUMENT_BYTES} per document, {@link #MAX_KEYS} per provider,
+ * provider. When a provider cannot be reached its last keys stay in use, up to {@code
+ * goldgate.federation.keys-max-age}; with none, calls get a retryable 503. Bounded: {@link #MAX_DOCUMENT_BYTES} per document, {@link #MAX_KEYS} per provider,
  * {@code goldgate.federation.max-issuers} providers.
  */
 @ApplicationScoped
@@ -65,6 +65,7 @@ public class IssuerKeys {
 
   private final Duration refreshInterval;
   private final Duration minRefreshInterval;
+  private final Duration maxAge;
   private final Duration timeout;
   private final boolean allowHttp;
   private final Clock clock;
@@ -79,6 +80,7 @@ public class IssuerKeys {
   IssuerKeys(GoldgateConfig.Federation config, Clock clock) {
     this.refreshInterval = config.keysRefreshInterval();
     this.minRefreshInterval = config.keysMinRefreshInterval();
+    this.maxAge = config.keysMaxAge();
     this.timeout = config.fetchTimeout();
     this.allowHttp = config.allowHttp();
     this.clock = clock;
@@ -119,6 +121,9 @@ public class IssuerKeys {
       // for) the provider again.
       if (entry.keys == null || (!now.isBefore(entry.fetchedAt.plus(refreshInterval)) && mayRetry(entry, now))) {
         refresh(issuer, entry, now);
+      }
+      if (!now.isBefore(entry.fetchedAt.plus(maxAge))) {
+        throw unreachable(issuer, "its keys were last fetched at " + entry.fetchedAt + ", longer ago than goldgate.federation.keys-max-age; " + entry.lastError);
       }
       List<JWK> matching = select(entry.keys, kid, alg);
       if (matching.isEmpty() && kid != null && mayRetry(entry, now)) {

@@ -235,6 +235,14 @@ public interface GoldgateConfig {
     Duration keysRefreshInterval();
 
     /**
+     * Longest a provider's keys stay in use when it cannot be reached to fetch them again. Past
+     * it, its tokens get a retryable 503: a key the provider withdrew must not keep working for
+     * as long as the provider happens to be down.
+     */
+    @WithDefault("24h")
+    Duration keysMaxAge();
+
+    /**
      * Shortest time between two fetches of one provider's keys. A token naming a key the gateway
      * does not know (the provider rotated its keys) causes a fetch, at most this often, so forged
      * key ids cannot turn the gateway into a flood against the provider.

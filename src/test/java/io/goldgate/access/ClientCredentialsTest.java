@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientCredentialsTest {
 
   private static final Duration LIFETIME = Duration.ofHours(1);
-  private static final String INVALID_CLIENT = "Unknown client, or a client secret that is wrong, expired or revoked";
+  private static final String INVALID_CLIENT =
+      "Unknown client, a client secret that is wrong, expired or revoked, or an address the client may not connect from";
 
   @TempDir Path stateDir;
 
@@ -59,7 +60,7 @@ class ClientCredentialsTest {
   void setUp() {
     store = new FileRecipientStore(stateDir);
     own = new AccessTokens("goldgate", LIFETIME, new Signer("deployment-one-signing-key-0123456789"), clock);
-    grants = new ClientCredentials(() -> declared, store, own, clock);
+    grants = new ClientCredentials(() -> declared, store, own, () -> clientAddress, clock);
     signed = new SignedTokens(() -> declared, store, own, new IssuerKeys(TestFederationConfig.DEFAULTS, clock), Duration.ofSeconds(60), clock);
     bearer = new BearerAuthenticator(() -> declared, store, signed, () -> clientAddress, clock);
   }
@@ -358,9 +359,13 @@ class ClientCredentialsTest {
   @Test
   void givenAnIpAllowList_thenAnAccessTokenFromElsewhereIsRefused() {
     createRecipient("partner", "10.0.0.0/8");
-    String token = grants.grant("partner", addClientSecret("partner")).accessToken();
-
+    String secret = addClientSecret("partner");
+    clientAddress = "203.0.113.9";
+    GoldgateException outside = assertThrows(GoldgateException.class, () -> grants.grant("partner", secret));
+    assertEquals(INVALID_CLIENT, outside.getMessage(), "a right secret from outside learns no more than a wrong one");
     clientAddress = "10.1.2.3";
+    String token = grants.grant("partner", secret).accessToken();
+
     assertEquals("partner", bearer.authenticate("Bearer " + token).name());
     clientAddress = "203.0.113.9";
     GoldgateException e = assertThrows(GoldgateException.class, () -> bearer.authenticate("Bearer " + token));

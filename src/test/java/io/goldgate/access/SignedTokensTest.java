@@ -602,6 +602,23 @@ class SignedTokensTest {
   }
 
   @Test
+  void givenTheProviderStaysDownPastTheKeysMaxAge_thenItsCachedKeysStopWorking() {
+    storeRecipient("alpha", policy("sub", SUBJECT));
+    tokens.authenticate(rs256());
+    idp.down(true);
+
+    clock.advance(TestFederationConfig.DEFAULTS.keysMaxAge().minusMinutes(1));
+    assertEquals("alpha", tokens.authenticate(rs256()).name(), "still within the max age");
+    clock.advance(Duration.ofMinutes(1));
+    GoldgateException e = unavailable(rs256());
+    assertTrue(e.getMessage().contains("longer ago than goldgate.federation.keys-max-age"), e.getMessage());
+
+    idp.down(false);
+    clock.advance(TestFederationConfig.DEFAULTS.keysMinRefreshInterval());
+    assertEquals("alpha", tokens.authenticate(rs256()).name(), "back up: fresh keys, accepted again");
+  }
+
+  @Test
   void givenADiscoveryDocumentNamingAnotherIssuer_thenUnavailable() {
     storeRecipient("alpha", policy("sub", SUBJECT));
     idp.discovery("{\"issuer\":\"https://evil.example/realms/stub\",\"jwks_uri\":\"" + idp.issuer() + "/jwks\"}");
@@ -642,7 +659,7 @@ class SignedTokensTest {
   @Test
   void givenAProviderThatHangsMidResponse_thenTheFetchTimeoutEndsTheWait() {
     storeRecipient("alpha", policy("sub", SUBJECT));
-    var config = new TestFederationConfig(SKEW, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(1), false, 100);
+    var config = new TestFederationConfig(SKEW, Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(1), false, 100);
     AccessTokens own = new AccessTokens("goldgate", Duration.ofHours(1), new Signer("s".repeat(32)), clock);
     tokens = new SignedTokens(() -> declared, store, own, new IssuerKeys(config, clock), SKEW, clock);
     idp.stallKeySet(true);
