@@ -13,8 +13,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.goldgate.config.GoldgateConfig;
 import io.goldgate.access.TokenRejected.Reason;
+import io.goldgate.config.GoldgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.text.ParseException;
 import java.time.Clock;
@@ -100,13 +100,11 @@ public class SignedTokens {
     } catch (ParseException | RuntimeException e) {
       throw new TokenRejected(Reason.MALFORMED, "not a JWT the gateway can read", null, null);
     }
-    // The issuer whole: it is compared with the policies' (up to 1024 characters) and fetched;
-    // messages and the audit's claimed issuer show it shortened.
-    String issuer = claims != null && claims.getClaim("iss") instanceof String s ? s : null;
+    String issuer = text(claims, "iss");
     String subject = text(claims, "sub");
     if (!(parsed instanceof SignedJWT jwt)) {
       String what = parsed instanceof PlainJWT ? "unsigned tokens (alg none)" : "encrypted tokens";
-      throw new TokenRejected(Reason.UNSUPPORTED_ALGORITHM, what + " are not accepted", text(claims, "iss"), subject);
+      throw new TokenRejected(Reason.UNSUPPORTED_ALGORITHM, what + " are not accepted", issuer, subject);
     }
     if (issuer == null) {
       throw new TokenRejected(Reason.MALFORMED, "the token has no issuer (iss)", null, subject);
@@ -148,23 +146,23 @@ public class SignedTokens {
   private Principal federated(SignedJWT jwt, JWTClaimsSet claims, String issuer, String subject, Instant now) {
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
-      throw new TokenRejected(Reason.UNSUPPORTED_ALGORITHM, "identity provider tokens must be signed with RS256 or ES256, not " + alg, shorten(issuer), subject);
+      throw new TokenRejected(Reason.UNSUPPORTED_ALGORITHM, "identity provider tokens must be signed with RS256 or ES256, not " + alg, issuer, subject);
     }
     List<Recipient> candidates = federatedWith(issuer);
     if (candidates.isEmpty()) {
-      throw new TokenRejected(Reason.UNKNOWN_ISSUER, "no recipient signs in with issuer " + shorten(issuer), shorten(issuer), subject);
+      throw new TokenRejected(Reason.UNKNOWN_ISSUER, "no recipient signs in with issuer " + shorten(issuer), issuer, subject);
     }
     verifySignature(jwt, issuer, subject, alg);
     Date exp = claims.getExpirationTime();
     if (exp == null) {
-      throw new TokenRejected(Reason.MALFORMED, "the token has no expiry (exp)", shorten(issuer), subject);
+      throw new TokenRejected(Reason.MALFORMED, "the token has no expiry (exp)", issuer, subject);
     }
     if (!now.isBefore(exp.toInstant().plus(skew))) {
-      throw new TokenRejected(Reason.EXPIRED, "the token expired at " + exp.toInstant(), shorten(issuer), subject);
+      throw new TokenRejected(Reason.EXPIRED, "the token expired at " + exp.toInstant(), issuer, subject);
     }
     Date nbf = claims.getNotBeforeTime();
     if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
-      throw new TokenRejected(Reason.NOT_YET_VALID, "the token is valid from " + nbf.toInstant(), shorten(issuer), subject);
+      throw new TokenRejected(Reason.NOT_YET_VALID, "the token is valid from " + nbf.toInstant(), issuer, subject);
     }
     List<String> audiences = claims.getAudience();
     var matched = new ArrayList<Recipient>();
@@ -185,13 +183,13 @@ public class SignedTokens {
       return new Principal(matched.get(0), subject, issuer);
     }
     if (matched.size() > 1) {
-      throw new TokenRejected(Reason.AMBIGUOUS_SUBJECT, "the token satisfies the federation policies of several recipients", shorten(issuer), subject);
+      throw new TokenRejected(Reason.AMBIGUOUS_SUBJECT, "the token satisfies the federation policies of several recipients", issuer, subject);
     }
     if (subjectKnown) {
       throw new TokenRejected(
-          Reason.WRONG_AUDIENCE, "the token's audience " + shorten(String.valueOf(audiences)) + " is none its recipient's policy accepts", shorten(issuer), subject);
+          Reason.WRONG_AUDIENCE, "the token's audience " + shorten(String.valueOf(audiences)) + " is none its recipient's policy accepts", issuer, subject);
     }
-    throw new TokenRejected(Reason.WRONG_SUBJECT, "no recipient's federation policy names this token's subject", shorten(issuer), subject);
+    throw new TokenRejected(Reason.WRONG_SUBJECT, "no recipient's federation policy names this token's subject", issuer, subject);
   }
 
   /** Declared recipients first; an API recipient the catalog shadows never signs in. */
@@ -211,7 +209,7 @@ public class SignedTokens {
     List<JWK> candidates = keys.candidates(issuer, kid, alg);
     if (candidates.isEmpty()) {
       throw new TokenRejected(
-          Reason.BAD_SIGNATURE, kid == null ? "the issuer has no " + alg + " key" : "the issuer has no " + alg + " key with id " + shorten(kid), shorten(issuer), subject);
+          Reason.BAD_SIGNATURE, kid == null ? "the issuer has no " + alg + " key" : "the issuer has no " + alg + " key with id " + shorten(kid), issuer, subject);
     }
     for (JWK key : candidates.subList(0, Math.min(MAX_KEYS_TRIED, candidates.size()))) {
       try {
@@ -223,7 +221,7 @@ public class SignedTokens {
         // a key that cannot verify this algorithm is simply not the signer
       }
     }
-    throw new TokenRejected(Reason.BAD_SIGNATURE, "the signature does not verify with the issuer's keys", shorten(issuer), subject);
+    throw new TokenRejected(Reason.BAD_SIGNATURE, "the signature does not verify with the issuer's keys", issuer, subject);
   }
 
   private static boolean claimHas(JWTClaimsSet claims, String claim, String expected) {
@@ -240,8 +238,9 @@ public class SignedTokens {
     return false;
   }
 
+  /** The claim whole (an issuer is compared with policies of up to 1024 characters); null unless a string. */
   private static String text(JWTClaimsSet claims, String name) {
-    return claims != null && claims.getClaim(name) instanceof String s ? shorten(s) : null;
+    return claims != null && claims.getClaim(name) instanceof String s ? s : null;
   }
 
   private static String shorten(String s) {

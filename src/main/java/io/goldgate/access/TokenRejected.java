@@ -38,6 +38,9 @@ public final class TokenRejected extends GoldgateException {
     }
   }
 
+  /** Longest claimed issuer or subject kept, in characters. */
+  private static final int MAX_CLAIM = 200;
+
   private final Reason reason;
   private final String claimedIssuer;
   private final String claimedSubject;
@@ -45,8 +48,13 @@ public final class TokenRejected extends GoldgateException {
   public TokenRejected(Reason reason, String detail, String claimedIssuer, String claimedSubject) {
     super(Kind.UNAUTHENTICATED, "Token rejected (" + reason.code() + "): " + detail);
     this.reason = reason;
-    this.claimedIssuer = claimedIssuer;
-    this.claimedSubject = claimedSubject;
+    this.claimedIssuer = shorten(claimedIssuer);
+    this.claimedSubject = shorten(claimedSubject);
+  }
+
+  /** Claims come from whoever made the token: kept short, as the audit log keeps them. */
+  private static String shorten(String claim) {
+    return claim == null || claim.length() <= MAX_CLAIM ? claim : claim.substring(0, MAX_CLAIM) + "...";
   }
 
   public Reason rejection() {
