@@ -86,6 +86,72 @@ public class TrustedProxies {
   }
 
   /**
+   * Whether the client reached the gateway over HTTPS: TLS on this connection, or, when the socket
+   * peer is a trusted proxy, {@code https} in what the nearest proxy forwarded ({@code
+   * X-Forwarded-Proto}, or {@code proto=} of RFC 7239 {@code Forwarded}, after {@link #header()}).
+   * Forwarded values from any other peer are ignored: the client wrote them.
+   */
+  public boolean overHttps(RoutingContext context) {
+    if (context.request().isSSL()) {
+      return true;
+    }
+    return "https".equalsIgnoreCase(forwarded(context, "x-forwarded-proto", "proto"));
+  }
+
+  /**
+   * The host the client asked for, as the nearest trusted proxy forwarded it ({@code
+   * X-Forwarded-Host}, or {@code host=} of RFC 7239 {@code Forwarded}); null when the socket peer is
+   * not a trusted proxy or it forwarded none.
+   */
+  public String forwardedHost(RoutingContext context) {
+    return forwarded(context, "x-forwarded-host", "host");
+  }
+
+  private String forwarded(RoutingContext context, String xHeader, String parameter) {
+    var request = context.request();
+    SocketAddress socket = request.connection() == null ? null : request.connection().remoteAddress();
+    InetAddress peer = socket == null ? null : IpRange.literal(socket.hostAddress());
+    if (peer == null || !isTrusted(peer)) {
+      return null;
+    }
+    return header == ForwardedHeader.FORWARDED
+        ? nearest(request.headers().getAll(ForwardedHeader.FORWARDED.headerName()), parameter)
+        : nearest(request.headers().getAll(xHeader), null);
+  }
+
+  /**
+   * The rightmost entry of a forwarding header (what the nearest proxy wrote), or with {@code
+   * parameter} that entry's RFC 7239 parameter, unquoted; null when there is none, or it is longer
+   * than {@link #MAX_ENTRY_LENGTH}.
+   */
+  static String nearest(List<String> headerValues, String parameter) {
+    if (headerValues == null || headerValues.isEmpty()) {
+      return null;
+    }
+    String value = headerValues.get(headerValues.size() - 1);
+    int end = value == null ? 0 : value.length();
+    int comma = end == 0 ? -1 : previousComma(value, end);
+    if (end == 0 || comma == TOO_LONG) {
+      return null;
+    }
+    String entry = value.substring(comma + 1, end).strip();
+    if (parameter == null) {
+      return entry.isEmpty() ? null : entry;
+    }
+    for (String pair : entry.split(";", 16)) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase(parameter)) {
+        String found = pair.substring(eq + 1).strip();
+        if (found.length() >= 2 && found.charAt(0) == '"' && found.charAt(found.length() - 1) == '"') {
+          found = found.substring(1, found.length() - 1);
+        }
+        return found.isEmpty() || found.indexOf('"') >= 0 ? null : found;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The client behind {@code peer} (the socket's remote address, null when unknown), given the
    * values of the forwarding header in the order received; the header is only read when {@code
    * peer} is a trusted proxy.
