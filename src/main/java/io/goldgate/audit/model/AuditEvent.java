@@ -136,6 +136,11 @@ public record AuditEvent(
     return !status.isEmpty() && Character.isDigit(status.charAt(0)) && status.charAt(0) < '4';
   }
 
+  /** Whether the call failed: an HTTP status from 400, a Flight status other than OK. */
+  public boolean failed() {
+    return status != null && !succeeded();
+  }
+
   /** Whether the call failed for want of a valid credential (HTTP 401, Flight UNAUTHENTICATED). */
   public boolean unauthenticated() {
     return "401".equals(status) || "UNAUTHENTICATED".equals(status);
