@@ -3,6 +3,7 @@ package io.goldgate.access;
 import io.goldgate.config.ForwardedHeader;
 import io.goldgate.config.GoldgateConfig;
 import io.quarkus.runtime.Startup;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The one rule for a client's address, on every face (Delta Sharing, online features, Flight) and
@@ -71,6 +73,14 @@ public class TrustedProxies {
   /** The header trusted proxies are expected to write. */
   public ForwardedHeader header() {
     return header;
+  }
+
+  /** The client address of the HTTP request being served, each time it is asked; null outside one. */
+  public Supplier<String> currentClientAddress(CurrentVertxRequest current) {
+    return () -> {
+      RoutingContext context = current.getCurrent();
+      return context == null ? null : clientAddress(context);
+    };
   }
 
   /** The client address of an HTTP request, as text, or null when the socket peer is unknown. */

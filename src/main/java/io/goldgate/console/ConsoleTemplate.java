@@ -1,5 +1,6 @@
 package io.goldgate.console;
 
+import io.goldgate.http.Html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.redis.RedisConnection;
 import io.goldgate.redis.RedisUnavailableException;
+import io.goldgate.testing.HandClock;
 import io.goldgate.testing.RealRedis;
 import java.time.Duration;
 import java.util.Optional;

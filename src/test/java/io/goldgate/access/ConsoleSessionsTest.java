@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.redis.RedisConnection;
+import io.goldgate.testing.HandClock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.goldgate.features.MaterializationHistory.Sample;
 import io.goldgate.features.Materializer.State;
-import java.time.Clock;
+import io.goldgate.testing.HandClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,40 +15,21 @@ class MaterializationHistoryTest {
 
   static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
-  /** A clock moved by hand. */
-  static final class Hand extends Clock {
-    Instant now = T;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void givenRunsAndChecks_whenRecorded_thenEveryRunIsASampleAndAChecksOnlyWhenTheLagMovedOrTheLastSampleIsFiveMinutesOld() {
-    Hand clock = new Hand();
+    HandClock clock = new HandClock(T);
     MaterializationHistory history = new MaterializationHistory(clock);
     history.check("v", State.NOT_RUN, 4, 100); // the first sample of the view
     history.check("v", State.NOT_RUN, 4, 101); // same lag, a moment later: nothing new
-    clock.now = T.plusSeconds(1);
+    clock.set(T.plusSeconds(1));
     history.run("v", State.MATERIALIZED, 0L, 0L, 170, 42);
     history.run("v", State.UP_TO_DATE, 0L, 0L, 0, 3); // a run always counts
-    clock.now = T.plusSeconds(2);
+    clock.set(T.plusSeconds(2));
     history.check("v", State.UP_TO_DATE, 1, 5); // the lag moved
-    clock.now = T.plusSeconds(2).plus(MaterializationHistory.CHECK_INTERVAL).minusMillis(1);
+    clock.set(T.plusSeconds(2).plus(MaterializationHistory.CHECK_INTERVAL).minusMillis(1));
     history.check("v", State.UP_TO_DATE, 1, 300);
-    clock.now = T.plusSeconds(2).plus(MaterializationHistory.CHECK_INTERVAL);
+    clock.set(T.plusSeconds(2).plus(MaterializationHistory.CHECK_INTERVAL));
     history.check("v", State.UP_TO_DATE, 1, 305); // five minutes after the last sample
     history.run("v", State.FAILED, null, null, 0, 7);
     history.run("w", State.MATERIALIZED, 0L, 0L, 5, 1);
@@ -68,10 +47,10 @@ class MaterializationHistoryTest {
 
   @Test
   void givenMoreRunsThanItHolds_whenRecorded_thenTheNewest288AreKeptOldestFirst() {
-    Hand clock = new Hand();
+    HandClock clock = new HandClock(T);
     MaterializationHistory history = new MaterializationHistory(clock);
     for (int i = 0; i < MaterializationHistory.CAPACITY + 12; i++) {
-      clock.now = T.plus(Duration.ofMinutes(5L * i));
+      clock.set(T.plus(Duration.ofMinutes(5L * i)));
       history.run("v", State.MATERIALIZED, 0L, 0L, i, 1);
     }
     List<Sample> kept = history.samples().get("v");

@@ -1,11 +1,14 @@
-package io.goldgate.console;
+package io.goldgate.http;
 
-/** Escaping of text put into HTML, in element content and in quoted attribute values alike. */
-final class Html {
+/**
+ * Escaping of text put into HTML, in element content and in quoted attribute values alike: the
+ * pages the gateway renders itself (activation links, the console) put names into HTML.
+ */
+public final class Html {
 
   private Html() {}
 
-  static String escape(String text) {
+  public static String escape(String text) {
     var out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
