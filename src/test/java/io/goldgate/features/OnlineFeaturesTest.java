@@ -64,6 +64,16 @@ class OnlineFeaturesTest {
         .body("state", equalTo("materialized")).body("tableVersion", equalTo(3)).body("entities", equalTo(170)).body("written", equalTo(170));
     admin().post("/admin/features/views/customer_stats/materialize").then().statusCode(200).body("state", equalTo("up to date"));
     admin().get("/admin/features/materialization").then().statusCode(200).body("customer_stats.tableVersion", equalTo(3));
+    // What the console's feature page and lineage graph draw: where a view reads, its layout, its services.
+    admin().get("/admin/features/views").then().statusCode(200)
+        .body("customer_stats.table", equalTo("retail.gold.customer_features"))
+        .body("customer_stats.shared", equalTo(true))
+        .body("customer_stats.layout", equalTo("feast"))
+        .body("customer_stats.online", equalTo(true))
+        .body("customer_stats.entities", equalTo(List.of("customer")))
+        .body("customer_stats.features", equalTo(8))
+        .body("customer_stats.schedule", equalTo("PT5M"))
+        .body("customer_stats.services", equalTo(List.of("churn_model")));
   }
 
   @Test
