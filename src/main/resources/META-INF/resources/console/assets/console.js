@@ -1379,14 +1379,20 @@
       })).sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).map((x) => x.name);
       const shown = names.length > MAX_SERIES ? names.slice(0, MAX_SERIES - 1) : names;
       const rest = names.slice(shown.length);
+      // Recipients past the first few, those the gateway left out, and calls without a recipient
+      // (failed sign-ins) are one grey "other" series: the total of the bars is the window's total.
       const seriesOf = (metric) => {
         const out = shown.map((name, k) => ({ name, cls: 'c' + (k % PALETTE), values: new Array(fr.times.length).fill(0), list: [name] }));
-        if (rest.length) out.push({ name: '(others)', cls: 'c-other', values: new Array(fr.times.length).fill(0), list: rest });
         out.forEach((sr) => sr.list.forEach((n) => (byRecipient[n] || []).forEach((b) => {
           const i = index.get(new Date(b.start).getTime());
           if (i != null) sr.values[i] += b[metric] || 0;
         })));
-        return out.map((sr) => ({ key: sr.name, label: sr.name === '' ? '(unauthenticated)' : sr.name, cls: sr.cls, values: sr.values, recipient: sr.name }));
+        const other = fr.buckets.map((b, i) => Math.max(0, (b[metric] || 0) - out.reduce((sum, sr) => sum + sr.values[i], 0)));
+        const series = out.map((sr) => ({ key: sr.name, label: sr.name, cls: sr.cls, values: sr.values, recipient: sr.name }));
+        if (other.some((v) => v > 0)) {
+          series.push({ key: '(other)', label: rest.length || (tl && tl.recipientsOmitted) ? 'Other recipients, unauthenticated' : 'Unauthenticated', cls: 'c-other', values: other, recipient: '(other)' });
+        }
+        return series;
       };
       const defs = [
         ['requests', 'audit-requests-chart', 'Requests', 'requests', fmtCompact, true],
