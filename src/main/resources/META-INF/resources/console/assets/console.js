@@ -666,7 +666,7 @@
         { key: 'errors', label: 'Errors', cls: 'c-err', values: f.buckets.map((b) => b.errors || 0) },
       ],
       lines: [{ key: 'bytes', label: 'Bytes sent', cls: 'c-bytes', axis: 'right', points: f.buckets.map((b, i) => [f.times[i] + f.bucketMs / 2, b.bytes || 0]) }],
-      yLabel: 'requests', y2Label: 'bytes', yInteger: true, y2Format: fmtBytes,
+      yLabel: 'requests', y2Label: 'bytes', yInteger: true, y2Integer: true, y2Format: fmtBytes,
       emptyText: tl ? 'No requests in the last 24 hours' : 'Traffic is unavailable',
       columnTitle: (i, t) => {
         const b = f.buckets[i];
@@ -1014,7 +1014,7 @@
   }
 
   function createForm(state, linkSlot, reload) {
-    const name = h('input', { id: 'cr-name', name: 'name', class: 'input', autocomplete: 'off', spellcheck: 'false', placeholder: 'acme-analytics' });
+    const name = h('input', { id: 'cr-name', name: 'name', class: 'input', autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. acme-analytics' });
     const comment = h('input', { id: 'cr-comment', name: 'comment', class: 'input', autocomplete: 'off', placeholder: 'Who they are, why they read' });
     const shareBoxes = state.shares.length
       ? h('div', { class: 'checks' }, state.shares.map((sh) => h('label', { class: 'check' },
