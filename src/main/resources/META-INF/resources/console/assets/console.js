@@ -904,7 +904,13 @@
       clear(listCard).append(card(null, list.length ? recipientTable(list, linkSlot, reload)
         : emptyState('No recipients yet', 'Create one with the form: it gets a one-time activation link to hand over.'), { flush: list.length > 0 }));
       if (location.hash) {
-        const target = listCard.querySelector(`tr[data-recipient="${CSS.escape(decodeURIComponent(location.hash.slice(1)))}"]`);
+        let wanted = location.hash.slice(1);
+        try {
+          wanted = decodeURIComponent(wanted);
+        } catch (e) {
+          /* a malformed hash names nobody */
+        }
+        const target = listCard.querySelector(`tr[data-recipient="${CSS.escape(wanted)}"]`);
         if (target) target.classList.add('highlight');
       }
     }
