@@ -1417,7 +1417,17 @@
             return timeLabel(t, fr.bucketMs) + '\n' + (parts.length ? parts.join('\n') : 'none');
           },
         };
-        chartsSlot.append(card(title, timeChart({ id, label: `${title} per recipient over time`, spec, initialWidth: 360 }), { cls: 'chart-card' }));
+        const fig = timeChart({ id, label: `${title} per recipient over time`, spec, initialWidth: 360 });
+        // A recipient's bar narrows the page to that recipient.
+        fig.addEventListener('click', (ev) => {
+          const mark = ev.target.closest('[data-recipient]');
+          const who = mark && mark.getAttribute('data-recipient');
+          if (who && who !== '(other)' && who !== fRecipient.value) {
+            fRecipient.value = who;
+            form.requestSubmit();
+          }
+        });
+        chartsSlot.append(card(title, fig, { cls: 'chart-card filterable' }));
       });
       chartsSlot.append(h('p', { class: 'muted chart-window' }, windowNote + (tl && tl.truncated ? ` · only the first ${fmtInt(tl.scanned)} events were counted` : '')));
     }
