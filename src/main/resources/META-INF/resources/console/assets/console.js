@@ -1615,13 +1615,29 @@
       scored.forEach((x, i) => pos.set(x.n.id, i));
       return scored.map((x) => x.n);
     };
-    const tables = byKind('table').sort((a, b) => {
-      const sa = (out.get(a.id) || []).some((x) => x.startsWith('share:')) ? 0 : 1;
-      const sb = (out.get(b.id) || []).some((x) => x.startsWith('share:')) ? 0 : 1;
-      return sa - sb || a.label.localeCompare(b.label);
+    // Two barycenter sweeps: shares by name, tables by their shares, shares by their tables, tables
+    // again; tables that only feed feature views go last, next to the views band.
+    const mean = (ids) => {
+      const ps = ids.filter((x) => pos.has(x)).map((x) => pos.get(x));
+      return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : null;
+    };
+    const sortBy = (list, score) => {
+      const scored = list.map((n, i) => ({ n, s: score(n, i) }));
+      scored.sort((a, b) => a.s - b.s || a.n.label.localeCompare(b.n.label));
+      scored.forEach((x, i) => pos.set(x.n.id, i));
+      return scored.map((x) => x.n);
+    };
+    let shares = sortBy(byKind('share'), () => 0);
+    const tableScore = (n, i) => {
+      const m = mean((out.get(n.id) || []).filter((x) => x.startsWith('share:')));
+      return m == null ? 1e6 + i : m;
+    };
+    let tables = sortBy(byKind('table'), tableScore);
+    shares = sortBy(shares, (n, i) => {
+      const m = mean(inc.get(n.id) || []);
+      return m == null ? 1e6 + i : m;
     });
-    tables.forEach((n, i) => pos.set(n.id, i));
-    const shares = orderBy(byKind('share'), (id) => inc.get(id));
+    tables = sortBy(tables, tableScore);
     const recipients = orderBy(byKind('recipient'), (id) => inc.get(id));
     const views = orderBy(byKind('view'), (id) => inc.get(id));
     const services = orderBy(byKind('service'), (id) => inc.get(id));
