@@ -2,7 +2,6 @@ package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.security.MessageDigest;
@@ -35,7 +34,7 @@ public class BearerAuthenticator {
   @jakarta.inject.Inject
   public BearerAuthenticator(
       DeclaredRecipients catalog, RecipientStore store, SignedTokens signed, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
-    this(catalog, store, signed, () -> httpClientAddress(currentRequest, proxies), Clock.systemUTC());
+    this(catalog, store, signed, proxies.currentClientAddress(currentRequest), Clock.systemUTC());
   }
 
   BearerAuthenticator(DeclaredRecipients catalog, RecipientStore store, SignedTokens signed, Supplier<String> httpClientAddress, Clock clock) {
@@ -175,8 +174,4 @@ public class BearerAuthenticator {
     return stored.get().toRecipient();
   }
 
-  private static String httpClientAddress(CurrentVertxRequest currentRequest, TrustedProxies proxies) {
-    RoutingContext context = currentRequest.getCurrent();
-    return context == null ? null : proxies.clientAddress(context);
-  }
 }

@@ -2,7 +2,6 @@ package io.goldgate.access;
 
 import io.goldgate.GoldgateException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -29,14 +28,7 @@ public class ClientCredentials {
   @jakarta.inject.Inject
   public ClientCredentials(
       DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens, CurrentVertxRequest currentRequest, TrustedProxies proxies) {
-    this(catalog, store, tokens, () -> {
-      RoutingContext context = currentRequest.getCurrent();
-      return context == null ? null : proxies.clientAddress(context);
-    }, Clock.systemUTC());
-  }
-
-  ClientCredentials(DeclaredRecipients catalog, RecipientStore store, AccessTokens tokens, Clock clock) {
-    this(catalog, store, tokens, () -> null, clock);
+    this(catalog, store, tokens, proxies.currentClientAddress(currentRequest), Clock.systemUTC());
   }
 
   /** @param clientAddress the caller's address (null when unknown), checked against the IP allow-list */

@@ -3,6 +3,7 @@ package io.goldgate.access;
 import io.goldgate.config.ForwardedHeader;
 import io.goldgate.config.GoldgateConfig;
 import io.quarkus.runtime.Startup;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The one rule for a client's address, on every face (Delta Sharing, online features, Flight) and
@@ -73,6 +75,14 @@ public class TrustedProxies {
     return header;
   }
 
+  /** The client address of the HTTP request being served, each time it is asked; null outside one. */
+  public Supplier<String> currentClientAddress(CurrentVertxRequest current) {
+    return () -> {
+      RoutingContext context = current.getCurrent();
+      return context == null ? null : clientAddress(context);
+    };
+  }
+
   /** The client address of an HTTP request, as text, or null when the socket peer is unknown. */
   public String clientAddress(RoutingContext context) {
     var request = context.request();
@@ -83,6 +93,72 @@ public class TrustedProxies {
     }
     InetAddress client = resolve(peer, isTrusted(peer) ? request.headers().getAll(header.headerName()) : List.of());
     return client.getHostAddress();
+  }
+
+  /**
+   * Whether the client reached the gateway over HTTPS: TLS on this connection, or, when the socket
+   * peer is a trusted proxy, {@code https} in what the nearest proxy forwarded ({@code
+   * X-Forwarded-Proto}, or {@code proto=} of RFC 7239 {@code Forwarded}, after {@link #header()}).
+   * Forwarded values from any other peer are ignored: the client wrote them.
+   */
+  public boolean overHttps(RoutingContext context) {
+    if (context.request().isSSL()) {
+      return true;
+    }
+    return "https".equalsIgnoreCase(forwarded(context, "x-forwarded-proto", "proto"));
+  }
+
+  /**
+   * The host the client asked for, as the nearest trusted proxy forwarded it ({@code
+   * X-Forwarded-Host}, or {@code host=} of RFC 7239 {@code Forwarded}); null when the socket peer is
+   * not a trusted proxy or it forwarded none.
+   */
+  public String forwardedHost(RoutingContext context) {
+    return forwarded(context, "x-forwarded-host", "host");
+  }
+
+  private String forwarded(RoutingContext context, String xHeader, String parameter) {
+    var request = context.request();
+    SocketAddress socket = request.connection() == null ? null : request.connection().remoteAddress();
+    InetAddress peer = socket == null ? null : IpRange.literal(socket.hostAddress());
+    if (peer == null || !isTrusted(peer)) {
+      return null;
+    }
+    return header == ForwardedHeader.FORWARDED
+        ? nearest(request.headers().getAll(ForwardedHeader.FORWARDED.headerName()), parameter)
+        : nearest(request.headers().getAll(xHeader), null);
+  }
+
+  /**
+   * The rightmost entry of a forwarding header (what the nearest proxy wrote), or with {@code
+   * parameter} that entry's RFC 7239 parameter, unquoted; null when there is none, or it is longer
+   * than {@link #MAX_ENTRY_LENGTH}.
+   */
+  static String nearest(List<String> headerValues, String parameter) {
+    if (headerValues == null || headerValues.isEmpty()) {
+      return null;
+    }
+    String value = headerValues.get(headerValues.size() - 1);
+    int end = value == null ? 0 : value.length();
+    int comma = end == 0 ? -1 : previousComma(value, end);
+    if (end == 0 || comma == TOO_LONG) {
+      return null;
+    }
+    String entry = value.substring(comma + 1, end).strip();
+    if (parameter == null) {
+      return entry.isEmpty() ? null : entry;
+    }
+    for (String pair : entry.split(";", 16)) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase(parameter)) {
+        String found = pair.substring(eq + 1).strip();
+        if (found.length() >= 2 && found.charAt(0) == '"' && found.charAt(found.length() - 1) == '"') {
+          found = found.substring(1, found.length() - 1);
+        }
+        return found.isEmpty() || found.indexOf('"') >= 0 ? null : found;
+      }
+    }
+    return null;
   }
 
   /**

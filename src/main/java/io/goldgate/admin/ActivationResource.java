@@ -1,5 +1,6 @@
 package io.goldgate.admin;
 
+import io.goldgate.http.Html;
 import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -91,8 +92,8 @@ public class ActivationResource {
   }
 
   private static String page(RecipientAdmin.PendingLink link) {
-    String recipient = escape(link.recipient());
-    String lifetime = link.tokenLifetime() == null ? "does not expire" : "is valid for " + escape(link.tokenLifetime()) + " from the download";
+    String recipient = Html.escape(link.recipient());
+    String lifetime = link.tokenLifetime() == null ? "does not expire" : "is valid for " + Html.escape(link.tokenLifetime()) + " from the download";
     String credential =
         link.credential().equals("oauth_client_credentials")
             ? "an OAuth client id and secret (the client exchanges them for short-lived access tokens), a secret that " + lifetime
@@ -111,22 +112,7 @@ public class ActivationResource {
         <p>Without a browser: <code>curl -X POST -o %1$s.share &lt;this link&gt;</code></p>
         </body>
         </html>
-        """.formatted(recipient, credential, escape(link.expiresAt().toString()));
+        """.formatted(recipient, credential, Html.escape(link.expiresAt().toString()));
   }
 
-  private static String escape(String text) {
-    var out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
-  }
 }

@@ -252,6 +252,24 @@ public class AuditLog {
     return sink.read(filter, newestFirst, cursor, notBefore, max);
   }
 
+  /**
+   * Visits events newest first, at most {@code max} of them, after letting the writer catch up.
+   *
+   * @param notBefore a hint: events older than this need not be visited (null: no bound)
+   * @return whether events were left unvisited because {@code max} were visited
+   */
+  boolean scan(Instant notBefore, int max, java.util.function.Consumer<AuditEvent> visitor) {
+    int[] visited = {0};
+    // The sink stops at the first event its filter accepts: the one after the last visited.
+    List<AuditEvent> beyond = read(e -> {
+      if (visited[0] >= max) return true;
+      visited[0]++;
+      visitor.accept(e);
+      return false;
+    }, true, null, notBefore, 1);
+    return !beyond.isEmpty();
+  }
+
   /** Last successful access per {@code share.schema.table}: the sink's, merged with this replica's. */
   public Map<String, Instant> lastAccess() {
     Map<String, Instant> times = new HashMap<>(lastAccess);

@@ -4,6 +4,7 @@ import io.goldgate.GoldgateException;
 import io.goldgate.audit.model.AuditEvent;
 import io.goldgate.audit.model.AuditPage;
 import io.goldgate.audit.model.AuditStats;
+import io.goldgate.audit.model.AuditTimeline;
 import io.goldgate.audit.model.FeatureLookups;
 import io.goldgate.http.RoutePaths;
 import io.goldgate.redis.RedisUnavailableException;
@@ -13,8 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,13 @@ import java.util.function.Predicate;
  *       first ({@code order=oldest}) in the order they were recorded; filters {@code recipient}
  *       (exact name), {@code table} ({@code share.schema.table}, case-insensitive), {@code from}
  *       (inclusive) and {@code to} (exclusive), ISO-8601 instants compared with the event's time;
+ *       {@code protocol} ({@code delta-sharing}, {@code flight}, {@code flight-sql}, {@code features}),
+ *       {@code status} ({@code success}, {@code error}, an HTTP status code or a Flight status name);
  *       {@code limit} events per page (default 100, at most 1000); {@code pageToken} from the
  *       previous page's {@code nextPageToken}, absent on the last page.
+ *   <li>{@code GET /admin/audit/timeline}: requests, bytes and errors per time bucket, in all and
+ *       per recipient ({@link AuditTimelines}); the same filters but {@code from} defaults to 24 hours
+ *       before {@code to}, which defaults to now; {@code bucket} an ISO-8601 duration (default PT1H).
  *   <li>{@code GET /admin/audit/stats}: queue, written and dropped counts of this replica.
  *   <li>{@code GET /admin/audit/feature-lookups}: online feature lookups and entity rows per recipient.
  * </ul>
@@ -43,9 +49,11 @@ public class AuditResource {
   static final int MAX_LIMIT = 1000;
 
   private final AuditLog log;
+  private final AuditTimelines timelines;
 
   public AuditResource(AuditLog log) {
     this.log = log;
+    this.timelines = new AuditTimelines(log, Clock.systemUTC());
   }
 
   @GET
@@ -54,6 +62,8 @@ public class AuditResource {
       @QueryParam("table") String table,
       @QueryParam("from") String from,
       @QueryParam("to") String to,
+      @QueryParam("protocol") String protocol,
+      @QueryParam("status") String status,
       @QueryParam("limit") String limit,
       @QueryParam("order") String order,
       @QueryParam("pageToken") String pageToken) {
@@ -62,14 +72,13 @@ public class AuditResource {
     if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
       throw GoldgateException.invalid("'from' (" + from + ") must be before 'to' (" + to + ")");
     }
-    String tableName = table(table);
+    Predicate<AuditEvent> matching = AuditParams.matching(
+        blankToNull(recipient), AuditParams.table(table), AuditParams.protocol(protocol), AuditParams.status(status));
     int pageSize = limit(limit);
     boolean newestFirst = newestFirst(order);
     String cursor = cursor(pageToken, newestFirst);
-    String recipientName = blankToNull(recipient);
     Predicate<AuditEvent> filter =
-        e -> (recipientName == null || recipientName.equals(e.recipient()))
-            && (tableName == null || tableName.equalsIgnoreCase(e.qualifiedTable()))
+        e -> matching.test(e)
             && (fromTime == null || (e.time() != null && !e.time().isBefore(fromTime)))
             && (toTime == null || (e.time() != null && e.time().isBefore(toTime)));
     List<AuditEvent> events;
@@ -92,6 +101,27 @@ public class AuditResource {
   }
 
   @GET
+  @Path("timeline")
+  public AuditTimeline timeline(
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("bucket") String bucket,
+      @QueryParam("recipient") String recipient,
+      @QueryParam("table") String table,
+      @QueryParam("protocol") String protocol,
+      @QueryParam("status") String status) {
+    Predicate<AuditEvent> filter = AuditParams.matching(
+        blankToNull(recipient), AuditParams.table(table), AuditParams.protocol(protocol), AuditParams.status(status));
+    try {
+      return timelines.timeline(from, to, bucket, filter);
+    } catch (RedisUnavailableException e) {
+      throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The audit log cannot be read: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "The audit log cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  @GET
   @Path("stats")
   public AuditStats stats() {
     return log.stats();
@@ -109,38 +139,12 @@ public class AuditResource {
     }
   }
 
-  /** An empty parameter is absent (allowEmptyValue in the OpenAPI document); any other is read as given. */
   private static String blankToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  /** Whether {@code part} has a character outside JSON Schema's {@code \s} (ECMA-262 white space). */
-  private static boolean hasNonSpace(String part) {
-    return part.chars().anyMatch(c -> !(c >= '\t' && c <= '\r' || Character.isSpaceChar(c) || c == '\uFEFF'));
+    return AuditParams.blankToNull(s);
   }
 
   private static Instant instant(String name, String value) {
-    String v = blankToNull(value);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeParseException e) {
-      throw GoldgateException.invalid("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + value + "'");
-    }
-  }
-
-  private static String table(String value) {
-    String v = blankToNull(value);
-    if (v == null) {
-      return null;
-    }
-    String[] parts = v.split("\\.", -1);
-    if (parts.length != 3 || !hasNonSpace(parts[0]) || !hasNonSpace(parts[1]) || !hasNonSpace(parts[2])) {
-      throw GoldgateException.invalid("'table' must be share.schema.table, got '" + value + "'");
-    }
-    return v;
+    return AuditParams.instant(name, value);
   }
 
   private static int limit(String value) {

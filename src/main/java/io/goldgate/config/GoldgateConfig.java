@@ -187,6 +187,29 @@ public interface GoldgateConfig {
   /** The operator API under {@code /admin}. */
   Admin admin();
 
+  /** The operator console in the browser, under {@code /console}. */
+  Console console();
+
+  interface Console {
+    /**
+     * Whether the console is served. Off, every path under {@code /console} answers 404; the admin
+     * API (and its bearer token) is unaffected. Without {@code goldgate.admin.token} the console
+     * is served but nobody can sign in.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long a console session lasts from sign-in, from 1 minute to 7 days: the expiry of the
+     * session cookie, which is signed with {@code goldgate.signing.key}, so every replica sharing
+     * that key accepts it. Sign-out ends a session at once (on every replica when Redis is
+     * configured); changing {@code goldgate.admin.token} ends every session. Shortening the
+     * lifetime also shortens sessions already open.
+     */
+    @WithDefault("8h")
+    Duration sessionLifetime();
+  }
+
   /** Recipients created through the admin API. */
   Recipients recipients();
 

@@ -7,9 +7,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Map;
 
-/** Operator endpoints of the online store: materialization progress and lag, and a trigger. */
+/** Operator endpoints of the online store: materialization progress, lag and its history, and a trigger. */
 @Path(RoutePaths.ADMIN + "/features")
 @Produces(MediaType.APPLICATION_JSON)
 public class FeaturesAdminResource {
@@ -32,5 +33,15 @@ public class FeaturesAdminResource {
   @Path("materialization")
   public Map<String, Materializer.Progress> status() {
     return materializer.progress();
+  }
+
+  /**
+   * Every online view's recent runs and lag checks, oldest first, at most {@link
+   * MaterializationHistory#CAPACITY} per view; reading it checks nothing (no sample is added).
+   */
+  @GET
+  @Path("materialization/history")
+  public Map<String, List<MaterializationHistory.Sample>> history() {
+    return materializer.history();
   }
 }

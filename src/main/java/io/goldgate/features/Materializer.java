@@ -119,6 +119,11 @@ public class Materializer {
     State(String json) {
       this.json = json;
     }
+
+    /** The word JSON writes. */
+    public String json() {
+      return json;
+    }
   }
 
   /** What one run reads: a whole snapshot, or only what changed since the watermark. */
@@ -133,6 +138,7 @@ public class Materializer {
   private final DeltaLake lake;
   private final GoldgateConfig config;
   private final MaterializationMetrics metrics;
+  private final MaterializationHistory history;
   private final BufferAllocator allocator = new RootAllocator();
   private final Map<String, Progress> progress = new ConcurrentHashMap<>();
   private final Map<String, Object> viewLocks = new ConcurrentHashMap<>();
@@ -140,16 +146,43 @@ public class Materializer {
   private final Map<String, Object> rangeLocks = new ConcurrentHashMap<>();
 
   public Materializer(Features features, OnlineStores stores, DeltaLake lake, GoldgateConfig config, MaterializationMetrics metrics) {
+    this(features, stores, lake, config, metrics, new MaterializationHistory());
+  }
+
+  @jakarta.inject.Inject
+  public Materializer(
+      Features features, OnlineStores stores, DeltaLake lake, GoldgateConfig config, MaterializationMetrics metrics, MaterializationHistory history) {
     this.features = features;
     this.stores = stores;
     this.lake = lake;
     this.config = config;
     this.metrics = metrics;
+    this.history = history;
     for (FeatureView view : features.registry().views().values()) {
       if (view.online()) {
-        metrics.registerLag(view.name(), () -> lag(view));
+        metrics.registerLag(view.name(), () -> checkedLag(view));
       }
     }
+  }
+
+  /**
+   * Every online view's recent runs and lag checks, oldest first ({@link MaterializationHistory});
+   * a view with none has an empty list.
+   */
+  public Map<String, List<MaterializationHistory.Sample>> history() {
+    Map<String, List<MaterializationHistory.Sample>> out = new TreeMap<>(history.samples());
+    for (FeatureView view : features.registry().views().values()) {
+      if (view.online()) out.putIfAbsent(view.name(), List.of());
+    }
+    return out;
+  }
+
+  /** {@link #lag}, recorded in the view's history as a check. */
+  private Lag checkedLag(FeatureView view) {
+    Lag lag = lag(view);
+    Progress p = progress.get(view.name());
+    history.check(view.name(), p == null ? State.NOT_RUN : p.state(), lag.versions(), lag.seconds());
+    return lag;
   }
 
   /** The last or current run of every online view that has run since start-up, with fresh lag figures. */
@@ -160,7 +193,7 @@ public class Materializer {
       if (p == null && !view.online()) {
         continue;
       }
-      Lag lag = lag(view);
+      Lag lag = checkedLag(view);
       out.put(view.name(), p == null
           ? new Progress(view.name(), lag.tableVersion(), lag.watermark(), Mode.NONE, 0, 0, 0, 0, 0, 0, 0, 0, lag.versions(), lag.seconds(), State.NOT_RUN, null)
           : withLag(p, lag));
@@ -316,9 +349,20 @@ public class Materializer {
       throw GoldgateException.notFound("No feature view '" + viewName + "'");
     }
     synchronized (viewLocks.computeIfAbsent(viewName, v -> new Object())) {
+      long started = System.nanoTime();
       try {
-        return run(view);
+        Progress done = run(view);
+        history.run(viewName, done.state(), done.lagVersions(), done.lagSeconds(), done.written(), done.millis());
+        return done;
       } catch (RuntimeException e) {
+        Lag lag = null;
+        try {
+          lag = lag(view);
+        } catch (RuntimeException unknown) {
+          // The store or the table cannot be read either: the sample's lag stays unknown.
+        }
+        history.run(viewName, State.FAILED, lag == null ? null : lag.versions(), lag == null ? null : lag.seconds(), 0,
+            (System.nanoTime() - started) / 1_000_000);
         Progress last = progress.get(viewName);
         progress.put(viewName, last == null
             ? new Progress(viewName, -1, -1, Mode.NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, State.FAILED, e.getMessage())

@@ -27,6 +27,8 @@ public final class RoutePaths {
   public static final Set<String> FEATURE_SERVER = Stream.concat(FEATURE_WRITES.stream(), Stream.of("/health")).collect(Collectors.toUnmodifiableSet());
   /** The operator API. */
   public static final String ADMIN = "/admin";
+  /** The operator console in the browser (HTML pages over the operator API). */
+  public static final String CONSOLE = "/console";
 
   private RoutePaths() {}
 

@@ -327,6 +327,93 @@ public class DeltaLake {
     });
   }
 
+  /**
+   * One commit as a table's history shows it.
+   *
+   * @param timestamp commit time in epoch milliseconds, as time travel compares it (the in-commit
+   *     timestamp where the table has them, else the commit file's modification time)
+   * @param operation what its {@code commitInfo} names ({@code WRITE}, {@code DELETE}, {@code
+   *     MERGE}, ...); null when the commit has no {@code commitInfo} or it names none
+   */
+  public record Commit(long version, long timestamp, String operation) {}
+
+  /**
+   * The newest commits, newest first, at most {@code max}. Only commit files still in the log
+   * count (a log cleaned up after a checkpoint starts later), and of them only the {@code
+   * commitInfo} action is kept, so the cost is reading at most {@code max} commit files.
+   */
+  public List<Commit> history(TableRef table, int max) {
+    long latest = latestVersion(table);
+    if (max <= 0) {
+      return List.of();
+    }
+    long first = Math.max(0, latest - max + 1);
+    long start = firstOfContiguousCommits(table, first, latest);
+    if (start < 0) {
+      return List.of();
+    }
+    return kernelCall(table, "read the history from version " + start, () -> readHistory(table, start, latest));
+  }
+
+  /** The lowest version v in [first, latest] whose commit files v..latest all exist; -1 when latest's is missing. */
+  private long firstOfContiguousCommits(TableRef table, long first, long latest) {
+    String log = table.location().resolve("_delta_log");
+    java.util.Set<Long> present = new java.util.HashSet<>();
+    try (CloseableIterator<FileStatus> files = storage.fileIO().listFrom(log + "/" + String.format("%020d", first))) {
+      while (files.hasNext()) {
+        String path = files.next().getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.length() == 25 && name.endsWith(".json") && isDigits(name, 20)) {
+          long v = Long.parseLong(name.substring(0, 20));
+          if (v >= first && v <= latest) present.add(v);
+        }
+      }
+    } catch (FileNotFoundException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: no Delta log at its location");
+    } catch (IOException e) {
+      throw new GoldgateException(Kind.DATA_ERROR, "Table " + table.displayName() + " is not available: its Delta log cannot be read", e);
+    }
+    long v = latest;
+    while (v >= first && present.contains(v)) {
+      v--;
+    }
+    return v == latest ? -1 : v + 1;
+  }
+
+  private List<Commit> readHistory(TableRef table, long start, long end) {
+    TableImpl kernel = (TableImpl) kernelTable(table);
+    Map<Long, Long> timestamps = new HashMap<>();
+    Map<Long, String> operations = new HashMap<>();
+    var actions = java.util.Set.of(io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.COMMITINFO);
+    try (CloseableIterator<ColumnarBatch> batches = kernel.getChanges(engine, start, end, actions)) {
+      while (batches.hasNext()) {
+        ColumnarBatch batch = batches.next();
+        StructType schema = batch.getSchema();
+        ColumnVector versions = batch.getColumnVector(schema.indexOf("version"));
+        ColumnVector times = batch.getColumnVector(schema.indexOf("timestamp"));
+        ColumnVector commitInfo = batch.getColumnVector(schema.indexOf("commitInfo"));
+        ColumnVector operation = optionalChild(commitInfo, (StructType) schema.get("commitInfo").getDataType(), "operation");
+        for (int row = 0; row < batch.getSize(); row++) {
+          long version = versions.getLong(row);
+          timestamps.putIfAbsent(version, times.getLong(row));
+          if (!commitInfo.isNullAt(row) && operation != null && !operation.isNullAt(row)) {
+            operations.putIfAbsent(version, operation.getString(row));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Commit> commits = new ArrayList<>();
+    for (long v = end; v >= start; v--) {
+      Long timestamp = timestamps.get(v);
+      if (timestamp != null) {
+        commits.add(new Commit(v, timestamp, operations.get(v)));
+      }
+    }
+    return commits;
+  }
+
   /** Commit time of one version, in epoch milliseconds. */
   public long commitTimestamp(TableRef table, long version) {
     return at(table, version).timestamp();

@@ -19,6 +19,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.TokenRejected.Reason;
+import io.goldgate.testing.HandClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

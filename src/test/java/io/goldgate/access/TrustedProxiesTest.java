@@ -79,4 +79,18 @@ class TrustedProxiesTest {
   void givenNoPeer_thenTheClientIsUnknown() {
     assertNull(XFF.resolve(null, List.of("203.0.113.9")));
   }
+
+  @Test
+  void givenForwardedValues_thenTheNearestProxysEntryIsRead() {
+    assertEquals("https", TrustedProxies.nearest(List.of("https"), null));
+    assertEquals("http", TrustedProxies.nearest(List.of("https, http"), null), "the rightmost entry: the nearest proxy wrote it");
+    assertEquals("http", TrustedProxies.nearest(List.of("https", "http"), null), "the last header line");
+    assertNull(TrustedProxies.nearest(List.of(), null));
+    assertNull(TrustedProxies.nearest(List.of("https, "), null));
+    assertNull(TrustedProxies.nearest(List.of("x".repeat(TrustedProxies.MAX_ENTRY_LENGTH + 1)), null));
+    assertEquals("https", TrustedProxies.nearest(List.of("for=192.0.2.1;proto=http, for=198.51.100.2;proto=https"), "proto"));
+    assertEquals("share.example.com", TrustedProxies.nearest(List.of("for=192.0.2.1; Host=\"share.example.com\"; proto=https"), "host"));
+    assertNull(TrustedProxies.nearest(List.of("for=192.0.2.1"), "proto"));
+    assertNull(TrustedProxies.nearest(List.of("proto=\"ht\"tps\""), "proto"));
+  }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   boot           nativeimage
- *   faces          sharing   flight   features   admin   apidocs   (none imports another)
+ *   faces          sharing   flight   features   admin   console   apidocs   (none imports another)
  *   observability  observability, audit
  *   governance     catalog -> access
  *   http, redis    route paths, error body; the Redis connection
@@ -32,7 +32,7 @@ class ArchitectureTest {
 
   static final JavaClasses GATEWAY = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests()).importPackages("io.goldgate");
 
-  static final List<String> FACES = List.of("sharing", "flight", "features", "admin", "apidocs");
+  static final List<String> FACES = List.of("sharing", "flight", "features", "admin", "console", "apidocs");
 
   static final ArchRule layersImportOnlyDownward =
       layeredArchitecture()

@@ -220,6 +220,8 @@ abstract class AuditTestBase {
     assertEquals(oldestIds, newestIds);
     session.put("sessionEnd", Instant.now());
     session.put("fileUrl", url);
+    session.put("salesFiles", (long) files.size());
+    session.put("salesBytes", files.stream().mapToLong(f -> f.get("size").asLong()).sum());
   }
 
   @Test
@@ -354,20 +356,108 @@ abstract class AuditTestBase {
     // tests created through the admin API may come on top.
     Map<String, List<String>> readers = new java.util.TreeMap<>();
     List<Map<String, Object>> withoutReaders = new ArrayList<>();
+    Map<String, List<String>> reaching = new java.util.TreeMap<>();
+    Map<String, Object> sizes = new java.util.TreeMap<>();
     for (Map<String, Object> table : tables) {
       Map<String, Object> copy = new LinkedHashMap<>(table);
       @SuppressWarnings("unchecked")
       Map<String, List<String>> byView = (Map<String, List<String>>) copy.remove("featureViewReaders");
       if (byView != null) readers.putAll(byView);
+      @SuppressWarnings("unchecked")
+      List<String> recipients = (List<String>) copy.remove("recipients");
+      reaching.put((String) copy.get("location"), declared(recipients));
+      sizes.put((String) copy.get("location"), copy.remove("sizeBytes"));
       withoutReaders.add(copy);
     }
     assertEquals(expected, withoutReaders);
+    // Who each table reaches: the declared recipients granted one of its shares (API ones may come on top).
+    String salesLocation = TableLocation.local(sample.resolve("sales_daily")).uri();
+    assertEquals(List.of("analyst", "former-partner", "partner", "regional-apac", "regional-emea", "regional-lowercase", "regional-unassigned"),
+        reaching.get(salesLocation));
+    assertEquals(List.of("analyst", "former-partner", "partner"), reaching.get(TableLocation.local(sample.resolve("customer_features")).uri()),
+        "finance and retail");
+    assertEquals(List.of("partner"), reaching.get(TableLocation.local(features.resolve("orders_dv")).uri()));
+    assertEquals(List.of("conformance"), reaching.get(TableLocation.local(conformance.resolve("unicode_strings")).uri()));
+    assertEquals(((Number) session.get("salesBytes")).longValue(), ((Number) sizes.get(salesLocation)).longValue(),
+        "the size of the files a query of the latest version lists");
     assertTrue(readers.get("customer_stats").containsAll(List.of("analyst", "partner")), readers.toString());
     assertTrue(readers.get("regional_inventory").containsAll(List.of("regional-apac", "regional-emea", "regional-unassigned")), readers.toString());
     assertEquals(List.of("conformance"), readers.get("location_customer_stats"), "only through its granted feature service");
     for (String view : List.of("customer_stats", "inventory_position", "growing_customer_stats")) {
       assertFalse(readers.get(view).contains("conformance") || readers.get(view).contains("regional-emea"), view + ": " + readers);
     }
+  }
+
+  /** The recipients the test catalog declares: others are ones tests created through the API. */
+  static final java.util.Set<String> DECLARED = java.util.Set.of(
+      "partner", "analyst", "former-partner", "regional-emea", "regional-apac", "regional-unassigned", "regional-lowercase", "conformance");
+
+  static List<String> declared(List<String> recipients) {
+    return recipients.stream().filter(DECLARED::contains).toList();
+  }
+
+  @Test
+  @Order(4)
+  void givenASharedTable_whenAskingForItsDetail_thenSchemaSizeHistoryAndReachAreThoseOfItsDeltaLog() throws Exception {
+    // given: sales_daily's log, read here with Jackson: the schema of its last metaData, each commit's commitInfo
+    Path log = SampleLake.SAMPLE_LAKE.resolve("sales_daily").resolve("_delta_log");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    JsonNode metaData = null;
+    List<Map<String, Object>> history = new ArrayList<>();
+    for (int v = 0; v <= 4; v++) {
+      Path commit = log.resolve(String.format("%020d.json", v));
+      String operation = null;
+      for (String line : java.nio.file.Files.readAllLines(commit)) {
+        JsonNode action = json.readTree(line);
+        if (action.has("metaData")) metaData = action.get("metaData");
+        if (action.has("commitInfo")) operation = action.get("commitInfo").get("operation").asText();
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("version", v);
+      entry.put("timestamp", Instant.ofEpochMilli(java.nio.file.Files.getLastModifiedTime(commit).toMillis()));
+      entry.put("operation", operation);
+      history.addFirst(entry);
+    }
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (JsonNode field : json.readTree(metaData.get("schemaString").asText()).get("fields")) {
+      columns.add(new LinkedHashMap<>(Map.of("name", field.get("name").asText(), "type", field.get("type").asText(), "nullable", field.get("nullable").asBoolean())));
+    }
+    assertEquals(List.of("WRITE", "DELETE", "WRITE", "WRITE", "WRITE"), history.stream().map(h -> h.get("operation")).toList());
+    Instant lastAccess = Instant.parse((String) audit(1, "table", "retail.gold.sales_daily").getList("events.time").getFirst());
+
+    // when: asked with other cases
+    JsonPath detail = admin().get("/admin/tables/RETAIL/Gold/Sales_Daily").then().statusCode(200).extract().jsonPath();
+
+    // then
+    assertEquals("retail", detail.getString("share"));
+    assertEquals("gold", detail.getString("schema"));
+    assertEquals("sales_daily", detail.getString("table"));
+    assertEquals(TableLocation.local(SampleLake.SAMPLE_LAKE.resolve("sales_daily")).uri(), detail.getString("location"));
+    assertEquals(4, detail.getInt("version"));
+    assertEquals(((Number) session.get("salesBytes")).longValue(), detail.getLong("sizeBytes"));
+    assertEquals(((Number) session.get("salesFiles")).longValue(), detail.getLong("numFiles"));
+    assertEquals(lastAccess, Instant.parse(detail.getString("lastAccess")));
+    assertEquals(columns, detail.getList("columns"));
+    assertEquals(json.convertValue(metaData.get("partitionColumns"), List.class), detail.getList("partitionColumns"));
+    List<Map<String, Object>> got = detail.getList("history");
+    assertEquals(history.stream().map(h -> h.get("version")).toList(), got.stream().map(h -> h.get("version")).toList());
+    assertEquals(history.stream().map(h -> h.get("operation")).toList(), got.stream().map(h -> h.get("operation")).toList());
+    assertEquals(history.stream().map(h -> h.get("timestamp")).toList(), got.stream().map(h -> Instant.parse((String) h.get("timestamp"))).toList(),
+        "commit times as time travel compares them: the commit files' modification times");
+    assertEquals(List.of("analyst", "former-partner", "partner"), declared(detail.getList("recipients")), "the retail share's, not regional's");
+    assertEquals(List.of(), detail.getList("featureViews"));
+    assertNull(detail.get("error"));
+
+    // a table feature views read, under the name of another share
+    JsonPath ltv = admin().get("/admin/tables/finance/gold/customer_ltv").then().statusCode(200).extract().jsonPath();
+    assertEquals(List.of("customer_stats", "location_customer_stats"), ltv.getList("featureViews"));
+    assertEquals(List.of("analyst"), declared(ltv.getList("recipients")));
+    assertEquals(3, ltv.getInt("version"));
+
+    for (String unknown : List.of("retail/gold/nope", "nope/gold/sales_daily", "retail/nope/sales_daily")) {
+      admin().get("/admin/tables/" + unknown).then().statusCode(404).body("errorCode", equalTo("RESOURCE_DOES_NOT_EXIST"));
+    }
+    partner().get("/admin/tables/retail/gold/sales_daily").then().statusCode(401);
   }
 
   static Map<String, Object> entry(Path location, List<String> shares, List<String> views, int version, Instant lastAccess) {
@@ -540,5 +630,119 @@ abstract class AuditTestBase {
       return admin().get("/admin/audit/stats").then().extract().jsonPath().getLong("written") > written;
     });
     assertEquals("getShare", audit(1).getList("events.operation").getFirst());
+  }
+
+  @Test
+  @Order(11)
+  void givenCallsInAWindow_whenAskingForTheTimeline_thenEachBucketCountsExactlyTheCallsRequestsBytesAndErrorsInIt() {
+    // given: four calls of two recipients, one failing, in a window of their own
+    Instant from = Instant.now();
+    List<Response> calls = List.of(
+        partner().get("/delta-sharing/shares").then().statusCode(200).extract().response(),
+        partner().get("/delta-sharing/shares/retail").then().statusCode(200).extract().response(),
+        partner().get("/delta-sharing/shares/nope").then().statusCode(404).extract().response(),
+        given().header("Authorization", "Bearer " + SampleLake.ANALYST_TOKEN).get("/delta-sharing/shares").then().statusCode(200).extract().response());
+    List<Map<String, Object>> events = audit(4, "from", from.toString(), "order", "oldest").getList("events");
+    assertEquals(4, events.size(), events.toString());
+    long bytes = events.stream().mapToLong(e -> ((Number) e.get("bytes")).longValue()).sum();
+    assertEquals(calls.get(0).asByteArray().length + calls.get(1).asByteArray().length,
+        ((Number) events.get(0).get("bytes")).longValue() + ((Number) events.get(1).get("bytes")).longValue());
+    Instant to = from.plus(Duration.ofHours(1));
+
+    // when: minute buckets over the hour that starts with the first call
+    JsonPath timeline = admin().queryParam("from", from.toString()).queryParam("to", to.toString()).queryParam("bucket", "PT1M")
+        .get("/admin/audit/timeline").then().statusCode(200).extract().jsonPath();
+
+    // then: each bucket holds the events whose time falls in it, as GET /admin/audit lists them
+    assertEquals(from, Instant.parse(timeline.getString("from")));
+    assertEquals(to, Instant.parse(timeline.getString("to")));
+    assertEquals(60, timeline.getInt("bucketSeconds"));
+    List<Map<String, Object>> buckets = timeline.getList("buckets");
+    assertEquals(60, buckets.size());
+    Map<String, long[]> expected = new java.util.TreeMap<>();
+    for (int i = 0; i < 60; i++) {
+      assertEquals(from.plusSeconds(60L * i), Instant.parse((String) buckets.get(i).get("start")));
+    }
+    long[][] all = new long[60][3];
+    for (Map<String, Object> e : events) {
+      int i = (int) (Duration.between(from, Instant.parse((String) e.get("time"))).toMillis() / 60_000);
+      boolean error = e.get("status").equals("404");
+      for (long[] counts : new long[][] {all[i], expected.computeIfAbsent((String) e.get("recipient"), r -> new long[180])}) {
+        int base = counts.length == 3 ? 0 : 3 * i;
+        counts[base] += 1;
+        counts[base + 1] += ((Number) e.get("bytes")).longValue();
+        counts[base + 2] += error ? 1 : 0;
+      }
+    }
+    for (int i = 0; i < 60; i++) {
+      assertEquals(List.of(all[i][0], all[i][1], all[i][2]), counts(buckets.get(i)), "bucket " + i);
+    }
+    assertEquals(List.of(4L, bytes, 1L), total(buckets));
+    Map<String, List<Map<String, Object>>> byRecipient = timeline.getMap("byRecipient");
+    assertEquals(List.of("analyst", "partner"), List.copyOf(byRecipient.keySet()));
+    for (var series : expected.entrySet()) {
+      List<Map<String, Object>> got = byRecipient.get(series.getKey());
+      assertEquals(60, got.size());
+      for (int i = 0; i < 60; i++) {
+        long[] c = series.getValue();
+        assertEquals(List.of(c[3 * i], c[3 * i + 1], c[3 * i + 2]), counts(got.get(i)), series.getKey() + " bucket " + i);
+        assertEquals(buckets.get(i).get("start"), got.get(i).get("start"));
+      }
+    }
+    assertEquals(List.of(3L, bytes - ((Number) events.get(3).get("bytes")).longValue(), 1L), total(byRecipient.get("partner")));
+    assertEquals(0, timeline.getInt("recipientsOmitted"));
+    assertFalse(timeline.getBoolean("truncated"));
+    assertTrue(timeline.getLong("scanned") >= 4);
+
+    // Filters as GET /admin/audit's, plus protocol and status.
+    assertEquals(List.of(1L, ((Number) events.get(3).get("bytes")).longValue(), 0L), total(timeline(from, to, "recipient", "analyst")));
+    assertEquals(List.of(1L, ((Number) events.get(2).get("bytes")).longValue(), 1L), total(timeline(from, to, "status", "error")));
+    assertEquals(List.of(1L, ((Number) events.get(2).get("bytes")).longValue(), 1L), total(timeline(from, to, "status", "404")));
+    assertEquals(List.of(3L, bytes - ((Number) events.get(2).get("bytes")).longValue(), 0L), total(timeline(from, to, "status", "success")));
+    assertEquals(List.of(4L, bytes, 1L), total(timeline(from, to, "protocol", "delta-sharing")));
+    assertEquals(List.of(0L, 0L, 0L), total(timeline(from, to, "protocol", "flight")));
+    assertEquals(List.of(0L, 0L, 0L), total(timeline(from, to, "table", "retail.gold.sales_daily")));
+    assertEquals(List.of(1L, ((Number) events.get(2).get("bytes")).longValue(), 1L),
+        total(audit(1, "from", from.toString(), "status", "error").<Map<String, Object>>getList("events").stream().map(e -> Map.<String, Object>of("requests", 1, "bytes", e.get("bytes"), "errors", 1)).toList()),
+        "GET /admin/audit filters by status too");
+    assertEquals(3, audit(3, "from", from.toString(), "recipient", "partner", "protocol", "delta-sharing").getList("events").size());
+
+    // The default: the last 24 hours, hour by hour.
+    JsonPath day = admin().get("/admin/audit/timeline").then().statusCode(200).extract().jsonPath();
+    assertEquals(Duration.ofHours(24), Duration.between(Instant.parse(day.getString("from")), Instant.parse(day.getString("to"))));
+    assertEquals(3600, day.getInt("bucketSeconds"));
+    assertEquals(24, day.getList("buckets").size());
+
+    // Bounded inputs: 400 naming the parameter.
+    admin().queryParam("bucket", "PT30S").get("/admin/audit/timeline").then().statusCode(400).body("errorCode", equalTo("INVALID_PARAMETER_VALUE"))
+        .body("message", equalTo("'bucket' must be an ISO-8601 duration from PT1M to P1D such as PT5M or PT1H, got 'PT30S'"));
+    admin().queryParam("bucket", "PT1M").get("/admin/audit/timeline").then().statusCode(400)
+        .body("message", equalTo("'bucket' (PT1M) cuts the window into 1440 buckets, more than 500: choose a longer bucket or a shorter window"));
+    admin().queryParam("from", "2026-01-01T00:00:00Z").queryParam("to", "2026-03-01T00:00:00Z").queryParam("bucket", "P1D")
+        .get("/admin/audit/timeline").then().statusCode(400)
+        .body("message", equalTo("The window from 'from' (2026-01-01T00:00:00Z) to 'to' (2026-03-01T00:00:00Z) must be at most 31 days long"));
+    admin().queryParam("protocol", "http").get("/admin/audit/timeline").then().statusCode(400)
+        .body("message", equalTo("'protocol' must be one of delta-sharing, flight, flight-sql, features, got 'http'"));
+    admin().queryParam("status", "4xx").get("/admin/audit").then().statusCode(400)
+        .body("message", equalTo("'status' must be success, error, an HTTP status code such as 404 or a Flight status such as NOT_FOUND, got '4xx'"));
+    partner().get("/admin/audit/timeline").then().statusCode(401);
+  }
+
+  static List<Long> counts(Map<String, Object> bucket) {
+    return List.of(((Number) bucket.get("requests")).longValue(), ((Number) bucket.get("bytes")).longValue(), ((Number) bucket.get("errors")).longValue());
+  }
+
+  static List<Long> total(List<Map<String, Object>> buckets) {
+    long[] t = new long[3];
+    for (Map<String, Object> b : buckets) {
+      List<Long> c = counts(b);
+      for (int k = 0; k < 3; k++) t[k] += c.get(k);
+    }
+    return List.of(t[0], t[1], t[2]);
+  }
+
+  static List<Map<String, Object>> timeline(Instant from, Instant to, String filter, String value) {
+    return admin().queryParam("from", from.toString()).queryParam("to", to.toString()).queryParam(filter, value)
+        .get("/admin/audit/timeline").then().statusCode(200).extract().jsonPath().getList("buckets");
   }
 }

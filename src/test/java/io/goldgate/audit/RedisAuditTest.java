@@ -47,6 +47,13 @@ class RedisAuditTest extends AuditTestBase {
     }
   }
 
+  @Test
+  @Order(4)
+  void givenARedisThatAnswers_whenAskingForStatus_thenRedisIsUp() {
+    assertEquals(java.util.Map.of("catalog", "up", "redis", "up", "flight", "up"),
+        admin().get("/admin/status").then().statusCode(200).extract().jsonPath().getMap("health"));
+  }
+
   @Override
   void breakSink() {
     RealRedis.shutdown(RealRedis.configuredPort());

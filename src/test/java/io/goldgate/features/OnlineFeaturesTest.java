@@ -226,13 +226,14 @@ class OnlineFeaturesTest {
   @Test
   @Order(5)
   void aNewTableVersionIsReadIncrementallyAndOlderRowsNeverOverwriteNewerOnes() throws Exception {
-    admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
-        .body("mode", equalTo("full")).body("entities", equalTo(170)).body("written", equalTo(170));
+    int samplesBefore = history("growing_customer_stats").size();
+    long fullMillis = admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
+        .body("mode", equalTo("full")).body("entities", equalTo(170)).body("written", equalTo(170)).extract().jsonPath().getLong("millis");
     appendCopyOfTheLastAddedFile();
-    admin().get("/admin/features/materialization").then().statusCode(200)
+    long lagSeconds = admin().get("/admin/features/materialization").then().statusCode(200)
         .body("growing_customer_stats.lagVersions", equalTo(1))
         .body("growing_customer_stats.state", equalTo("materialized"))
-        .body("growing_customer_stats.tableVersion", equalTo(3));
+        .body("growing_customer_stats.tableVersion", equalTo(3)).extract().jsonPath().getLong("growing_customer_stats.lagSeconds");
     // The gauge recomputes the lag at most every 5 s.
     String metrics = "";
     for (int i = 0; i < 70 && !metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"); i++) {
@@ -241,9 +242,31 @@ class OnlineFeaturesTest {
     }
     assertTrue(metrics.contains("goldgate_materialization_lag_versions{view=\"growing_customer_stats\"} 1.0"), metrics);
     assertTrue(metrics.contains("goldgate_materialization_rows_written_total{view=\"growing_customer_stats\"} 170.0"), metrics);
-    admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
+    long incrementalMillis = admin().post("/admin/features/views/growing_customer_stats/materialize").then().statusCode(200)
         .body("mode", equalTo("incremental")).body("fromVersion", equalTo(3)).body("tableVersion", equalTo(4))
-        .body("filesRead", equalTo(1)).body("rowsRead", equalTo(20)).body("written", equalTo(0));
+        .body("filesRead", equalTo(1)).body("rowsRead", equalTo(20)).body("written", equalTo(0)).extract().jsonPath().getLong("millis");
+
+    // The lag chart's history: the two runs, and between them the one check that saw the lag move
+    // (the metrics scrapes saw the same lag again within five minutes, so they added nothing).
+    List<Map<String, Object>> samples = history("growing_customer_stats");
+    assertEquals(Math.min(MaterializationHistory.CAPACITY, samplesBefore + 3), samples.size(), samples.toString());
+    List<Map<String, Object>> last = samples.subList(samples.size() - 3, samples.size());
+    assertEquals(List.of("run", "check", "run"), last.stream().map(x -> x.get("kind")).toList());
+    assertEquals(List.of("materialized", "materialized", "materialized"), last.stream().map(x -> x.get("state")).toList());
+    assertEquals(List.of(0L, 1L, 0L), last.stream().map(x -> ((Number) x.get("lagVersions")).longValue()).toList());
+    assertEquals(List.of(0L, lagSeconds, 0L), last.stream().map(x -> ((Number) x.get("lagSeconds")).longValue()).toList());
+    assertEquals(List.of(170L, 0L, 0L), last.stream().map(x -> ((Number) x.get("rows")).longValue()).toList());
+    assertEquals(List.of(fullMillis, 0L, incrementalMillis), last.stream().map(x -> ((Number) x.get("millis")).longValue()).toList());
+    List<java.time.Instant> times = last.stream().map(x -> java.time.Instant.parse((String) x.get("time"))).toList();
+    assertTrue(!times.get(0).isAfter(times.get(1)) && !times.get(1).isAfter(times.get(2)), times.toString());
+    Map<String, Object> all = admin().get("/admin/features/materialization/history").then().statusCode(200).extract().jsonPath().getMap("$");
+    assertEquals(admin().get("/admin/features/materialization").then().statusCode(200).extract().jsonPath().getMap("$").keySet(), all.keySet(),
+        "every online view, none other");
+    assertEquals(samples, history("growing_customer_stats"), "reading the history adds nothing");
+  }
+
+  static List<Map<String, Object>> history(String view) {
+    return admin().get("/admin/features/materialization/history").then().statusCode(200).extract().jsonPath().getList(view);
   }
 
   /** Version 4 of growing_customers re-adds, under a new name, the file version 3 appended. */

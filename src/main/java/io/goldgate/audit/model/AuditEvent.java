@@ -16,7 +16,8 @@ import java.util.List;
  * @param time when the request arrived
  * @param recipient the authenticated recipient; absent when authentication failed, and for file
  *     downloads, whose pre-signed URL is the only credential
- * @param protocol {@code delta-sharing}, {@code flight}, {@code flight-sql} or {@code features}
+ * @param protocol {@code delta-sharing}, {@code flight}, {@code flight-sql}, {@code features}, or
+ *     {@code console} for the operator console's sign-ins and sign-outs
  * @param operation the protocol's name of the call, e.g. {@code queryTable}, {@code downloadFile},
  *     {@code GetFlightInfo}, {@code DoGet}; for {@code features}, the path without its slash:
  *     {@code push}, {@code write-to-online-store}, {@code materialize}, {@code materialize-incremental}
@@ -71,6 +72,8 @@ public record AuditEvent(
   public static final String FLIGHT_SQL = "flight-sql";
   /** Writes and materializations through Feast's feature server API, the metrics' protocol of that face. */
   public static final String FEATURES = "features";
+  /** Sign-ins ({@code signIn}) and sign-outs ({@code signOut}) of the operator console. */
+  public static final String CONSOLE = "console";
 
   /** The operation of a summary of unauthenticated failures not stored one by one. */
   public static final String UNAUTHENTICATED = "unauthenticated";
@@ -131,6 +134,11 @@ public record AuditEvent(
       return true;
     }
     return !status.isEmpty() && Character.isDigit(status.charAt(0)) && status.charAt(0) < '4';
+  }
+
+  /** Whether the call failed: an HTTP status from 400, a Flight status other than OK. */
+  public boolean failed() {
+    return status != null && !succeeded();
   }
 
   /** Whether the call failed for want of a valid credential (HTTP 401, Flight UNAUTHENTICATED). */
