@@ -33,6 +33,8 @@ Gateway selection:
 The OIDC federation tests (test_oidc.py) also need a real identity provider: fixture ``keycloak``
 starts Keycloak (see keycloak.py; its distribution is fetched once into ``target/keycloak``) the
 first time a test asks for it, whether the gateway is self-started or not, and stops it at the end.
+The operator console tests (test_console.py) need a browser: fixture ``browser`` drives the system's
+chromium with Playwright (never a browser Playwright downloads), per module that asks for it.
 
 Fixtures ``gateway`` and ``gateway_url`` are the same :class:`Gateway`: a ``str`` (the public base
 URL, so ``f"{gateway_url}/delta-sharing"`` works as it always did) that also carries
@@ -409,6 +411,46 @@ def keycloak(request, tmp_path_factory) -> Keycloak:
         except KeycloakStartupError as e:
             _startup_failure(request.config, e.reason, e.cmd, e.log_path)
         yield server
+
+
+# --------------------------------------------------------------------------------------------
+# Browser (the operator console tests, test_console.py)
+# --------------------------------------------------------------------------------------------
+
+
+def _chromium_executable() -> str | None:
+    """GOLDGATE_CHROMIUM, else Debian's ``chromium`` on PATH (what .ci/run installs)."""
+    configured = os.environ.get("GOLDGATE_CHROMIUM")
+    if configured:
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """A headless chromium driven by Playwright, started the first time a test of a module asks for
+    it and stopped when that module ends.
+
+    Playwright cannot download browsers here (``PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD``): it drives the
+    system's chromium (see ``_chromium_executable``), which .ci/run installs with apt-get.
+    Module scope, not session scope, on purpose: while Playwright's synchronous API is started, its
+    event loop counts as running on the main thread, so ``asyncio.run`` anywhere in a later module
+    (a library's internals included) would fail with "cannot be called from a running event loop".
+    Starting chromium again costs about a second.
+    """
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import sync_playwright  # only the browser tests need Playwright
+
+    executable = _chromium_executable()
+    if executable is None:
+        pytest.fail("no chromium found: install Debian's chromium (apt-get install chromium), or set GOLDGATE_CHROMIUM")
+    with sync_playwright() as playwright:
+        # As root (CI) chromium's sandbox cannot start; Playwright launches it without one by default.
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")
