@@ -195,6 +195,11 @@ public class ConsoleResource {
   /** A form post from another site's page is refused before anything else is looked at. */
   private void requireSameOrigin(RoutingContext rc) {
     String origin = rc.request().getHeader("Origin");
+    // The console's own Referrer-Policy (no-referrer) makes browsers send "Origin: null" with its
+    // form posts; Sec-Fetch-Site, which no page can set, says whether such a post came from this origin.
+    if ("null".equals(origin) && "same-origin".equals(rc.request().getHeader("Sec-Fetch-Site"))) {
+      return;
+    }
     String host = rc.request().getHeader("Host");
     if (!SameOrigin.allowed(origin, host, proxies.forwardedHost(rc), publicHost)) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This form was posted from another origin");

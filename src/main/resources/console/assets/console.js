@@ -1524,10 +1524,10 @@
     const data = await loadAll({
       tables: api('/admin/tables'),
       recipients: api('/admin/recipients'),
-      materialization: api('/admin/features/materialization'),
+      views: api('/admin/features/views'),
     });
     clear(main);
-    const graph = buildGraph(data.tables || [], data.recipients || [], data.materialization || {});
+    const graph = buildGraph(data.tables || [], data.recipients || [], data.views || {});
     main.append(pageHeader('Lineage', `${plural(graph.count('table'), 'table')} · ${plural(graph.count('share'), 'share')} · ${plural(graph.count('recipient'), 'recipient')} · ${plural(graph.count('view'), 'feature view')}`));
     if (!graph.nodes.length) {
       main.append(card(null, emptyState('Nothing to draw yet', 'Once shares publish tables or feature views read them, their lineage is drawn here.')));
@@ -1540,7 +1540,7 @@
   }
 
   /** Nodes and edges from the inventory: one table node per location, named by its first shared name. */
-  function buildGraph(tables, recipients, materialization) {
+  function buildGraph(tables, recipients, views) {
     const nodes = new Map();
     const edges = new Map();
     const add = (kind, key, label, extra) => {
@@ -1576,11 +1576,10 @@
       (shareRecipients.get(sh.key) || []).forEach((r) => link(sh.id, add('recipient', r, r, { href: '/console/recipients#' + enc(r) })));
     });
     recipients.forEach((r) => add('recipient', r.name, r.name, { href: '/console/recipients#' + enc(r.name) }));
-    // Feature services: each answer may name the services of a view (services), when the gateway says so.
-    Object.keys(materialization || {}).forEach((v) => {
-      const p = materialization[v] || {};
+    // Feature services, from each view's summary (GET /admin/features/views).
+    Object.keys(views || {}).forEach((v) => {
       const vid = add('view', v, v, { href: '/console/features' });
-      (p.services || p.featureServices || []).forEach((svc) => link(vid, add('service', svc, svc)));
+      ((views[v] || {}).services || []).forEach((svc) => link(vid, add('service', svc, svc)));
     });
     const list = Array.from(nodes.values());
     return { nodes: list, edges: Array.from(edges.values()), count: (kind) => list.filter((n) => n.kind === kind).length };
@@ -1784,9 +1783,11 @@
     const data = await loadAll({
       mat: api('/admin/features/materialization'),
       history: api('/admin/features/materialization/history'),
+      views: api('/admin/features/views'),
     });
     clear(main);
     const mat = data.mat || {};
+    const summaries = data.views || {};
     const history = data.history || {};
     const views = Array.from(new Set([...Object.keys(mat), ...Object.keys(history)])).sort();
     const running = views.filter((v) => mat[v] && mat[v].state === 'running').length;
@@ -1797,7 +1798,7 @@
     }
     const rows = new Map();
     const trs = views.map((v) => {
-      const row = featureRow(v, mat[v] || { view: v, state: 'not run' }, history[v] || []);
+      const row = featureRow(v, mat[v] || { view: v, state: 'not run' }, history[v] || [], (summaries[v] || {}).layout);
       rows.set(v, row);
       return row.tr;
     });
@@ -1889,7 +1890,7 @@
     });
   }
 
-  function featureRow(view, p0, hist) {
+  function featureRow(view, p0, hist, layout) {
     const stateCell = h('td');
     const lastRunCell = h('td');
     const rowsCell = h('td', { class: 'num' });
@@ -1906,7 +1907,7 @@
     row.update = (p, newHistory) => {
       row.last = p;
       if (newHistory) row.history = newHistory;
-      clear(layoutCell).append(p.layout ? h('span', { class: 'chip' }, p.layout) : h('span', { class: 'muted' }, '—'));
+      clear(layoutCell).append(layout ? h('span', { class: 'chip' }, layout) : h('span', { class: 'muted' }, '—'));
       clear(stateCell).append(stateBadge(p.state));
       if (p.mode && p.mode !== 'none') stateCell.append(h('div', { class: 'sub' }, p.mode + (p.tableVersion != null && p.tableVersion >= 0 ? ' · to v' + p.tableVersion : '')));
       if (p.error) stateCell.append(h('div', { class: 'sub text-err msg', title: p.error }, p.error));
