@@ -665,7 +665,7 @@
         { key: 'ok', label: 'Requests', cls: 'c-ok', values: f.buckets.map((b) => Math.max(0, (b.requests || 0) - (b.errors || 0))) },
         { key: 'errors', label: 'Errors', cls: 'c-err', values: f.buckets.map((b) => b.errors || 0) },
       ],
-      lines: [{ key: 'bytes', label: 'Bytes sent', cls: 'c-bytes', axis: 'right', points: f.buckets.map((b, i) => [f.times[i] + f.bucketMs / 2, b.bytes || 0]) }],
+      lines: [{ key: 'bytes', label: 'Bytes sent', cls: 'c-bytes', axis: 'right', noDots: true, points: f.buckets.map((b, i) => [f.times[i] + f.bucketMs / 2, b.bytes || 0]) }],
       yLabel: 'requests', y2Label: 'bytes', yInteger: true, y2Integer: true, y2Format: fmtBytes,
       emptyText: tl ? 'No requests in the last 24 hours' : 'Traffic is unavailable',
       columnTitle: (i, t) => {
@@ -690,7 +690,7 @@
     const recipientsCard = card('Busiest recipients', top.length
       ? dataTable('top-recipients', [{ label: 'Recipient' }, { label: 'Requests', cls: 'num' }, { label: 'Bytes', cls: 'num' }, { label: 'Errors', cls: 'num' }],
         top.map((r) => h('tr', { 'data-recipient': r.name },
-          h('td', null, r.name ? h('a', { href: '/console/audit?recipient=' + enc(r.name) }, r.name) : h('span', { class: 'muted' }, '(unauthenticated)')),
+          h('td', { class: 'nowrap' }, r.name ? h('a', { href: '/console/audit?recipient=' + enc(r.name) }, r.name) : h('span', { class: 'muted' }, '(unauthenticated)')),
           h('td', { class: 'num' }, fmtInt(r.requests)), h('td', { class: 'num' }, fmtBytes(r.bytes)),
           h('td', { class: ['num', r.errors ? 'text-err' : null] }, fmtInt(r.errors)))), '', 'Busiest recipients')
       : emptyState('No recipient traffic', 'Reads by recipients in the last 24 hours appear here.'), { flush: top.length > 0 });
@@ -704,7 +704,7 @@
           return h('tr', { 'data-view': v },
             h('td', null, h('a', { href: '/console/features' }, v)),
             h('td', null, stateBadge(p.state)),
-            h('td', { class: 'num' }, lagText(p)));
+            lagCellOf(p));
         }), '', 'Feature freshness')
       : emptyState('No online feature views', 'Feature views defined in feature-defs/ and served online appear here.'), { flush: views.length > 0 });
     main.append(h('div', { class: 'grid-2' }, recipientsCard, freshness));
@@ -733,7 +733,8 @@
     });
     const shareCount = new Set(rows.filter((r) => r.name).map((r) => r.name.split('.')[0])).size;
     const search = h('input', { type: 'search', class: 'input search', placeholder: 'Filter tables…', 'aria-label': 'Filter tables' });
-    main.append(pageHeader('Tables', `${plural(tables.length, 'table')} · ${plural(shareCount, 'share')}`, search));
+    const names = rows.filter((r) => r.name).length;
+    main.append(pageHeader('Tables', `${plural(names, 'shared table')} in ${plural(shareCount, 'share')} · ${plural(tables.length, 'location')}`, search));
 
     const sizeCells = new Map();
     const trs = rows.map((r) => {
@@ -748,9 +749,9 @@
       const nameCell = r.name
         ? h('td', { class: 'name' }, h('a', { href: tablePath(r.name), class: 'strong' }, r.name),
           r.others.length ? h('div', { class: 'sub' }, 'also ' + r.others.join(', ')) : null,
-          h('div', { class: 'sub mono', title: t.location }, t.location))
+          h('div', { class: 'sub mono location', title: t.location }, t.location))
         : h('td', { class: 'name' }, h('span', { class: 'strong' }, lastSegment(t.location)), ' ', badge('features only', 'muted'),
-          h('div', { class: 'sub mono', title: t.location }, t.location));
+          h('div', { class: 'sub mono location', title: t.location }, t.location));
       const tr = h('tr', { 'data-table': r.name || undefined, 'data-location': t.location },
         nameCell,
         h('td', null, share ? h('span', { class: 'chip' }, share) : h('span', { class: 'muted' }, '—')),
@@ -1759,6 +1760,14 @@
 
   // ------------------------------------------------------------------ features
 
+  /** PT5M -> "5 min", P1D -> "1 d": a schedule as people say it. */
+  function isoDurationText(iso) {
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(String(iso));
+    if (!m) return String(iso);
+    const secs = (Number(m[1] || 0) * 86400) + (Number(m[2] || 0) * 3600) + (Number(m[3] || 0) * 60) + Number(m[4] || 0);
+    return fmtSeconds(secs);
+  }
+
   function stateTone(state) {
     return state === 'running' ? 'info' : state === 'failed' ? 'err' : state === 'not run' ? 'muted' : 'ok';
   }
@@ -1771,6 +1780,15 @@
     if (!p || p.lagVersions == null) return '—';
     if (!p.lagVersions) return 'up to date';
     return `${plural(p.lagVersions, 'version')} · ${fmtSeconds(p.lagSeconds)}`;
+  }
+
+  /** Lag in versions, and how old the oldest commit not yet online is, in a table cell. */
+  function lagCellOf(p) {
+    const td = h('td', { class: 'num nowrap' });
+    if (!p || p.lagVersions == null) td.append('—');
+    else if (!p.lagVersions) td.append(h('span', { class: 'text-ok' }, 'up to date'));
+    else td.append(plural(p.lagVersions, 'version'), h('div', { class: 'sub' }, fmtSeconds(p.lagSeconds) + ' behind'));
+    return td;
   }
 
   function progressText(p) {
@@ -1798,7 +1816,7 @@
     }
     const rows = new Map();
     const trs = views.map((v) => {
-      const row = featureRow(v, mat[v] || { view: v, state: 'not run' }, history[v] || [], (summaries[v] || {}).layout);
+      const row = featureRow(v, mat[v] || { view: v, state: 'not run' }, history[v] || [], summaries[v] || {});
       rows.set(v, row);
       return row.tr;
     });
@@ -1890,18 +1908,28 @@
     });
   }
 
-  function featureRow(view, p0, hist, layout) {
+  function featureRow(view, p0, hist, summary) {
+    const layout = summary.layout;
+    const facts = [];
+    if (summary.schedule) facts.push('every ' + isoDurationText(summary.schedule));
+    if (summary.features != null) facts.push(plural(summary.features, 'feature'));
+    const source = summary.table
+      ? (summary.shared !== false && String(summary.table).split('.').length === 3 ? h('a', { href: tablePath(summary.table), class: 'mono' }, summary.table) : h('span', { class: 'mono' }, summary.table))
+      : null;
     const stateCell = h('td');
     const lastRunCell = h('td');
     const rowsCell = h('td', { class: 'num' });
-    const lagCell = h('td', { class: 'num' });
+    let lagCell = h('td', { class: 'num' });
     const bar = h('progress', { max: '100', value: '0', 'aria-label': `Materialization of ${view}` });
     const progressLabel = h('span', { class: 'progress-text', 'data-progress': '' });
     const progressCell = h('td', { class: 'progress-cell' }, h('div', { class: 'progress-wrap' }, bar, progressLabel));
     const btn = h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'materialize', 'aria-label': `Materialize ${view} now` }, 'Materialize now');
     const layoutCell = h('td');
     const tr = h('tr', { 'data-view': view },
-      h('td', { class: 'name' }, h('span', { class: 'strong' }, view)),
+      h('td', { class: 'name' }, h('span', { class: 'strong' }, view),
+        source ? h('div', { class: 'sub nowrap' }, 'from ', source) : null,
+        facts.length ? h('div', { class: 'sub' }, facts.join(' · ')) : null,
+        (summary.services || []).length ? h('div', { class: 'sub' }, 'serves ', summary.services.join(', ')) : null),
       layoutCell, stateCell, lastRunCell, rowsCell, lagCell, progressCell, h('td', { class: 'actions' }, btn));
     const row = { tr, button: btn, last: p0, history: hist };
     row.update = (p, newHistory) => {
@@ -1918,10 +1946,7 @@
       if (p.millis) lastRunCell.append(h('div', { class: 'sub' }, 'took ' + fmtMillis(p.millis)));
       clear(rowsCell).append(p.written != null || p.rowsRead != null ? fmtInt(p.written != null ? p.written : p.rowsRead) : '—');
       if (p.rowsRead != null && p.state !== 'not run') rowsCell.append(h('div', { class: 'sub' }, `${fmtInt(p.rowsRead)} read${p.rowsPerSecond ? ' · ' + fmtCompact(p.rowsPerSecond) + '/s' : ''}`));
-      clear(lagCell);
-      if (p.lagVersions == null) lagCell.append('—');
-      else if (!p.lagVersions) lagCell.append(h('span', { class: 'text-ok' }, 'up to date'));
-      else lagCell.append(plural(p.lagVersions, 'version'), h('div', { class: 'sub' }, fmtSeconds(p.lagSeconds) + ' behind'));
+      lagCell.replaceWith(lagCell = lagCellOf(p));
       const pct = Math.max(0, Math.min(100, Number(p.percent) || 0));
       // A finished run that read nothing (up to date, or a no-op) is complete, so 100%; a failed one shows how far it got.
       const shownPct = p.state === 'materialized' || p.state === 'up to date' ? (pct || 100) : pct;
@@ -1936,12 +1961,19 @@
 
   function drawLag(holder, view, samples, current) {
     const points = samples.map((x) => [new Date(x.time).getTime(), x]).filter((x) => !Number.isNaN(x[0]));
-    const note = (x) => `${x.kind === 'check' ? 'lag check' : 'run'}, ${x.state}${x.kind === 'run' ? `, ${plural(x.rows || 0, 'row')} in ${fmtMillis(x.millis || 0)}` : ''}`;
+    const note = (x) => `${x.kind === 'check' ? 'lag check' : x.kind === 'now' ? 'now' : 'run'}, ${x.state}${x.kind === 'run' ? `, ${plural(x.rows || 0, 'row')} in ${fmtMillis(x.millis || 0)}` : ''}`;
     const known = (key) => points.filter(([, x]) => x[key] != null).map(([t, x]) => [t, x[key], note(x)]);
     const now = Date.now();
-    const from = points.length ? Math.min(points[0][0], now - 3600000) : now - 86400000;
-    const to = Math.max(now, points.length ? points[points.length - 1][0] : now);
-    const failed = points.filter((p) => p[1].state === 'failed' && p[1].kind !== 'check').length;
+    // The status answer is the lag now: the line runs up to it.
+    if (points.length && current && current.lagVersions != null && now > points[points.length - 1][0]) {
+      points.push([now, { kind: 'now', state: current.state, lagVersions: current.lagVersions, lagSeconds: current.lagSeconds }]);
+    }
+    // At least a quarter of an hour, so a few fresh samples are not crammed against the right edge.
+    const first = points.length ? Math.min(points[0][0], now - 900000) : now - 86400000;
+    const last = Math.max(now, points.length ? points[points.length - 1][0] : now);
+    const from = first;
+    const to = last + (last - first) * 0.02;
+    const failed = points.filter((p) => p[1].state === 'failed' && (!p[1].kind || p[1].kind === 'run')).length;
     const spec = {
       from, to, bucketMs: 0, times: [], bars: [],
       lines: [
@@ -1953,7 +1985,7 @@
     };
     clear(holder).append(card(view, timeChart({ cls: 'lag-chart', attrs: { 'data-view': view }, label: `Lag of ${view} over time`, spec, initialWidth: 480 }), {
       cls: 'chart-card',
-      aside: h('span', { class: 'muted' }, `${plural(points.length, 'sample')}${failed ? ` · ${failed} failed` : ''} · now ${lagText(current)}`),
+      aside: h('span', { class: 'muted' }, `${plural(samples.length, 'sample')}${failed ? ` · ${failed} failed` : ''} · now ${lagText(current)}`),
     }));
   }
 
