@@ -736,16 +736,12 @@
     const names = rows.filter((r) => r.name).length;
     main.append(pageHeader('Tables', `${plural(names, 'shared table')} in ${plural(shareCount, 'share')} · ${plural(tables.length, 'location')}`, search));
 
-    const sizeCells = new Map();
     const trs = rows.map((r) => {
       const t = r.entry;
       const share = r.name ? r.name.split('.')[0] : null;
       const reach = new Set(t.recipients || (share ? byShare.get(share) || [] : []));
       Object.values(t.featureViewReaders || {}).forEach((list) => (list || []).forEach((n) => reach.add(n)));
-      const sizeCell = h('td', { class: 'num' }, t.sizeBytes != null ? fmtBytes(t.sizeBytes) : h('span', { class: 'muted' }, '…'));
-      // Sizes of readable shared tables come from their pages; a table whose version cannot be read has none.
-      if (r.name && t.sizeBytes == null && t.version != null && !t.error) sizeCells.set(r.name, sizeCell);
-      else if (t.sizeBytes == null) clear(sizeCell).append(h('span', { class: 'muted' }, '—'));
+      const sizeCell = h('td', { class: 'num' }, t.sizeBytes != null ? fmtBytes(t.sizeBytes) : h('span', { class: 'muted' }, '—'));
       const nameCell = r.name
         ? h('td', { class: 'name' }, h('a', { href: tablePath(r.name), class: 'strong' }, r.name),
           r.others.length ? h('div', { class: 'sub' }, 'also ' + r.others.join(', ')) : null,
@@ -791,27 +787,6 @@
       none.hidden = shown > 0;
     });
     main.append(card(null, [table, none], { flush: true }));
-    fillSizes(sizeCells);
-  }
-
-  /** The list has no sizes: they come from each table's page, two at a time. */
-  async function fillSizes(cells) {
-    const names = Array.from(cells.keys()).slice(0, 200);
-    const worker = async () => {
-      while (names.length) {
-        const name = names.shift();
-        const cell = cells.get(name);
-        try {
-          const d = await api('/admin/tables/' + name.split('.').map(enc).join('/'));
-          clear(cell).append(d && d.sizeBytes != null ? fmtBytes(d.sizeBytes) : '—');
-          if (d && d.numFiles != null) cell.title = plural(d.numFiles, 'file');
-        } catch (e) {
-          if (e.code === 'SESSION') return;
-          clear(cell).append(h('span', { class: 'muted', title: e.message }, '—'));
-        }
-      }
-    };
-    await Promise.all([worker(), worker()]);
   }
 
   async function tablePage(main, params) {
