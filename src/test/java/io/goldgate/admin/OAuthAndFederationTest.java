@@ -358,6 +358,11 @@ class OAuthAndFederationTest {
     Map<String, Long> regions = new TreeMap<>();
     readRows(client.getInfo(FlightDescriptor.path("regional", "gold", "sales_daily"), bearer(token)), bearer(token), regions);
     assertEquals(Map.of("EMEA", 31L), regions);
+    // Flight SQL too: the same middleware, the same restriction.
+    Map<String, Long> sqlRegions = new TreeMap<>();
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    readRows(sql.execute("SELECT region, units FROM regional.gold.sales_daily", bearer(token)), bearer(token), sqlRegions);
+    assertEquals(Map.of("EMEA", 31L), sqlRegions);
 
     asAdmin().post("/admin/features/views/regional_inventory/materialize").then().statusCode(200);
     List<String> skus = new ArrayList<>();
