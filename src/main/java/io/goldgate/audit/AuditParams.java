@@ -79,6 +79,11 @@ final class AuditParams {
     return lower.equals("success") || lower.equals("error") ? lower : v;
   }
 
+  /** The filters of {@code GET /admin/audit} and its timeline, from their query values, checked. */
+  static Predicate<AuditEvent> fromQuery(String recipient, String table, String protocol, String status) {
+    return matching(blankToNull(recipient), table(table), protocol(protocol), status(status));
+  }
+
   /**
    * Events matching every given filter (null: any): the recipient's exact name, the table
    * case-insensitively, the protocol, and the status ({@code success}: HTTP 1xx-3xx or Flight OK;

@@ -67,13 +67,12 @@ public class AuditResource {
       @QueryParam("limit") String limit,
       @QueryParam("order") String order,
       @QueryParam("pageToken") String pageToken) {
-    Instant fromTime = instant("from", from);
-    Instant toTime = instant("to", to);
+    Instant fromTime = AuditParams.instant("from", from);
+    Instant toTime = AuditParams.instant("to", to);
     if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
       throw GoldgateException.invalid("'from' (" + from + ") must be before 'to' (" + to + ")");
     }
-    Predicate<AuditEvent> matching = AuditParams.matching(
-        blankToNull(recipient), AuditParams.table(table), AuditParams.protocol(protocol), AuditParams.status(status));
+    Predicate<AuditEvent> matching = AuditParams.fromQuery(recipient, table, protocol, status);
     int pageSize = limit(limit);
     boolean newestFirst = newestFirst(order);
     String cursor = cursor(pageToken, newestFirst);
@@ -110,8 +109,7 @@ public class AuditResource {
       @QueryParam("table") String table,
       @QueryParam("protocol") String protocol,
       @QueryParam("status") String status) {
-    Predicate<AuditEvent> filter = AuditParams.matching(
-        blankToNull(recipient), AuditParams.table(table), AuditParams.protocol(protocol), AuditParams.status(status));
+    Predicate<AuditEvent> filter = AuditParams.fromQuery(recipient, table, protocol, status);
     try {
       return timelines.timeline(from, to, bucket, filter);
     } catch (RedisUnavailableException e) {
@@ -139,16 +137,8 @@ public class AuditResource {
     }
   }
 
-  private static String blankToNull(String s) {
-    return AuditParams.blankToNull(s);
-  }
-
-  private static Instant instant(String name, String value) {
-    return AuditParams.instant(name, value);
-  }
-
   private static int limit(String value) {
-    String v = blankToNull(value);
+    String v = AuditParams.blankToNull(value);
     if (v == null) {
       return DEFAULT_LIMIT;
     }
@@ -164,7 +154,7 @@ public class AuditResource {
   }
 
   private static boolean newestFirst(String value) {
-    String v = blankToNull(value);
+    String v = AuditParams.blankToNull(value);
     if (v == null || v.equalsIgnoreCase("newest")) {
       return true;
     }
@@ -179,7 +169,7 @@ public class AuditResource {
   }
 
   private static String cursor(String pageToken, boolean newestFirst) {
-    String v = blankToNull(pageToken);
+    String v = AuditParams.blankToNull(pageToken);
     if (v == null) {
       return null;
     }
