@@ -6,9 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -54,33 +52,26 @@ public class ClientCredentials {
     }
     byte[] presented = Secrets.sha256(clientSecret);
     Instant now = clock.instant();
-    Optional<Recipient> declared = catalog.declared(clientId);
-    if (declared.isPresent()) {
-      Recipient.Token match = null;
-      // Every secret is compared, with no early exit: the time taken tells nothing about which.
-      for (Recipient.Token t : declared.get().tokens()) {
-        if (t.kind() == CredentialKind.CLIENT_SECRET && MessageDigest.isEqual(presented, t.sha256()) && match == null) {
-          match = t;
-        }
-      }
-      if (match == null || (match.expiresAt() != null && !now.isBefore(match.expiresAt()))) {
-        throw invalidClient();
-      }
-      return tokens.issue(declared.get().name(), presented, match.expiresAt());
-    }
-    String presentedHex = HexFormat.of().formatHex(presented);
-    StoredRecipient stored = store.get(clientId.toLowerCase(Locale.ROOT)).orElseThrow(ClientCredentials::invalidClient);
-    if (!stored.toRecipient().mayConnectFrom(IpRange.literal(clientAddress.get()))) {
+    // A declared recipient shadows a stored one of its name; both are checked as a Recipient,
+    // whose secrets end at their expiry or revocation, whichever is first.
+    Recipient recipient =
+        catalog.declared(clientId)
+            .or(() -> store.get(clientId.toLowerCase(Locale.ROOT)).map(StoredRecipient::toRecipient))
+            .orElseThrow(ClientCredentials::invalidClient);
+    if (!recipient.mayConnectFrom(IpRange.literal(clientAddress.get()))) {
       throw invalidClient();
     }
-    StoredRecipient.StoredToken secret =
-        stored.tokens().stream()
-            .filter(t -> t.kind() == CredentialKind.CLIENT_SECRET
-                && MessageDigest.isEqual(t.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII), presentedHex.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
-            .findFirst()
-            .filter(t -> t.activeAt(now))
-            .orElseThrow(ClientCredentials::invalidClient);
-    return tokens.issue(stored.name(), presented, secret.endsAt());
+    Recipient.Token match = null;
+    // Every secret is compared, with no early exit: the time taken tells nothing about which.
+    for (Recipient.Token t : recipient.tokens()) {
+      if (t.kind() == CredentialKind.CLIENT_SECRET && MessageDigest.isEqual(presented, t.sha256()) && match == null) {
+        match = t;
+      }
+    }
+    if (match == null || (match.expiresAt() != null && !now.isBefore(match.expiresAt()))) {
+      throw invalidClient();
+    }
+    return tokens.issue(recipient.name(), presented, match.expiresAt());
   }
 
   private static GoldgateException invalidClient() {
