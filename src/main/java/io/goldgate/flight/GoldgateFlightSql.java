@@ -23,6 +23,9 @@ import org.apache.arrow.flight.sql.CancelResult;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
@@ -50,20 +53,11 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   private final ReadPlanner planner;
   private final BufferAllocator allocator;
   private final SqlStatements statements;
-  private final SqlInfoBuilder sqlInfo =
-      new SqlInfoBuilder()
-          .withFlightSqlServerName("Goldgate")
-          .withFlightSqlServerVersion("0.1.0")
-          .withFlightSqlServerArrowVersion("18.3.0")
-          .withFlightSqlServerReadOnly(true)
-          .withFlightSqlServerSql(true)
-          .withFlightSqlServerSubstrait(false)
-          .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
-          .withSqlIdentifierQuoteChar("\"")
-          .withSqlSearchStringEscape("\\");
+  private final SqlInfoBuilder sqlInfo;
 
   GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator, SqlStatements statements) {
     this.statements = statements;
+    this.sqlInfo = FlightSqlInfo.builder(statements.timeout());
     this.catalog = catalog;
     this.reads = reads;
     this.planner = planner;
@@ -384,5 +378,114 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     } catch (RuntimeException e) {
       listener.error(CallStatus.INTERNAL.withDescription("Cannot list: " + e.getMessage()).toRuntimeException());
     }
+  }
+
+  // ---- Metadata for JDBC/ODBC/ADBC drivers, and the refusal of everything write-like ----
+
+  @Override
+  public FlightInfo getFlightInfoTypeInfo(FlightSql.CommandGetXdbcTypeInfo command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
+  }
+
+  @Override
+  public void getStreamTypeInfo(FlightSql.CommandGetXdbcTypeInfo command, CallContext context, ServerStreamListener listener) {
+    XdbcTypeInfo.send(XdbcTypeInfo.rows(command.hasDataType() ? command.getDataType() : null), allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPrimaryKeys(FlightSql.CommandGetPrimaryKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamPrimaryKeys(FlightSql.CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_PRIMARY_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoExportedKeys(FlightSql.CommandGetExportedKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamExportedKeys(FlightSql.CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_EXPORTED_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoImportedKeys(FlightSql.CommandGetImportedKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamImportedKeys(FlightSql.CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_IMPORTED_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCrossReference(FlightSql.CommandGetCrossReference command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
+  }
+
+  @Override
+  public void getStreamCrossReference(FlightSql.CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_CROSS_REFERENCE_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public Runnable acceptPutStatement(FlightSql.CommandStatementUpdate command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("updates (CommandStatementUpdate) are not accepted"));
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementUpdate(
+      FlightSql.CommandPreparedStatementUpdate command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("prepared updates (CommandPreparedStatementUpdate) are not accepted"));
+  }
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(FlightSql.CommandStatementIngest command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("bulk ingestion (CommandStatementIngest) is not accepted"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public SchemaResult getSchemaSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public void createPreparedSubstraitPlan(
+      FlightSql.ActionCreatePreparedSubstraitPlanRequest request, CallContext context, StreamListener<FlightSql.ActionCreatePreparedStatementResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.substrait()));
+  }
+
+  @Override
+  public Runnable acceptPutSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public void beginTransaction(FlightSql.ActionBeginTransactionRequest request, CallContext context, StreamListener<FlightSql.ActionBeginTransactionResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("transactions")));
+  }
+
+  @Override
+  public void endTransaction(FlightSql.ActionEndTransactionRequest request, CallContext context, StreamListener<Result> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("transactions")));
+  }
+
+  @Override
+  public void beginSavepoint(FlightSql.ActionBeginSavepointRequest request, CallContext context, StreamListener<FlightSql.ActionBeginSavepointResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("savepoints")));
+  }
+
+  @Override
+  public void endSavepoint(FlightSql.ActionEndSavepointRequest request, CallContext context, StreamListener<Result> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("savepoints")));
   }
 }

@@ -90,6 +90,11 @@ final class SqlStatements {
     this.metrics = metrics;
   }
 
+  /** How long a query may run ({@code goldgate.flight.sql.timeout}). */
+  java.time.Duration timeout() {
+    return engine.config().timeout();
+  }
+
   StatementHandles handles() {
     return handles;
   }
