@@ -37,7 +37,8 @@ final class SqlErrors {
     if (scan != null) {
       return new GoldgateException(GoldgateException.Kind.DATA_ERROR, "A table of the query cannot be read: " + scan.getMessage());
     }
-    if (message.startsWith("Catalog Error")) {
+    if (message.startsWith("Catalog Error") && message.contains("Table with name")) {
+      // A table named only at run time (query_table): unknown, as every table not registered.
       return GoldgateException.notFound(message);
     }
     if (message.startsWith("Permission Error")) {
@@ -45,7 +46,7 @@ final class SqlErrors {
     }
     if (message.startsWith("Parser Error") || message.startsWith("Binder Error") || message.startsWith("Conversion Error")
         || message.startsWith("Invalid Input Error") || message.startsWith("Out of Range Error") || message.startsWith("Not implemented Error")
-        || message.startsWith("Constraint Error") || message.startsWith("Syntax Error")) {
+        || message.startsWith("Constraint Error") || message.startsWith("Syntax Error") || message.startsWith("Catalog Error")) {
       return GoldgateException.invalid(message);
     }
     return GoldgateException.invalid("The query failed: " + message);

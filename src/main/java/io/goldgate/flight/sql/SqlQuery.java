@@ -141,8 +141,10 @@ public final class SqlQuery implements AutoCloseable {
   }
 
   /**
-   * The result and parameter schemas, from a run over empty tables with the bound parameters (the
-   * result's types may depend on them) or, before any are bound, every parameter null.
+   * The result and parameter schemas, without running the query: its types from the query under a
+   * {@code LIMIT 0} (which DuckDB answers without executing it, however heavy), its column names
+   * from the prepared statement (the wrapper would rename duplicates). The bound parameters are
+   * used when there are some (the result's types may depend on them), else every parameter is null.
    */
   SqlEngine.Prepared describe() {
     try {
@@ -151,20 +153,37 @@ public final class SqlQuery implements AutoCloseable {
       List<Field> parameterFields = new ArrayList<>();
       for (int i = 1; i <= meta.getParameterCount(); i++) {
         parameterFields.add(SqlParameters.field("parameter_" + i, meta.getParameterTypeName(i)));
-        prepared.setObject(i, null);
       }
-      bind(prepared);
-      Schema dataset;
-      try (ResultSet rs = prepared.executeQuery();
-          ArrowReader reader = (ArrowReader) ((DuckDBResultSet) rs).arrowExportStream(allocator, batchRows)) {
-        dataset = reader.getVectorSchemaRoot().getSchema();
+      java.sql.ResultSetMetaData columns = prepared.getMetaData();
+      Schema typed;
+      try (DuckDBPreparedStatement empty = (DuckDBPreparedStatement) session.connection().prepareStatement("SELECT * FROM (\n" + withoutTrailingSemicolons(sql) + "\n) LIMIT 0")) {
+        for (int i = 1; i <= meta.getParameterCount(); i++) {
+          empty.setObject(i, null);
+        }
+        bind(empty);
+        try (ResultSet rs = empty.executeQuery();
+            ArrowReader reader = (ArrowReader) ((DuckDBResultSet) rs).arrowExportStream(allocator, batchRows)) {
+          typed = reader.getVectorSchemaRoot().getSchema();
+        }
       }
-      return new SqlEngine.Prepared(dataset, new Schema(parameterFields), pinned());
+      List<Field> fields = new ArrayList<>();
+      for (int i = 0; i < typed.getFields().size(); i++) {
+        Field field = typed.getFields().get(i);
+        String name = columns != null && i < columns.getColumnCount() ? columns.getColumnLabel(i + 1) : field.getName();
+        fields.add(new Field(name, field.getFieldType(), field.getChildren()));
+      }
+      return new SqlEngine.Prepared(new Schema(fields), new Schema(parameterFields), pinned());
     } catch (SQLException e) {
       throw SqlErrors.translate(e, this);
     } catch (java.io.IOException e) {
       throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "The query's schema cannot be read: " + e.getMessage());
     }
+  }
+
+  private static String withoutTrailingSemicolons(String sql) {
+    int end = sql.length();
+    while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) end--;
+    return sql.substring(0, end);
   }
 
   /** Runs the query; its result batches are read from the returned reader (closed with this). */
