@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.arrow.ArrowSchemas;
 import io.goldgate.catalog.CatalogHolder;
@@ -13,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.sql.CancelResult;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -42,6 +49,7 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   private final GoldgateFlightProducer reads;
   private final ReadPlanner planner;
   private final BufferAllocator allocator;
+  private final SqlStatements statements;
   private final SqlInfoBuilder sqlInfo =
       new SqlInfoBuilder()
           .withFlightSqlServerName("Goldgate")
@@ -54,7 +62,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
           .withSqlIdentifierQuoteChar("\"")
           .withSqlSearchStringEscape("\\");
 
-  GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator) {
+  GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator, SqlStatements statements) {
+    this.statements = statements;
     this.catalog = catalog;
     this.reads = reads;
     this.planner = planner;
@@ -77,8 +86,17 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     return context.getMiddleware(BearerMiddleware.KEY).recipient();
   }
 
-  private static FlightCommand toCommand(String sql) {
-    SqlSubset.Query query = SqlSubset.parse(sql);
+  /**
+   * The read a query is when it is a simple SELECT ({@link SqlSubset}): it then takes the direct
+   * path, planned onto parallel endpoints like a plain Flight read. Null for any other query.
+   */
+  private static FlightCommand simple(String sql) {
+    SqlSubset.Query query;
+    try {
+      query = SqlSubset.parse(sql);
+    } catch (GoldgateException e) {
+      return null;
+    }
     return new FlightCommand(query.table(), query.columns(), query.filter() == null ? null : JsonPredicates.toJson(query.filter()), null, null, query.limit())
         .validate();
   }
@@ -86,7 +104,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     try {
-      return reads.info(recipient(context), toCommand(command.getQuery()), true);
+      FlightCommand read = simple(command.getQuery());
+      return read != null ? infoSimple(recipient(context), read) : statements.info(recipient(context), command.getQuery(), null, descriptor);
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
     }
@@ -95,9 +114,125 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public SchemaResult getSchemaStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     try {
-      return new SchemaResult(ArrowSchemas.schema(planner.plan(recipient(context), toCommand(command.getQuery())).columns()));
+      return new SchemaResult(schema(recipient(context), command.getQuery(), null));
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  private Schema schema(Recipient recipient, String sql, byte[] parameters) {
+    FlightCommand read = parameters == null ? simple(sql) : null;
+    return read != null ? ArrowSchemas.schema(planSimple(recipient, read).columns()) : statements.schema(recipient, sql, parameters);
+  }
+
+  /**
+   * Plans a simple SELECT; a table it cannot read is refused in the engine's words, so a query
+   * cannot tell a missing share, a missing table and an ungranted one apart by the path it took.
+   */
+  private ReadPlanner.Plan planSimple(Recipient recipient, FlightCommand read) {
+    try {
+      return planner.plan(recipient, read);
+    } catch (GoldgateException e) {
+      throw notFoundAsTable(e, read);
+    }
+  }
+
+  private FlightInfo infoSimple(Recipient recipient, FlightCommand read) {
+    try {
+      return reads.info(recipient, read, true);
+    } catch (GoldgateException e) {
+      throw notFoundAsTable(e, read);
+    }
+  }
+
+  private static GoldgateException notFoundAsTable(GoldgateException e, FlightCommand read) {
+    return e.kind() == GoldgateException.Kind.NOT_FOUND
+        ? GoldgateException.notFound("Table '" + read.table() + "' does not exist or is not shared with you")
+        : e;
+  }
+
+  @Override
+  public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+    statements.stream(recipient(context), ticket.getStatementHandle().toByteArray(), listener);
+  }
+
+  @Override
+  public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context, StreamListener<Result> listener) {
+    try {
+      Recipient recipient = recipient(context);
+      FlightCommand read = simple(request.getQuery());
+      Schema simpleSchema = read == null ? null : ArrowSchemas.schema(planSimple(recipient, read).columns());
+      listener.onNext(new Result(Any.pack(statements.prepare(recipient, request.getQuery(), simpleSchema)).toByteArray()));
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context, StreamListener<Result> listener) {
+    // Handles are stateless: closing frees nothing, but a handle that is not ours is refused.
+    try {
+      statements.handles().statement(request.getPreparedStatementHandle().toByteArray(), recipient(context).name());
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementQuery(
+      FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    Recipient recipient = recipient(context);
+    return () -> statements.bind(recipient, command.getPreparedStatementHandle().toByteArray(), flightStream, ackStream);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      Recipient recipient = recipient(context);
+      StatementHandles.Statement statement = statements.handles().statement(command.getPreparedStatementHandle().toByteArray(), recipient.name());
+      FlightCommand read = statement.parameters() == null ? simple(statement.sql()) : null;
+      return read != null ? infoSimple(recipient, read) : statements.info(recipient, statement.sql(), statement.parameters(), descriptor);
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  @Override
+  public SchemaResult getSchemaPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      Recipient recipient = recipient(context);
+      StatementHandles.Statement statement = statements.handles().statement(command.getPreparedStatementHandle().toByteArray(), recipient.name());
+      return new SchemaResult(schema(recipient, statement.sql(), statement.parameters()));
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  @Override
+  public void getStreamPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
+    statements.streamUnplanned(recipient(context), command.getPreparedStatementHandle().toByteArray(), listener);
+  }
+
+  @Override
+  public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context, StreamListener<CancelStatus> listener) {
+    try {
+      listener.onNext(statements.cancel(recipient(context), request.getInfo()));
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public void cancelQuery(FlightInfo info, CallContext context, StreamListener<CancelResult> listener) {
+    try {
+      CancelStatus status = statements.cancel(recipient(context), info);
+      listener.onNext(status == CancelStatus.CANCELLED ? CancelResult.CANCELLED : CancelResult.NOT_CANCELLABLE);
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
     }
   }
 
