@@ -491,8 +491,9 @@ def timed_queries(run, repeat: int, server_pid: int | None = None) -> tuple[dict
 
 
 def same_answer(got: list[tuple], want: list[tuple], covered: int) -> str | None:
-    """None when both answers are equal (category, n exactly; s, a within 1e-9 relative) and sum(n)
-    is the rows the query covers; else what differs."""
+    """None when both answers are equal (category, n exactly; s, a within 1e-9 relative: a parallel
+    sum of doubles depends on the order rows arrive in) and sum(n) is the rows the query covers;
+    else what differs."""
     if [r[:2] for r in got] != [r[:2] for r in want]:
         return f"(category, n) differ: {[r[:2] for r in got]} vs {[r[:2] for r in want]}"
     for g, w in zip(got, want):
@@ -530,7 +531,8 @@ def sql_section(args, app: Path, shares_dir: Path, token: str, log_path: Path, f
             sql = template.format(table=TABLE_NAME)
             cold_s, cold_rows = flight_sql_query(conn, sql)
             warm, warm_rows = timed_queries(lambda: flight_sql_query(conn, sql), args.repeat, gw.proc.pid)
-            check(warm_rows == cold_rows, f"SQL {key}: the warm answer differs from the cold one", problems)
+            diff = same_answer(warm_rows, cold_rows, covered[key])
+            check(diff is None, f"SQL {key}: warm vs cold answer: {diff}", problems)
             out["queries"][key] = {"sql": sql, "cold_s": cold_s, "goldgate": warm, "answer": warm_rows}
             log(f"    {key} via Flight SQL: cold {cold_s:.2f} s, warm median {warm['median']:.2f} s "
                 f"({len(warm_rows)} rows)")
@@ -577,9 +579,9 @@ def print_sql(sql: dict, repeat: int, w: int) -> list[str]:
               f"CPU s/query: server {g['server_cpu_s']:.2f} client {g['client_cpu_s']:.2f} other {g['other_cpu_s']:.2f}")
         print(f"{f'DuckDB {key}, warm':<44}{d['median']:8.3f}{d['min']:8.3f}  "
               f"CPU s/query: {d['client_cpu_s']:.2f}, other {d['other_cpu_s']:.2f}")
-        if g["other_cpu_s"] > 0.1 * max(g["server_cpu_s"], 0.01):
+        if g["other_cpu_s"] > max(0.1 * g["server_cpu_s"], 0.05):
             noisy.append(f"SQL {key} Goldgate (other processes {g['other_cpu_s']:.2f} CPU-s/query)")
-        if d["other_cpu_s"] > 0.1 * max(d["client_cpu_s"], 0.01):
+        if d["other_cpu_s"] > max(0.1 * d["client_cpu_s"], 0.05):
             noisy.append(f"SQL {key} DuckDB (other processes {d['other_cpu_s']:.2f} CPU-s/query)")
     print("Ratio Goldgate warm / DuckDB warm (goal <= {:.0f}x): ".format(SQL_GOAL_RATIO) + ";  ".join(
         f"{key} {q['ratio']:.2f}x {'PASS' if q['ratio'] <= SQL_GOAL_RATIO else 'FAIL'}" for key, q in sql["queries"].items())
