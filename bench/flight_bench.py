@@ -3,7 +3,8 @@
 
     # build the gateway first (target/quarkus-app), or copy it away so rebuilds don't disturb the run
     python bench/flight_bench.py --app target/quarkus-app/quarkus-run.jar \\
-        [--java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [--endpoints 2,4] [--repeat 5] [--jstack]
+        [--java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [--endpoints 2,4] [--repeat 5] [--jstack] \\
+        [--no-sql | --sql-only]
 
 What it does:
   1. Generates (or reuses, when generated with the same parameters) an unpartitioned Delta table
@@ -29,7 +30,24 @@ What it does:
      as the wire ceiling; (c) unless --no-pyflight: a pyarrow (C++) Flight server in another
      process serving the table from memory with the same number of endpoints, i.e. the cost of
      the Flight/gRPC transport alone on this machine.
-  5. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x). For each
+  5. SQL (--sql, on by default; --no-sql skips it, --sql-only runs only 1. and this): a GROUP BY
+     aggregate over the same table,
+         SELECT category, count(*) AS n, sum(value) AS s, avg(amount) AS a
+         FROM bench.s.big GROUP BY category ORDER BY category
+     and the same with WHERE id < 2400000 (a tenth of the default table), (a) through Goldgate's
+     Flight SQL with the ADBC Flight SQL driver (adbc-driver-flightsql), on a gateway started for
+     this section alone (-Dgoldgate.flight.port=<free port>, default max-endpoints), a fresh DB-API
+     cursor per query as a notebook or BI tool does it: CreatePreparedStatement, GetFlightInfo of
+     the prepared statement, DoGet of its one endpoint, the (12-row) answer read as Arrow. Inside
+     the gateway the query runs on its embedded DuckDB, fed by the governed Arrow read path.
+     Cold = the first query of that gateway (for the filtered query: the first of its kind, after
+     the unfiltered one ran); warm = median of --repeat queries after it. (b) DuckDB, the Python
+     package, in this process with default threads, running the same SQL over
+     read_parquet([<the table's Parquet files>]): warm median of --repeat after 1 warm-up, after
+     the gateway stopped. Both answers must be equal (category and n exactly, s and a within 1e-9
+     relative; sum(n) = the rows the query covers). Prints the medians and the ratio
+     Goldgate warm / DuckDB warm (goal: <= 2x), with CPU seconds per query as in 3.
+  6. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x). For each
      warm series it also prints CPU seconds per read of the server process, of this client process,
      of everything else on the machine ("other": another job competing for the 2 cores makes the
      series noisy; re-run when it is not ~0) and idle time, from /proc. "CPU floor" = (server +
@@ -41,7 +59,8 @@ What it does:
      A jar built before goldgate.features existed rejects the -Dgoldgate.features.enabled=false
      that sharing_bench.Gateway passes; run it with --jvm-arg=-Dsmallrye.config.mapping.validate-unknown=false.
 
-Dependencies: pyarrow, deltalake, numpy (the Python venv of src/test/python/requirements.txt).
+Dependencies: pyarrow, deltalake, numpy, and for 5. adbc-driver-flightsql and duckdb (the Python venv
+of src/test/python/requirements.txt).
 Needs ~1 GB of disk and ~6 GB of RAM (client tables are not kept, but the baselines hold one copy).
 """
 from __future__ import annotations
@@ -49,6 +68,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import math
 import os
 import re
 import secrets
@@ -74,6 +94,14 @@ TABLE_NAME = "bench.s.big"
 PATH_DESCRIPTOR = ["bench", "s", "big"]
 PROJECTION = ["id", "value"]
 GOAL_RATIO = 0.5
+# 5. SQL: Goldgate Flight SQL vs DuckDB over the same Parquet files; {table} is bench.s.big or read_parquet([...])
+SQL_QUERIES = {
+    "GROUP BY": "SELECT category, count(*) AS n, sum(value) AS s, avg(amount) AS a FROM {table} GROUP BY category ORDER BY category",
+    "filtered GROUP BY": "SELECT category, count(*) AS n, sum(value) AS s, avg(amount) AS a FROM {table} "
+                         "WHERE id < 2400000 GROUP BY category ORDER BY category",
+}
+SQL_FILTER_IDS = 2_400_000  # the WHERE of "filtered GROUP BY": rows with id < this
+SQL_GOAL_RATIO = 2.0  # Goldgate warm median / DuckDB warm median
 CATEGORIES = ["books", "music", "garden", "toys", "sports", "food", "health", "auto", "beauty", "tools", "games", "office"]
 
 
@@ -433,6 +461,135 @@ def pa_table_batches(t, rows):
 
 
 # ----------------------------------------------------------------------------------------------
+# 5. SQL: a GROUP BY aggregate via Flight SQL against DuckDB over the Parquet files
+# ----------------------------------------------------------------------------------------------
+
+def flight_sql_query(conn, sql: str) -> tuple[float, list[tuple]]:
+    """One query on a fresh DB-API cursor (the driver prepares it, then executes the handle)."""
+    t0 = time.perf_counter()
+    cur = conn.cursor()
+    try:
+        cur.execute(sql)
+        result = cur.fetch_arrow_table()
+    finally:
+        cur.close()
+    return time.perf_counter() - t0, [tuple(r.values()) for r in result.to_pylist()]
+
+
+def timed_queries(run, repeat: int, server_pid: int | None = None) -> tuple[dict, list[tuple]]:
+    """`repeat` runs of run() -> (seconds, rows): median etc., CPU s per query; the last answer."""
+    ts, rows = [], []
+    s0, c0, m0 = proc_cpu_s(server_pid), proc_cpu_s(os.getpid()), machine_cpu_s()
+    for _ in range(repeat):
+        t, rows = run()
+        ts.append(t)
+    server = (proc_cpu_s(server_pid) - s0) / repeat
+    client = (proc_cpu_s(os.getpid()) - c0) / repeat
+    busy = (machine_cpu_s()[0] - m0[0]) / repeat
+    return {**stats(ts), "server_cpu_s": server, "client_cpu_s": client,
+            "other_cpu_s": max(0.0, busy - server - client)}, rows
+
+
+def same_answer(got: list[tuple], want: list[tuple], covered: int) -> str | None:
+    """None when both answers are equal (category, n exactly; s, a within 1e-9 relative: a parallel
+    sum of doubles depends on the order rows arrive in) and sum(n) is the rows the query covers;
+    else what differs."""
+    if [r[:2] for r in got] != [r[:2] for r in want]:
+        return f"(category, n) differ: {[r[:2] for r in got]} vs {[r[:2] for r in want]}"
+    for g, w in zip(got, want):
+        if not all(math.isclose(float(x), float(y), rel_tol=1e-9) for x, y in zip(g[2:], w[2:])):
+            return f"{g[0]}: (s, a) {g[2:]} vs {w[2:]}"
+    if sum(r[1] for r in got) != covered:
+        return f"sum(n) {sum(r[1] for r in got)}, the query covers {covered} rows"
+    return None
+
+
+def sql_section(args, app: Path, shares_dir: Path, token: str, log_path: Path, files: list[str], rows: int,
+                problems: list[str]) -> dict:
+    import warnings
+
+    import adbc_driver_flightsql
+    import adbc_driver_flightsql.dbapi as flightsql
+    import duckdb
+
+    # Flight SQL has no transactions here: the DB-API wrapper warns that autocommit stays on
+    warnings.filterwarnings("ignore", message="Cannot disable autocommit")
+
+    covered = {"GROUP BY": rows, "filtered GROUP BY": min(rows, SQL_FILTER_IDS)}  # ids are 0..rows-1
+    out: dict = {"duckdb": duckdb.__version__, "adbc": adbc_driver_flightsql.__version__, "queries": {}}
+    fport = free_port()
+    gw = Gateway(args.java, app, shares_dir, token, log_path, args.heap,
+                 extra_args=[f"-Dgoldgate.flight.port={fport}", *args.jvm_arg])
+    conn = None
+    try:
+        gw.start()
+        out["startup_s"] = gw.startup_s
+        conn = flightsql.connect(f"grpc://localhost:{fport}",
+                                 db_kwargs={"adbc.flight.sql.authorization_header": f"Bearer {token}"})
+        log(f"  gateway pid {gw.proc.pid} ready in {gw.startup_s:.1f} s, Flight SQL on port {fport}")
+        for key, template in SQL_QUERIES.items():
+            sql = template.format(table=TABLE_NAME)
+            cold_s, cold_rows = flight_sql_query(conn, sql)
+            warm, warm_rows = timed_queries(lambda: flight_sql_query(conn, sql), args.repeat, gw.proc.pid)
+            diff = same_answer(warm_rows, cold_rows, covered[key])
+            check(diff is None, f"SQL {key}: warm vs cold answer: {diff}", problems)
+            out["queries"][key] = {"sql": sql, "cold_s": cold_s, "goldgate": warm, "answer": warm_rows}
+            log(f"    {key} via Flight SQL: cold {cold_s:.2f} s, warm median {warm['median']:.2f} s "
+                f"({len(warm_rows)} rows)")
+        out["rss_mb"] = gw.rss_mb()
+    finally:
+        if conn is not None:
+            conn.close()
+        gw.stop()
+
+    con = duckdb.connect()  # default threads (the machine's cores)
+    source = "read_parquet([" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "])"
+    for key, template in SQL_QUERIES.items():
+        sql = template.format(table=source)
+
+        def run():
+            t0 = time.perf_counter()
+            answer = con.execute(sql).fetchall()
+            return time.perf_counter() - t0, answer
+
+        run()  # warm-up
+        warm, answer = timed_queries(run, args.repeat)
+        q = out["queries"][key]
+        q["duckdb"] = warm
+        q["ratio"] = q["goldgate"]["median"] / warm["median"]
+        diff = same_answer(q["answer"], answer, covered[key])
+        check(diff is None, f"SQL {key}: Goldgate vs DuckDB: {diff}", problems)
+        log(f"    {key} DuckDB read_parquet: warm median {warm['median']:.2f} s; "
+            f"Goldgate / DuckDB {q['ratio']:.2f}x; answers {'equal' if diff is None else 'DIFFER'}")
+    con.close()
+    return out
+
+
+def print_sql(sql: dict, repeat: int, w: int) -> list[str]:
+    """The SQL rows of the report; returns the noisy series."""
+    print("-" * w)
+    print(f"SQL: Goldgate Flight SQL (ADBC {sql['adbc']}, fresh cursor per query: prepare + GetFlightInfo + DoGet) vs "
+          f"DuckDB {sql['duckdb']} (Python, read_parquet of the same files, default threads); warm = median of {repeat}")
+    print(f"{'measurement':<44}{'s':>8}{'min s':>8}  notes")
+    noisy = []
+    for key, q in sql["queries"].items():
+        g, d = q["goldgate"], q["duckdb"]
+        print(f"{f'Goldgate {key}, cold (1st query)':<44}{q['cold_s']:8.3f}")
+        print(f"{f'Goldgate {key}, warm':<44}{g['median']:8.3f}{g['min']:8.3f}  "
+              f"CPU s/query: server {g['server_cpu_s']:.2f} client {g['client_cpu_s']:.2f} other {g['other_cpu_s']:.2f}")
+        print(f"{f'DuckDB {key}, warm':<44}{d['median']:8.3f}{d['min']:8.3f}  "
+              f"CPU s/query: {d['client_cpu_s']:.2f}, other {d['other_cpu_s']:.2f}")
+        if g["other_cpu_s"] > max(0.1 * g["server_cpu_s"], 0.05):
+            noisy.append(f"SQL {key} Goldgate (other processes {g['other_cpu_s']:.2f} CPU-s/query)")
+        if d["other_cpu_s"] > max(0.1 * d["client_cpu_s"], 0.05):
+            noisy.append(f"SQL {key} DuckDB (other processes {d['other_cpu_s']:.2f} CPU-s/query)")
+    print("Ratio Goldgate warm / DuckDB warm (goal <= {:.0f}x): ".format(SQL_GOAL_RATIO) + ";  ".join(
+        f"{key} {q['ratio']:.2f}x {'PASS' if q['ratio'] <= SQL_GOAL_RATIO else 'FAIL'}" for key, q in sql["queries"].items())
+        + f";  gateway RSS {sql.get('rss_mb') or 0:.0f} MB")
+    return noisy
+
+
+# ----------------------------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------------------------
 
@@ -463,11 +620,16 @@ def main() -> int:
     ap.add_argument("--tcp-gb", type=float, default=2.0, help="GB sent for the loopback TCP baseline (default 2)")
     ap.add_argument("--no-pyflight", action="store_true", help="skip the pyarrow Flight server baseline")
     ap.add_argument("--jstack", action="store_true", help="sample the gateway with jstack during an extra read (last --endpoints value)")
+    ap.add_argument("--sql", action=argparse.BooleanOptionalAction, default=True,
+                    help="5.: a GROUP BY via Flight SQL vs DuckDB over the Parquet files (default on; --no-sql skips it)")
+    ap.add_argument("--sql-only", action="store_true", help="run only 1. and 5. (no Flight reads, no baselines)")
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--json-out", help="also write all figures to this JSON file")
     ap.add_argument("--tcp-send", nargs=2, type=int, help=argparse.SUPPRESS)
     ap.add_argument("--serve-pyflight", nargs=3, metavar=("TABLE", "PORT", "ENDPOINTS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.sql_only and not args.sql:
+        ap.error("--sql-only and --no-sql leave nothing to run")
 
     if args.tcp_send:
         tcp_send(*args.tcp_send)
@@ -493,7 +655,7 @@ def main() -> int:
     app = Path(args.app).resolve()
     if not app.exists():
         ap.error(f"gateway jar {app} not found (build it, or pass --app)")
-    endpoint_counts = [int(x) for x in args.endpoints.split(",") if x.strip()]
+    endpoint_counts = [] if args.sql_only else [int(x) for x in args.endpoints.split(",") if x.strip()]
     problems: list[str] = []
     res: dict = {"table": str(table_dir), "generation": gen, "rows": rows, "cpus": os.cpu_count(),
                  "pyarrow": pa.__version__, "flight": {}}
@@ -504,69 +666,76 @@ def main() -> int:
     write_catalog(shares_dir, {TABLE_NAME.split(".")[2]: table_dir}, token)
     pyflight = None
     try:
-        log(f"\n== 2./3. Gateway ({app}), log in {tmp / 'gateway.log'}")
-        for n in endpoint_counts:
-            fport = free_port()
-            gw = Gateway(args.java, app, shares_dir, token, tmp / "gateway.log", args.heap,
-                         extra_args=[f"-Dgoldgate.flight.port={fport}", f"-Dgoldgate.flight.max-endpoints={n}", *args.jvm_arg])
-            reader = None
-            try:
-                gw.start()
-                reader = FlightReader(f"grpc://localhost:{fport}", token, max(16, n))
-                reader.wait_ready()
-                log(f"  max-endpoints={n}: gateway pid {gw.proc.pid} ready in {gw.startup_s:.1f} s, Flight on port {fport}")
-                r: dict = {"startup_s": gw.startup_s}
-                cold = reader.read(None)
-                verify(cold, expect, problems, f"n={n} cold")
-                r["cold"] = cold
-                log(f"    cold full read: {cold['s']:.2f} s ({cold['endpoints']} endpoints, GetFlightInfo "
-                    f"{cold['info_s'] * 1000:.0f} ms, per endpoint {cold['per_endpoint_s']} s)")
-                r["full"] = series(reader, None, args.repeat, 1, expect, problems, f"n={n} full", gw.proc.pid)
-                log(f"    warm full read: median {r['full']['median']:.2f} s, min {r['full']['min']:.2f} s, "
-                    f"per endpoint {r['full']['per_endpoint_s']} s, rows {r['full']['per_endpoint_rows']}")
-                cold_p = reader.read(PROJECTION)
-                verify(cold_p, expect, problems, f"n={n} projection cold")
-                r["proj_cold"] = cold_p
-                r["proj"] = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"n={n} projection", gw.proc.pid)
-                log(f"    projection {PROJECTION}: first {cold_p['s']:.2f} s, warm median {r['proj']['median']:.2f} s")
-                r["rss_mb"] = gw.rss_mb()
-                if args.jstack and n == endpoint_counts[-1]:
-                    jstack = str(Path(args.java).with_name("jstack"))
-                    log(f"    jstack sampling of pid {gw.proc.pid} during warm reads ...")
-                    r["jstack"] = jstack_profile(jstack, gw.proc.pid, reader)
-                    r["jstack_proj"] = jstack_profile(jstack, gw.proc.pid, reader, PROJECTION)
-                res["flight"][n] = r
-            finally:
-                if reader:
-                    reader.close()
-                gw.stop()
-
-        log("\n== 4. Baselines")
-        d_full = direct_read(files, None, args.repeat)
-        d_proj = direct_read(files, PROJECTION, args.repeat)
-        check(d_full["rows"] == rows, "direct read row count", problems)
-        res.update(direct_full=d_full, direct_proj=d_proj)
-        log(f"  pyarrow direct read: full median {d_full['median']:.2f} s, projection {d_proj['median']:.2f} s")
-        tcp = tcp_baseline(int(args.tcp_gb * 1e9), min(args.repeat, 3))
-        res["tcp"] = tcp
-        log(f"  loopback TCP {tcp['bytes'] / 1e9:.1f} GB: median {tcp['median']:.2f} s")
-        if not args.no_pyflight:
+        if endpoint_counts:
+            log(f"\n== 2./3. Gateway ({app}), log in {tmp / 'gateway.log'}")
             for n in endpoint_counts:
-                port = free_port()
-                pyflight = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve-pyflight", str(table_dir), str(port), str(n)],
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
-                reader = FlightReader(f"grpc://127.0.0.1:{port}", None, max(16, n))
+                fport = free_port()
+                gw = Gateway(args.java, app, shares_dir, token, tmp / "gateway.log", args.heap,
+                             extra_args=[f"-Dgoldgate.flight.port={fport}", f"-Dgoldgate.flight.max-endpoints={n}", *args.jvm_arg])
+                reader = None
                 try:
-                    reader.wait_ready(120)
-                    full = series(reader, None, args.repeat, 1, expect, problems, f"pyflight n={n} full", pyflight.pid)
-                    proj = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"pyflight n={n} projection", pyflight.pid)
-                    res.setdefault("pyflight", {})[n] = {"full": full, "proj": proj}
-                    log(f"  pyarrow Flight server n={n}: full median {full['median']:.2f} s, projection {proj['median']:.2f} s")
+                    gw.start()
+                    reader = FlightReader(f"grpc://localhost:{fport}", token, max(16, n))
+                    reader.wait_ready()
+                    log(f"  max-endpoints={n}: gateway pid {gw.proc.pid} ready in {gw.startup_s:.1f} s, Flight on port {fport}")
+                    r: dict = {"startup_s": gw.startup_s}
+                    cold = reader.read(None)
+                    verify(cold, expect, problems, f"n={n} cold")
+                    r["cold"] = cold
+                    log(f"    cold full read: {cold['s']:.2f} s ({cold['endpoints']} endpoints, GetFlightInfo "
+                        f"{cold['info_s'] * 1000:.0f} ms, per endpoint {cold['per_endpoint_s']} s)")
+                    r["full"] = series(reader, None, args.repeat, 1, expect, problems, f"n={n} full", gw.proc.pid)
+                    log(f"    warm full read: median {r['full']['median']:.2f} s, min {r['full']['min']:.2f} s, "
+                        f"per endpoint {r['full']['per_endpoint_s']} s, rows {r['full']['per_endpoint_rows']}")
+                    cold_p = reader.read(PROJECTION)
+                    verify(cold_p, expect, problems, f"n={n} projection cold")
+                    r["proj_cold"] = cold_p
+                    r["proj"] = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"n={n} projection", gw.proc.pid)
+                    log(f"    projection {PROJECTION}: first {cold_p['s']:.2f} s, warm median {r['proj']['median']:.2f} s")
+                    r["rss_mb"] = gw.rss_mb()
+                    if args.jstack and n == endpoint_counts[-1]:
+                        jstack = str(Path(args.java).with_name("jstack"))
+                        log(f"    jstack sampling of pid {gw.proc.pid} during warm reads ...")
+                        r["jstack"] = jstack_profile(jstack, gw.proc.pid, reader)
+                        r["jstack_proj"] = jstack_profile(jstack, gw.proc.pid, reader, PROJECTION)
+                    res["flight"][n] = r
                 finally:
-                    reader.close()
-                    pyflight.terminate()
-                    pyflight.wait()
-                    pyflight = None
+                    if reader:
+                        reader.close()
+                    gw.stop()
+
+            log("\n== 4. Baselines")
+            d_full = direct_read(files, None, args.repeat)
+            d_proj = direct_read(files, PROJECTION, args.repeat)
+            check(d_full["rows"] == rows, "direct read row count", problems)
+            res.update(direct_full=d_full, direct_proj=d_proj)
+            log(f"  pyarrow direct read: full median {d_full['median']:.2f} s, projection {d_proj['median']:.2f} s")
+            tcp = tcp_baseline(int(args.tcp_gb * 1e9), min(args.repeat, 3))
+            res["tcp"] = tcp
+            log(f"  loopback TCP {tcp['bytes'] / 1e9:.1f} GB: median {tcp['median']:.2f} s")
+            if not args.no_pyflight:
+                for n in endpoint_counts:
+                    port = free_port()
+                    pyflight = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve-pyflight", str(table_dir), str(port), str(n)],
+                                                stdin=subprocess.DEVNULL, start_new_session=True)
+                    reader = FlightReader(f"grpc://127.0.0.1:{port}", None, max(16, n))
+                    try:
+                        reader.wait_ready(120)
+                        full = series(reader, None, args.repeat, 1, expect, problems, f"pyflight n={n} full", pyflight.pid)
+                        proj = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"pyflight n={n} projection", pyflight.pid)
+                        res.setdefault("pyflight", {})[n] = {"full": full, "proj": proj}
+                        log(f"  pyarrow Flight server n={n}: full median {full['median']:.2f} s, projection {proj['median']:.2f} s")
+                    finally:
+                        reader.close()
+                        pyflight.terminate()
+                        pyflight.wait()
+                        pyflight = None
+        if args.sql:
+            log(f"\n== 5. SQL ({app}), log in {tmp / 'gateway.log'}")
+            try:
+                res["sql"] = sql_section(args, app, shares_dir, token, tmp / "gateway.log", files, rows, problems)
+            except Exception as e:  # noqa: BLE001 -- report the Flight figures anyway
+                check(False, f"SQL section failed: {str(e)[:500]}", problems)
     finally:
         if pyflight and pyflight.poll() is None:
             pyflight.terminate()
@@ -579,66 +748,69 @@ def main() -> int:
     print(f"Goldgate Arrow Flight benchmark  ({os.cpu_count()} CPUs, {args.java}, -Xmx{args.heap}, pyarrow {pa.__version__})")
     print(f"Table: {rows:,} rows, {len(files)} Parquet files, {gen['bytes'] / 1e6:.0f} MB on disk (page cache warm), "
           f"unpartitioned; columns id, value, amount, category, name, ts")
-    print(f"Flight read = GetFlightInfo + DoGet of every endpoint in parallel (one thread + client each); "
-          f"warm = median of {args.repeat} after 1 warm-up")
-    print("-" * W)
-    print(f"{'measurement':<44}{'s':>8}{'Mrows/s':>10}{'GB/s':>9}{'min s':>8}  notes")
-    full_nbytes = d_full["nbytes"]
-    for n, r in res["flight"].items():
-        c = r["cold"]
-        print(fmt_row(f"Flight n={n}, all columns, cold (1st read)", c["rows"], c["nbytes"], c["s"],
-                      f"GetFlightInfo {c['info_s'] * 1000:.0f} ms"))
-        f = r["full"]
-        print(fmt_row(f"Flight n={n}, all columns, warm", f["rows"], f["nbytes"], f,
-                      f"{f['endpoints']} endpoints, {f['batches']} batches, info {f['info_s_median'] * 1000:.0f} ms, "
-                      f"1st batch {f['first_batch_s_median'] * 1000:.0f} ms, {cpu(f)}"))
-        print(fmt_row(f"Flight n={n}, 2 columns {PROJECTION}, first", r["proj_cold"]["rows"], r["proj_cold"]["nbytes"], r["proj_cold"]["s"]))
-        p = r["proj"]
-        print(fmt_row(f"Flight n={n}, 2 columns, warm", p["rows"], p["nbytes"], p, cpu(p)))
-    for n, r in res.get("pyflight", {}).items():
-        print(fmt_row(f"pyarrow Flight server n={n}, in memory, all", r["full"]["rows"], r["full"]["nbytes"], r["full"],
-                      f"transport ceiling, {cpu(r['full'])}"))
-        print(fmt_row(f"pyarrow Flight server n={n}, in memory, 2 cols", r["proj"]["rows"], r["proj"]["nbytes"], r["proj"], cpu(r["proj"])))
-    print(fmt_row("pyarrow direct Parquet read, all columns", d_full["rows"], d_full["nbytes"], d_full,
-                  f"dataset.to_table(use_threads), CPU s/read {d_full['client_cpu_s']:.2f}, other {d_full['other_cpu_s']:.2f}"))
-    print(fmt_row("pyarrow direct Parquet read, 2 columns", d_proj["rows"], d_proj["nbytes"], d_proj,
-                  f"CPU s/read {d_proj['client_cpu_s']:.2f}, other {d_proj['other_cpu_s']:.2f}"))
-    print(f"{'loopback TCP, 2 processes, 4 MiB sendall':<44}{tcp['median']:8.3f}{'':>10}{tcp['bytes'] / tcp['median'] / 1e9:9.2f}"
-          f"{tcp['min']:8.3f}  {tcp['bytes'] / 1e9:.1f} GB, wire ceiling")
-    print("-" * W)
-    print(f"Ratio Flight warm / direct read (rows/s; goal >= {GOAL_RATIO}x); CPU floor = (server + client CPU) / {os.cpu_count()} cores:")
-    cores = os.cpu_count() or 1
-    noisy = []
-    for n, r in res["flight"].items():
-        rf = d_full["median"] / r["full"]["median"]
-        rp = d_proj["median"] / r["proj"]["median"]
-        res["flight"][n]["ratio_full"], res["flight"][n]["ratio_proj"] = rf, rp
-        ff = (r["full"]["server_cpu_s"] + r["full"]["client_cpu_s"]) / cores
-        fp = (r["proj"]["server_cpu_s"] + r["proj"]["client_cpu_s"]) / cores
-        print(f"  n={n}: all columns {rf:.2f}x {'PASS' if rf >= GOAL_RATIO else 'FAIL'} (CPU floor {ff:.2f} s = "
-              f"{d_full['median'] / ff:.2f}x);  2 columns {rp:.2f}x {'PASS' if rp >= GOAL_RATIO else 'FAIL'} "
-              f"(CPU floor {fp:.2f} s = {d_proj['median'] / fp:.2f}x);  RSS {r['rss_mb'] or 0:.0f} MB, start-up {r['startup_s']:.1f} s")
-        for key in ("full", "proj"):
-            if r[key]["other_cpu_s"] > 0.1 * r[key]["server_cpu_s"]:
-                noisy.append(f"n={n} {key} (other processes {r[key]['other_cpu_s']:.2f} CPU-s/read)")
-    for key, d in (("direct full", d_full), ("direct proj", d_proj)):
-        if d["other_cpu_s"] > 0.1 * d["client_cpu_s"]:
-            noisy.append(f"{key} (other processes {d['other_cpu_s']:.2f} CPU-s/read)")
+    noisy: list[str] = []
+    if endpoint_counts:
+        print(f"Flight read = GetFlightInfo + DoGet of every endpoint in parallel (one thread + client each); "
+              f"warm = median of {args.repeat} after 1 warm-up")
+        print("-" * W)
+        print(f"{'measurement':<44}{'s':>8}{'Mrows/s':>10}{'GB/s':>9}{'min s':>8}  notes")
+        full_nbytes = d_full["nbytes"]
+        for n, r in res["flight"].items():
+            c = r["cold"]
+            print(fmt_row(f"Flight n={n}, all columns, cold (1st read)", c["rows"], c["nbytes"], c["s"],
+                          f"GetFlightInfo {c['info_s'] * 1000:.0f} ms"))
+            f = r["full"]
+            print(fmt_row(f"Flight n={n}, all columns, warm", f["rows"], f["nbytes"], f,
+                          f"{f['endpoints']} endpoints, {f['batches']} batches, info {f['info_s_median'] * 1000:.0f} ms, "
+                          f"1st batch {f['first_batch_s_median'] * 1000:.0f} ms, {cpu(f)}"))
+            print(fmt_row(f"Flight n={n}, 2 columns {PROJECTION}, first", r["proj_cold"]["rows"], r["proj_cold"]["nbytes"], r["proj_cold"]["s"]))
+            p = r["proj"]
+            print(fmt_row(f"Flight n={n}, 2 columns, warm", p["rows"], p["nbytes"], p, cpu(p)))
+        for n, r in res.get("pyflight", {}).items():
+            print(fmt_row(f"pyarrow Flight server n={n}, in memory, all", r["full"]["rows"], r["full"]["nbytes"], r["full"],
+                          f"transport ceiling, {cpu(r['full'])}"))
+            print(fmt_row(f"pyarrow Flight server n={n}, in memory, 2 cols", r["proj"]["rows"], r["proj"]["nbytes"], r["proj"], cpu(r["proj"])))
+        print(fmt_row("pyarrow direct Parquet read, all columns", d_full["rows"], d_full["nbytes"], d_full,
+                      f"dataset.to_table(use_threads), CPU s/read {d_full['client_cpu_s']:.2f}, other {d_full['other_cpu_s']:.2f}"))
+        print(fmt_row("pyarrow direct Parquet read, 2 columns", d_proj["rows"], d_proj["nbytes"], d_proj,
+                      f"CPU s/read {d_proj['client_cpu_s']:.2f}, other {d_proj['other_cpu_s']:.2f}"))
+        print(f"{'loopback TCP, 2 processes, 4 MiB sendall':<44}{tcp['median']:8.3f}{'':>10}{tcp['bytes'] / tcp['median'] / 1e9:9.2f}"
+              f"{tcp['min']:8.3f}  {tcp['bytes'] / 1e9:.1f} GB, wire ceiling")
+        print("-" * W)
+        print(f"Ratio Flight warm / direct read (rows/s; goal >= {GOAL_RATIO}x); CPU floor = (server + client CPU) / {os.cpu_count()} cores:")
+        cores = os.cpu_count() or 1
+        for n, r in res["flight"].items():
+            rf = d_full["median"] / r["full"]["median"]
+            rp = d_proj["median"] / r["proj"]["median"]
+            res["flight"][n]["ratio_full"], res["flight"][n]["ratio_proj"] = rf, rp
+            ff = (r["full"]["server_cpu_s"] + r["full"]["client_cpu_s"]) / cores
+            fp = (r["proj"]["server_cpu_s"] + r["proj"]["client_cpu_s"]) / cores
+            print(f"  n={n}: all columns {rf:.2f}x {'PASS' if rf >= GOAL_RATIO else 'FAIL'} (CPU floor {ff:.2f} s = "
+                  f"{d_full['median'] / ff:.2f}x);  2 columns {rp:.2f}x {'PASS' if rp >= GOAL_RATIO else 'FAIL'} "
+                  f"(CPU floor {fp:.2f} s = {d_proj['median'] / fp:.2f}x);  RSS {r['rss_mb'] or 0:.0f} MB, start-up {r['startup_s']:.1f} s")
+            for key in ("full", "proj"):
+                if r[key]["other_cpu_s"] > 0.1 * r[key]["server_cpu_s"]:
+                    noisy.append(f"n={n} {key} (other processes {r[key]['other_cpu_s']:.2f} CPU-s/read)")
+        for key, d in (("direct full", d_full), ("direct proj", d_proj)):
+            if d["other_cpu_s"] > 0.1 * d["client_cpu_s"]:
+                noisy.append(f"{key} (other processes {d['other_cpu_s']:.2f} CPU-s/read)")
+        print(f"Arrow data per full read: Flight {res['flight'][endpoint_counts[0]]['full']['nbytes'] / 1e9:.2f} GB, "
+              f"direct read {full_nbytes / 1e9:.2f} GB (sum of batch nbytes)")
+        for n, r in res["flight"].items():
+            for key, what in (("jstack", "all columns"), ("jstack_proj", "2 columns")):
+                if key not in r:
+                    continue
+                j = r[key]
+                print(f"jstack of the gateway during warm reads, {what} (n={n}, {j['samples']} samples, RUNNABLE flight/grpc threads):")
+                print("  threads: " + ", ".join(f"{name} x{c}" for name, c in j["threads"]))
+                for frame, c in j["frames"][:8]:
+                    print(f"  {c:4d}  {frame[:150]}")
+                if j.get("error"):
+                    print(f"  (read during sampling failed: {j['error']})")
+    if "sql" in res:
+        noisy += print_sql(res["sql"], args.repeat, W)
     if noisy:
-        print("  !! NOISY: other processes competed for the CPUs during " + ", ".join(noisy) + "; re-run for clean figures")
-    print(f"Arrow data per full read: Flight {res['flight'][endpoint_counts[0]]['full']['nbytes'] / 1e9:.2f} GB, "
-          f"direct read {full_nbytes / 1e9:.2f} GB (sum of batch nbytes)")
-    for n, r in res["flight"].items():
-        for key, what in (("jstack", "all columns"), ("jstack_proj", "2 columns")):
-            if key not in r:
-                continue
-            j = r[key]
-            print(f"jstack of the gateway during warm reads, {what} (n={n}, {j['samples']} samples, RUNNABLE flight/grpc threads):")
-            print("  threads: " + ", ".join(f"{name} x{c}" for name, c in j["threads"]))
-            for frame, c in j["frames"][:8]:
-                print(f"  {c:4d}  {frame[:150]}")
-            if j.get("error"):
-                print(f"  (read during sampling failed: {j['error']})")
+        print("!! NOISY: other processes competed for the CPUs during " + ", ".join(noisy) + "; re-run for clean figures")
     print(f"Correctness: {'OK' if not problems else 'PROBLEMS: ' + '; '.join(problems)}")
     print("=" * W)
     if args.json_out:
