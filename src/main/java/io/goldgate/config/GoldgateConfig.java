@@ -355,6 +355,34 @@ public interface GoldgateConfig {
      */
     @WithDefault("1G")
     io.quarkus.runtime.configuration.MemorySize scratchLimit();
+
+    /** Flight SQL queries beyond the simple SELECT: the embedded engine's bounds. */
+    Sql sql();
+
+    interface Sql {
+      /**
+       * Memory one query's engine may use (hash tables, sorts, copies of tables it scans twice); a
+       * query needing more fails with RESOURCE_EXHAUSTED naming this key. Nothing spills to disk.
+       */
+      @WithDefault("1G")
+      io.quarkus.runtime.configuration.MemorySize memoryLimit();
+
+      /** Threads one query's engine and its table scans use. */
+      @WithDefault("2")
+      @Min(1)
+      @Max(64)
+      int threads();
+
+      /** Queries (and query descriptions) running at once; one more is refused with RESOURCE_EXHAUSTED. */
+      @WithDefault("4")
+      @Min(1)
+      @Max(1024)
+      int maxConcurrentQueries();
+
+      /** How long a query may run before it is stopped with TIMED_OUT. */
+      @WithDefault("10m")
+      java.time.Duration timeout();
+    }
   }
 
   interface Storage {

@@ -5,6 +5,7 @@ import io.goldgate.access.TrustedProxies;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
+import io.goldgate.flight.sql.SqlEngine;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
 import io.grpc.netty.NettyServerBuilder;
@@ -42,6 +43,8 @@ public class FlightService {
   private final GatewayMetrics metrics;
   private final AuditLog audit;
   private final TrustedProxies proxies;
+  private final SqlEngine sqlEngine;
+  private final StatementHandles handles;
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
@@ -49,7 +52,9 @@ public class FlightService {
   public FlightService(
       GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
       GatewayMetrics metrics,
-      AuditLog audit, TrustedProxies proxies) {
+      AuditLog audit, TrustedProxies proxies, SqlEngine sqlEngine, StatementHandles handles) {
+    this.sqlEngine = sqlEngine;
+    this.handles = handles;
     this.config = config;
     this.catalog = catalog;
     this.planner = planner;
@@ -94,7 +99,7 @@ public class FlightService {
     boolean tls = flight.tlsCertificate().isPresent() && flight.tlsKey().isPresent();
     Location location = tls ? Location.forGrpcTls(flight.host(), flight.port()) : Location.forGrpcInsecure(flight.host(), flight.port());
     var reads = new GoldgateFlightProducer(catalog, planner, tickets, lake, allocator, streams, flight, metrics);
-    var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator));
+    var producer = new FlightRouter(reads, new GoldgateFlightSql(catalog, reads, planner, allocator, new SqlStatements(sqlEngine, handles, allocator, streams, flight, metrics)));
     FlightAudit auditing = new FlightAudit(audit, proxies);
     var builder =
         FlightServer.builder(allocator, location, producer)

@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.arrow.ArrowSchemas;
 import io.goldgate.catalog.CatalogHolder;
@@ -13,9 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.sql.CancelResult;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
@@ -42,19 +52,12 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   private final GoldgateFlightProducer reads;
   private final ReadPlanner planner;
   private final BufferAllocator allocator;
-  private final SqlInfoBuilder sqlInfo =
-      new SqlInfoBuilder()
-          .withFlightSqlServerName("Goldgate")
-          .withFlightSqlServerVersion("0.1.0")
-          .withFlightSqlServerArrowVersion("18.3.0")
-          .withFlightSqlServerReadOnly(true)
-          .withFlightSqlServerSql(true)
-          .withFlightSqlServerSubstrait(false)
-          .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
-          .withSqlIdentifierQuoteChar("\"")
-          .withSqlSearchStringEscape("\\");
+  private final SqlStatements statements;
+  private final SqlInfoBuilder sqlInfo;
 
-  GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator) {
+  GoldgateFlightSql(CatalogHolder catalog, GoldgateFlightProducer reads, ReadPlanner planner, BufferAllocator allocator, SqlStatements statements) {
+    this.statements = statements;
+    this.sqlInfo = FlightSqlInfo.builder(statements.timeout());
     this.catalog = catalog;
     this.reads = reads;
     this.planner = planner;
@@ -77,8 +80,17 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     return context.getMiddleware(BearerMiddleware.KEY).recipient();
   }
 
-  private static FlightCommand toCommand(String sql) {
-    SqlSubset.Query query = SqlSubset.parse(sql);
+  /**
+   * The read a query is when it is a simple SELECT ({@link SqlSubset}): it then takes the direct
+   * path, planned onto parallel endpoints like a plain Flight read. Null for any other query.
+   */
+  private static FlightCommand simple(String sql) {
+    SqlSubset.Query query;
+    try {
+      query = SqlSubset.parse(sql);
+    } catch (GoldgateException e) {
+      return null;
+    }
     return new FlightCommand(query.table(), query.columns(), query.filter() == null ? null : JsonPredicates.toJson(query.filter()), null, null, query.limit())
         .validate();
   }
@@ -86,7 +98,8 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     try {
-      return reads.info(recipient(context), toCommand(command.getQuery()), true);
+      FlightCommand read = simple(command.getQuery());
+      return read != null ? infoSimple(recipient(context), read) : statements.info(recipient(context), command.getQuery(), null, descriptor);
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
     }
@@ -95,9 +108,125 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
   @Override
   public SchemaResult getSchemaStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     try {
-      return new SchemaResult(ArrowSchemas.schema(planner.plan(recipient(context), toCommand(command.getQuery())).columns()));
+      return new SchemaResult(schema(recipient(context), command.getQuery(), null));
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  private Schema schema(Recipient recipient, String sql, byte[] parameters) {
+    FlightCommand read = parameters == null ? simple(sql) : null;
+    return read != null ? ArrowSchemas.schema(planSimple(recipient, read).columns()) : statements.schema(recipient, sql, parameters);
+  }
+
+  /**
+   * Plans a simple SELECT; a table it cannot read is refused in the engine's words, so a query
+   * cannot tell a missing share, a missing table and an ungranted one apart by the path it took.
+   */
+  private ReadPlanner.Plan planSimple(Recipient recipient, FlightCommand read) {
+    try {
+      return planner.plan(recipient, read);
+    } catch (GoldgateException e) {
+      throw notFoundAsTable(e, read);
+    }
+  }
+
+  private FlightInfo infoSimple(Recipient recipient, FlightCommand read) {
+    try {
+      return reads.info(recipient, read, true);
+    } catch (GoldgateException e) {
+      throw notFoundAsTable(e, read);
+    }
+  }
+
+  private static GoldgateException notFoundAsTable(GoldgateException e, FlightCommand read) {
+    return e.kind() == GoldgateException.Kind.NOT_FOUND
+        ? GoldgateException.notFound("Table '" + read.table() + "' does not exist or is not shared with you")
+        : e;
+  }
+
+  @Override
+  public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+    statements.stream(recipient(context), ticket.getStatementHandle().toByteArray(), listener);
+  }
+
+  @Override
+  public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context, StreamListener<Result> listener) {
+    try {
+      Recipient recipient = recipient(context);
+      FlightCommand read = simple(request.getQuery());
+      Schema simpleSchema = read == null ? null : ArrowSchemas.schema(planSimple(recipient, read).columns());
+      listener.onNext(new Result(Any.pack(statements.prepare(recipient, request.getQuery(), simpleSchema)).toByteArray()));
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context, StreamListener<Result> listener) {
+    // Handles are stateless: closing frees nothing, but a handle that is not ours is refused.
+    try {
+      statements.handles().statement(request.getPreparedStatementHandle().toByteArray(), recipient(context).name());
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementQuery(
+      FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    Recipient recipient = recipient(context);
+    return () -> statements.bind(recipient, command.getPreparedStatementHandle().toByteArray(), flightStream, ackStream);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      Recipient recipient = recipient(context);
+      StatementHandles.Statement statement = statements.handles().statement(command.getPreparedStatementHandle().toByteArray(), recipient.name());
+      FlightCommand read = statement.parameters() == null ? simple(statement.sql()) : null;
+      return read != null ? infoSimple(recipient, read) : statements.info(recipient, statement.sql(), statement.parameters(), descriptor);
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  @Override
+  public SchemaResult getSchemaPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+    try {
+      Recipient recipient = recipient(context);
+      StatementHandles.Statement statement = statements.handles().statement(command.getPreparedStatementHandle().toByteArray(), recipient.name());
+      return new SchemaResult(schema(recipient, statement.sql(), statement.parameters()));
+    } catch (RuntimeException e) {
+      throw GoldgateFlightProducer.status(e);
+    }
+  }
+
+  @Override
+  public void getStreamPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
+    statements.streamUnplanned(recipient(context), command.getPreparedStatementHandle().toByteArray(), listener);
+  }
+
+  @Override
+  public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context, StreamListener<CancelStatus> listener) {
+    try {
+      listener.onNext(statements.cancel(recipient(context), request.getInfo()));
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
+    }
+  }
+
+  @Override
+  public void cancelQuery(FlightInfo info, CallContext context, StreamListener<CancelResult> listener) {
+    try {
+      CancelStatus status = statements.cancel(recipient(context), info);
+      listener.onNext(status == CancelStatus.CANCELLED ? CancelResult.CANCELLED : CancelResult.NOT_CANCELLABLE);
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(GoldgateFlightProducer.status(e));
     }
   }
 
@@ -249,5 +378,114 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
     } catch (RuntimeException e) {
       listener.error(CallStatus.INTERNAL.withDescription("Cannot list: " + e.getMessage()).toRuntimeException());
     }
+  }
+
+  // ---- Metadata for JDBC/ODBC/ADBC drivers, and the refusal of everything write-like ----
+
+  @Override
+  public FlightInfo getFlightInfoTypeInfo(FlightSql.CommandGetXdbcTypeInfo command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
+  }
+
+  @Override
+  public void getStreamTypeInfo(FlightSql.CommandGetXdbcTypeInfo command, CallContext context, ServerStreamListener listener) {
+    XdbcTypeInfo.send(XdbcTypeInfo.rows(command.hasDataType() ? command.getDataType() : null), allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPrimaryKeys(FlightSql.CommandGetPrimaryKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamPrimaryKeys(FlightSql.CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_PRIMARY_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoExportedKeys(FlightSql.CommandGetExportedKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamExportedKeys(FlightSql.CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_EXPORTED_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoImportedKeys(FlightSql.CommandGetImportedKeys command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
+  }
+
+  @Override
+  public void getStreamImportedKeys(FlightSql.CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_IMPORTED_KEYS_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCrossReference(FlightSql.CommandGetCrossReference command, CallContext context, FlightDescriptor descriptor) {
+    return metadataInfo(command, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
+  }
+
+  @Override
+  public void getStreamCrossReference(FlightSql.CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
+    NoKeys.send(Schemas.GET_CROSS_REFERENCE_SCHEMA, allocator, listener);
+  }
+
+  @Override
+  public Runnable acceptPutStatement(FlightSql.CommandStatementUpdate command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("updates (CommandStatementUpdate) are not accepted"));
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementUpdate(
+      FlightSql.CommandPreparedStatementUpdate command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("prepared updates (CommandPreparedStatementUpdate) are not accepted"));
+  }
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(FlightSql.CommandStatementIngest command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.refused("bulk ingestion (CommandStatementIngest) is not accepted"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public SchemaResult getSchemaSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public void createPreparedSubstraitPlan(
+      FlightSql.ActionCreatePreparedSubstraitPlanRequest request, CallContext context, StreamListener<FlightSql.ActionCreatePreparedStatementResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.substrait()));
+  }
+
+  @Override
+  public Runnable acceptPutSubstraitPlan(FlightSql.CommandStatementSubstraitPlan command, CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    throw GoldgateFlightProducer.status(ReadOnly.substrait());
+  }
+
+  @Override
+  public void beginTransaction(FlightSql.ActionBeginTransactionRequest request, CallContext context, StreamListener<FlightSql.ActionBeginTransactionResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("transactions")));
+  }
+
+  @Override
+  public void endTransaction(FlightSql.ActionEndTransactionRequest request, CallContext context, StreamListener<Result> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("transactions")));
+  }
+
+  @Override
+  public void beginSavepoint(FlightSql.ActionBeginSavepointRequest request, CallContext context, StreamListener<FlightSql.ActionBeginSavepointResult> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("savepoints")));
+  }
+
+  @Override
+  public void endSavepoint(FlightSql.ActionEndSavepointRequest request, CallContext context, StreamListener<Result> listener) {
+    listener.onError(GoldgateFlightProducer.status(ReadOnly.transactions("savepoints")));
   }
 }

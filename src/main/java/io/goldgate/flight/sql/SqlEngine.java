@@ -1,0 +1,210 @@
+package io.goldgate.flight.sql;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.access.Recipient;
+import io.goldgate.arrow.ArrowSchemas;
+import io.goldgate.catalog.CatalogHolder;
+import io.goldgate.catalog.Share;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.catalog.SharedTables;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.flight.ReadPlanner;
+import io.goldgate.lake.DeltaLake;
+import io.goldgate.lake.VersionSpec;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Read-only SQL over shared tables. DuckDB parses the query; the tables it names are resolved for
+ * the recipient like any other read (ungranted and missing alike: not found), planned at a pinned
+ * version with the recipient's row restriction, and handed to a private DuckDB instance as governed
+ * Arrow scans ({@link GovernedScan}) of only the columns the query can use. DuckDB never sees a
+ * file, a path or a table the recipient may not read.
+ */
+@ApplicationScoped
+public class SqlEngine {
+
+  /** A table of a query, pinned: its id, version and the row scope it was planned under. */
+  public record Pinned(String tableId, long version, String rowScope) {}
+
+  /** What planning a query tells a client before it runs: result and parameter schemas, pins. */
+  public record Prepared(Schema dataset, Schema parameters, List<Pinned> tables) {}
+
+  private final CatalogHolder catalog;
+  private final SharedTables tables;
+  private final ReadPlanner planner;
+  private final DeltaLake lake;
+  private final GoldgateConfig.Flight flight;
+  private final GoldgateConfig.Flight.Sql config;
+  private final Semaphore permits;
+  private final ExecutorService scans;
+
+  public SqlEngine(CatalogHolder catalog, SharedTables tables, ReadPlanner planner, DeltaLake lake, GoldgateConfig config) {
+    this.catalog = catalog;
+    this.tables = tables;
+    this.planner = planner;
+    this.lake = lake;
+    this.flight = config.flight();
+    this.config = config.flight().sql();
+    this.permits = new Semaphore(this.config.maxConcurrentQueries());
+    AtomicInteger n = new AtomicInteger();
+    this.scans = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "goldgate-sql-scan-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @PreDestroy
+  void stop() {
+    scans.shutdownNow();
+  }
+
+  public GoldgateConfig.Flight.Sql config() {
+    return config;
+  }
+
+  /**
+   * Parses and binds {@code sql} over empty tables of the right schemas: the result schema, the
+   * parameter schema, and the versions a later execution reads.
+   *
+   * @param parameters bound values (Arrow IPC, see {@link SqlParameters}), or null before binding
+   */
+  public Prepared prepare(Recipient recipient, String sql, byte[] parameters) {
+    try (SqlQuery query = open(recipient, sql, parameters, null, null)) {
+      return query.describe();
+    }
+  }
+
+  /**
+   * Opens a query for execution at the versions of {@code pinned} (null: the latest), its tables
+   * streamed from the governed read path under {@code allocator}. Closing it releases everything.
+   */
+  public SqlQuery execute(Recipient recipient, String sql, byte[] parameters, List<Pinned> pinned, BufferAllocator allocator) {
+    return open(recipient, sql, parameters, pinned, allocator);
+  }
+
+  private SqlQuery open(Recipient recipient, String sql, byte[] parameters, List<Pinned> pinned, BufferAllocator allocator) {
+    SqlLimits.checkText(sql);
+    if (!permits.tryAcquire()) {
+      throw CallStatus.RESOURCE_EXHAUSTED
+          .withDescription("The gateway already runs " + config.maxConcurrentQueries() + " SQL queries (goldgate.flight.sql.max-concurrent-queries); retry shortly")
+          .toRuntimeException();
+    }
+    SqlSession session = null;
+    try {
+      session = new SqlSession(config.memoryLimit().asLongValue(), config.threads());
+      QueryShape shape = QueryShape.of(serialize(session, sql));
+      Map<String, SharedTable> resolved = new LinkedHashMap<>();
+      for (TableName name : shape.tables()) {
+        SharedTable table = resolve(recipient, name);
+        resolved.putIfAbsent(table.id(), table);
+      }
+      List<SqlQuery.Source> sources = new ArrayList<>();
+      for (SharedTable table : resolved.values()) {
+        sources.add(source(recipient, table, shape, pinned));
+      }
+      // From here the query owns the session and the permit, and releases both even if it fails.
+      SqlSession owned = session;
+      session = null;
+      return new SqlQuery(owned, permits, sql, parameters, shape, sources, allocator, lake, flight, scans, config);
+    } finally {
+      if (session != null) {
+        session.close();
+        permits.release();
+      }
+    }
+  }
+
+  private static String serialize(SqlSession session, String sql) {
+    try (PreparedStatement statement = session.connection().prepareStatement("SELECT json_serialize_sql(?)")) {
+      statement.setString(1, sql);
+      try (var result = statement.executeQuery()) {
+        result.next();
+        return result.getString(1);
+      }
+    } catch (SQLException e) {
+      throw GoldgateException.invalid("The query cannot be parsed: " + SqlErrors.firstLines(e.getMessage()));
+    }
+  }
+
+  private SqlQuery.Source source(Recipient recipient, SharedTable table, QueryShape shape, List<Pinned> pinned) {
+    long version;
+    if (pinned == null) {
+      version = tables.pinnedVersion(table, VersionSpec.of(null, null));
+    } else {
+      Pinned pin =
+          pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst()
+              .orElseThrow(() -> GoldgateException.invalid("This ticket no longer matches the query's tables; call GetFlightInfo again"));
+      version = pin.version();
+    }
+    ReadPlanner.Plan all = planner.plan(table, recipient, version, null, null, null);
+    if (pinned != null) {
+      String scope = pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst().orElseThrow().rowScope();
+      if (!all.restriction().fingerprint().equals(scope)) {
+        throw new GoldgateException(
+            GoldgateException.Kind.PERMISSION_DENIED, "The rows you may read of " + table.qualifiedName() + " changed since this query was planned; call GetFlightInfo again");
+      }
+    }
+    List<ArrowSchemas.Column> used = all.allColumns().stream().filter(c -> shape.uses(c.field().getName())).toList();
+    if (used.isEmpty()) {
+      // count(*) and the like need rows, not values: the cheapest column carries them.
+      used = List.of(cheapest(all.allColumns()));
+    }
+    return new SqlQuery.Source(table, all, used);
+  }
+
+  private static ArrowSchemas.Column cheapest(List<ArrowSchemas.Column> columns) {
+    for (ArrowSchemas.Column c : columns) {
+      if (c.partition()) return c;
+    }
+    for (ArrowSchemas.Column c : columns) {
+      if (c.field().getType().isComplex()) continue;
+      var id = c.field().getType().getTypeID();
+      if (id == org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Bool
+          || id == org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Int
+          || id == org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID.Date) {
+        return c;
+      }
+    }
+    return columns.get(0);
+  }
+
+  /**
+   * The shared table a three-part name means for this recipient: the exact spelling first, then a
+   * unique case-insensitive match (DuckDB's identifiers are case-insensitive). Missing and ungranted
+   * tables get the same answer.
+   */
+  SharedTable resolve(Recipient recipient, TableName name) {
+    GoldgateException missing = GoldgateException.notFound("Table '" + name + "' does not exist or is not shared with you");
+    Optional<SharedTable> exact = catalog.catalog().table(name.share(), name.schema(), name.table()).filter(t -> recipient.mayRead(t.share()));
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<SharedTable> matches = new ArrayList<>();
+    for (Share share : catalog.catalog().shares()) {
+      if (!share.name().equalsIgnoreCase(name.share()) || !recipient.mayRead(share.name())) continue;
+      for (SharedTable table : share.allTables()) {
+        if (table.schema().equalsIgnoreCase(name.schema()) && table.name().equalsIgnoreCase(name.table())) matches.add(table);
+      }
+    }
+    if (matches.size() != 1) {
+      throw missing;
+    }
+    return matches.get(0);
+  }
+}

@@ -1,0 +1,53 @@
+package io.goldgate.flight.sql;
+
+import io.goldgate.GoldgateException;
+import java.sql.SQLException;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightRuntimeException;
+
+/** DuckDB's failures as Flight statuses, in one place. */
+final class SqlErrors {
+
+  /** Lines of DuckDB's message kept: the error and the caret under the query's text. */
+  private static final int MAX_LINES = 6;
+
+  private SqlErrors() {}
+
+  static String firstLines(String message) {
+    if (message == null) return "";
+    return String.join("\n", message.lines().limit(MAX_LINES).toList()).strip();
+  }
+
+  static RuntimeException translate(SQLException e, SqlQuery query) {
+    Throwable scan = query.scanFailure();
+    if (scan instanceof GoldgateException g) return g;
+    if (scan instanceof FlightRuntimeException f) return f;
+    String message = firstLines(e.getMessage());
+    if (query.hasTimedOut()) {
+      return CallStatus.TIMED_OUT.withDescription("The query ran longer than goldgate.flight.sql.timeout (" + query.config().timeout() + ")").toRuntimeException();
+    }
+    if (query.wasCancelled() || message.startsWith("INTERRUPT")) {
+      return CallStatus.CANCELLED.withDescription("The query was cancelled").toRuntimeException();
+    }
+    if (message.startsWith("Out of Memory Error")) {
+      return CallStatus.RESOURCE_EXHAUSTED
+          .withDescription("The query needs more memory than goldgate.flight.sql.memory-limit (" + query.config().memoryLimit().asLongValue() + " bytes): " + message)
+          .toRuntimeException();
+    }
+    if (scan != null) {
+      return new GoldgateException(GoldgateException.Kind.DATA_ERROR, "A table of the query cannot be read: " + scan.getMessage());
+    }
+    if (message.startsWith("Catalog Error")) {
+      return GoldgateException.notFound(message);
+    }
+    if (message.startsWith("Permission Error")) {
+      return CallStatus.UNAUTHORIZED.withDescription(message).toRuntimeException();
+    }
+    if (message.startsWith("Parser Error") || message.startsWith("Binder Error") || message.startsWith("Conversion Error")
+        || message.startsWith("Invalid Input Error") || message.startsWith("Out of Range Error") || message.startsWith("Not implemented Error")
+        || message.startsWith("Constraint Error") || message.startsWith("Syntax Error")) {
+      return GoldgateException.invalid(message);
+    }
+    return GoldgateException.invalid("The query failed: " + message);
+  }
+}

@@ -1,0 +1,250 @@
+package io.goldgate.flight.sql;
+
+import io.goldgate.GoldgateException;
+import io.goldgate.arrow.ArrowSchemas;
+import io.goldgate.catalog.SharedTable;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.flight.ReadPlanner;
+import io.goldgate.lake.DeltaLake;
+import java.sql.ParameterMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * One query in its private DuckDB, its tables in place as governed scans (or, to describe it,
+ * empty tables of the same schemas). Not thread-safe except {@link #cancel()}.
+ */
+public final class SqlQuery implements AutoCloseable {
+
+  /** A table of the query: what it is, its plan, and the columns the query may use. */
+  record Source(SharedTable table, ReadPlanner.Plan plan, List<ArrowSchemas.Column> columns) {}
+
+  /** Arrow memory a description (schemas only, no rows) may take. */
+  private static final long DESCRIBE_MEMORY = 64L * 1024 * 1024;
+
+  private final SqlSession session;
+  private final Semaphore permits;
+  private final String sql;
+  private final byte[] parameters;
+  private final List<Source> sources;
+  private final BufferAllocator allocator;
+  private final boolean ownAllocator;
+  private final GoldgateConfig.Flight.Sql config;
+  private final int batchRows;
+  private final List<ArrowReader> scans = new ArrayList<>();
+  private final List<ArrowArrayStream> streams = new ArrayList<>();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean timedOut = new AtomicBoolean();
+  private volatile DuckDBPreparedStatement statement;
+  private ResultSet resultSet;
+  private ArrowReader results;
+
+  SqlQuery(
+      SqlSession session, Semaphore permits, String sql, byte[] parameters, QueryShape shape, List<Source> sources, BufferAllocator allocator,
+      DeltaLake lake, GoldgateConfig.Flight flight, ExecutorService workers, GoldgateConfig.Flight.Sql config) {
+    this.session = session;
+    this.permits = permits;
+    this.sql = sql;
+    this.parameters = parameters;
+    this.sources = sources;
+    this.ownAllocator = allocator == null;
+    this.allocator = allocator == null ? new RootAllocator(DESCRIBE_MEMORY) : allocator;
+    this.config = config;
+    this.batchRows = flight.batchRows();
+    try {
+      Set<String> attached = new HashSet<>();
+      Set<String> schemas = new HashSet<>();
+      for (int k = 0; k < sources.size(); k++) {
+        Source source = sources.get(k);
+        ArrowReader reader =
+            ownAllocator
+                ? new EmptyReader(this.allocator, ArrowSchemas.schema(source.columns()))
+                : new GovernedScan(
+                    this.allocator, source.plan(), source.columns(), lake, flight.batchRows(), flight.scratchLimit().asLongValue(), workers, config.threads());
+        scans.add(reader);
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(this.allocator);
+        streams.add(stream);
+        Data.exportArrayStream(this.allocator, reader, stream);
+        String scan = "goldgate_scan_" + k;
+        session.connection().registerArrowStream(scan, stream);
+        SharedTable table = source.table();
+        String share = SqlSession.quote(table.share());
+        if (attached.add(table.share())) {
+          session.execute("ATTACH ':memory:' AS " + share);
+        }
+        String schema = share + "." + SqlSession.quote(table.schema());
+        if (schemas.add(table.share() + "\u0000" + table.schema())) {
+          session.execute("CREATE SCHEMA " + schema);
+        }
+        // A stream can be read once: a table the query may scan twice is copied first.
+        String kind = shape.scansTwice() ? "TABLE" : "VIEW";
+        session.execute("CREATE " + kind + " " + schema + "." + SqlSession.quote(table.name()) + " AS SELECT * FROM temp.main." + scan);
+      }
+      session.lock();
+    } catch (SQLException e) {
+      close();
+      throw SqlErrors.translate(e, this);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The tables the query reads, pinned. */
+  public List<SqlEngine.Pinned> pinned() {
+    return sources.stream().map(s -> new SqlEngine.Pinned(s.table().id(), s.plan().snapshot().version(), s.plan().restriction().fingerprint())).toList();
+  }
+
+  /** The tables the query reads, for the audit. */
+  public List<SharedTable> tables() {
+    return sources.stream().map(Source::table).toList();
+  }
+
+  /** Files the query reads, for the audit. */
+  public long files() {
+    return sources.stream().mapToLong(s -> s.plan().splits().stream().mapToLong(List::size).sum()).sum();
+  }
+
+  private DuckDBPreparedStatement statement() throws SQLException {
+    if (statement == null) {
+      statement = (DuckDBPreparedStatement) session.connection().prepareStatement(sql);
+    }
+    return statement;
+  }
+
+  /**
+   * The result and parameter schemas, from a run over empty tables with the bound parameters (the
+   * result's types may depend on them) or, before any are bound, every parameter null.
+   */
+  SqlEngine.Prepared describe() {
+    try {
+      DuckDBPreparedStatement prepared = statement();
+      ParameterMetaData meta = prepared.getParameterMetaData();
+      List<Field> parameterFields = new ArrayList<>();
+      for (int i = 1; i <= meta.getParameterCount(); i++) {
+        parameterFields.add(SqlParameters.field("parameter_" + i, meta.getParameterTypeName(i)));
+        prepared.setObject(i, null);
+      }
+      bind(prepared);
+      Schema dataset;
+      try (ResultSet rs = prepared.executeQuery();
+          ArrowReader reader = (ArrowReader) ((DuckDBResultSet) rs).arrowExportStream(allocator, batchRows)) {
+        dataset = reader.getVectorSchemaRoot().getSchema();
+      }
+      return new SqlEngine.Prepared(dataset, new Schema(parameterFields), pinned());
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, this);
+    } catch (java.io.IOException e) {
+      throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "The query's schema cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Runs the query; its result batches are read from the returned reader (closed with this). */
+  public ArrowReader results() {
+    try {
+      DuckDBPreparedStatement prepared = statement();
+      bind(prepared);
+      resultSet = prepared.executeQuery();
+      results = (ArrowReader) ((DuckDBResultSet) resultSet).arrowExportStream(allocator, batchRows);
+      return results;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, this);
+    }
+  }
+
+  private void bind(DuckDBPreparedStatement prepared) throws SQLException {
+    if (parameters == null) return;
+    List<Object> values = SqlParameters.decode(parameters, allocator);
+    int expected = prepared.getParameterMetaData().getParameterCount();
+    if (values.size() != expected) {
+      throw GoldgateException.invalid("The query has " + expected + " parameters, " + values.size() + " were bound");
+    }
+    for (int i = 0; i < values.size(); i++) {
+      prepared.setObject(i + 1, values.get(i));
+    }
+  }
+
+  /** Stops the query from any thread; a read of its results then fails as cancelled. */
+  public void cancel() {
+    cancelled.set(true);
+    DuckDBPreparedStatement running = statement;
+    if (running != null) {
+      try {
+        running.cancel();
+      } catch (SQLException | RuntimeException e) {
+        // Already finished or closed.
+      }
+    }
+  }
+
+  /** Stops the query as over {@code goldgate.flight.sql.timeout}. */
+  public void timeOut() {
+    timedOut.set(true);
+    cancel();
+  }
+
+  boolean wasCancelled() {
+    return cancelled.get();
+  }
+
+  boolean hasTimedOut() {
+    return timedOut.get();
+  }
+
+  GoldgateConfig.Flight.Sql config() {
+    return config;
+  }
+
+  /** The first failure of a governed scan, which explains a failed query better than DuckDB's wrap of it. */
+  Throwable scanFailure() {
+    for (ArrowReader reader : scans) {
+      if (reader instanceof GovernedScan scan && scan.failure() != null) return scan.failure();
+    }
+    return null;
+  }
+
+  /** Translates a failure while reading results. */
+  public RuntimeException failure(Exception e) {
+    if (e instanceof SQLException sql) return SqlErrors.translate(sql, this);
+    if (e.getCause() instanceof SQLException sql) return SqlErrors.translate(sql, this);
+    return SqlErrors.translate(new SQLException(e.getMessage(), e), this);
+  }
+
+  @Override
+  public void close() {
+    cancelled.set(true);
+    closeQuietly(results);
+    closeQuietly(resultSet);
+    closeQuietly(statement);
+    session.close();
+    for (ArrowReader reader : scans) closeQuietly(reader);
+    for (ArrowArrayStream stream : streams) closeQuietly(stream);
+    if (ownAllocator) closeQuietly(allocator);
+    permits.release();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) return;
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Closing releases memory; a second close or an already-freed stream is fine.
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.goldgate.flight.sql;
+
+import io.goldgate.GoldgateException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One query's private DuckDB: an in-memory instance that can reach no file, load no extension and
+ * change none of its limits once the tables are in place. A new instance per query costs ~10 ms and
+ * means no query ever sees another's tables, settings or memory.
+ */
+final class SqlSession implements AutoCloseable {
+
+  static {
+    try {
+      Class.forName("org.duckdb.DuckDBDriver");
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final DuckDBConnection connection;
+
+  SqlSession(long memoryLimitBytes, int threads) {
+    Properties settings = new Properties();
+    settings.setProperty("memory_limit", Math.max(1, memoryLimitBytes / (1024 * 1024)) + "MiB");
+    settings.setProperty("threads", Integer.toString(threads));
+    // No spilling: the memory limit is the query's bound, and the gateway's disk is not scratch space.
+    settings.setProperty("max_temp_directory_size", "0B");
+    settings.setProperty("autoinstall_known_extensions", "false");
+    settings.setProperty("autoload_known_extensions", "false");
+    settings.setProperty("jdbc_stream_results", "true");
+    try {
+      connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", settings);
+    } catch (SQLException e) {
+      throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The SQL engine cannot start: " + e.getMessage());
+    }
+  }
+
+  DuckDBConnection connection() {
+    return connection;
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** After this, the query's SQL can reach nothing but the tables already registered. */
+  void lock() throws SQLException {
+    execute("SET enable_external_access = false");
+    execute("SET allow_community_extensions = false");
+    execute("SET lock_configuration = true");
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Closing an in-memory instance frees memory only.
+    }
+  }
+
+}
