@@ -235,7 +235,16 @@ class FlightSqlJdbcTest {
   void givenLimitAndOffset_whenQueried_thenTheRowsAreThatPage() throws Exception {
     Table page = assertSameAsDirect("SELECT customer_id, segment, lifetime_value FROM retail.gold.customer_features ORDER BY customer_id LIMIT 5 OFFSET 160");
     assertEquals(List.of(161L, 162L, 163L, 164L, 165L).stream().map(BigDecimal::valueOf).toList(), page.column(0));
-    assertEquals(List.of(), assertSameAsDirect("SELECT customer_id FROM retail.gold.customer_features ORDER BY customer_id LIMIT 5 OFFSET 170").rows());
+    assertEmptyLikeDirect("SELECT customer_id FROM retail.gold.customer_features ORDER BY customer_id LIMIT 5 OFFSET 170");
+  }
+
+  @Test
+  void givenAnEmptyResult_whenRead_thenItHasNoRowsAndTheServerNamesEachColumnOnce() throws Exception {
+    for (String sql : List.of(
+        "SELECT customer_id, segment FROM retail.gold.customer_features WHERE customer_id < 0",
+        "SELECT segment, count(*) AS n FROM retail.gold.customer_features WHERE customer_id < 0 GROUP BY segment")) {
+      assertEmptyLikeDirect(sql);
+    }
   }
 
   @Test
@@ -350,6 +359,27 @@ class FlightSqlJdbcTest {
       Table answer = query(c, sql);
       assertEquals(direct(sql), answer, sql);
       return answer;
+    }
+  }
+
+  /**
+   * Asserts that {@code sql} answers no rows, and that the server names the direct read's columns
+   * once. Driver 18.3.0 lists every column of a result without rows twice (arrow-java#44, fixed
+   * upstream after 18.3; a server cannot avoid it: the driver skips batches without rows), so the
+   * driver's labels are compared without repeats and the schema is checked as the server sent it.
+   */
+  private void assertEmptyLikeDirect(String sql) throws Exception {
+    Table expected = direct(sql);
+    assertEquals(List.of(), expected.rows(), "the direct read is empty too: " + sql);
+    try (Connection c = connect(SampleLake.PARTNER_TOKEN)) {
+      Table answer = query(c, sql);
+      assertEquals(List.of(), answer.rows(), sql);
+      assertEquals(expected.labels(), answer.labels().stream().distinct().toList(), sql);
+    }
+    try (BufferAllocator allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build()) {
+      FlightInfo info = new FlightSqlClient(client).execute(sql, FlightTest.PARTNER);
+      assertEquals(expected.labels(), info.getSchema().getFields().stream().map(f -> f.getName()).toList(), sql);
     }
   }
 
