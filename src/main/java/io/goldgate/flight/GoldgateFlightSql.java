@@ -187,7 +187,7 @@ final class GoldgateFlightSql extends NoOpFlightSqlProducer {
       Recipient recipient = recipient(context);
       StatementHandles.Statement statement = statements.handles().statement(command.getPreparedStatementHandle().toByteArray(), recipient.name());
       FlightCommand read = statement.parameters() == null ? simple(statement.sql()) : null;
-      return read != null ? infoSimple(recipient, read) : statements.info(recipient, statement.sql(), statement.parameters(), descriptor);
+      return read != null ? infoSimple(recipient, read) : statements.info(recipient, statement, descriptor);
     } catch (RuntimeException e) {
       throw GoldgateFlightProducer.status(e);
     }

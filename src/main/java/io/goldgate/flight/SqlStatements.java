@@ -113,21 +113,43 @@ final class SqlStatements {
 
   /** A prepared statement's handle and schemas. */
   FlightSql.ActionCreatePreparedStatementResult prepare(Recipient recipient, String sql, Schema simpleSchema) {
+    StatementHandles.Statement statement;
     Schema dataset;
     Schema parameters;
     if (simpleSchema != null) {
       dataset = simpleSchema;
       parameters = new Schema(List.of());
+      statement = new StatementHandles.Statement(recipient.name(), sql, null);
     } else {
       SqlEngine.Prepared prepared = engine.prepare(recipient, sql, null);
       dataset = prepared.dataset();
       parameters = prepared.parameters();
+      List<String> tables = prepared.tables().stream().map(SqlEngine.Pinned::tableId).toList();
+      // With parameters the result's types may depend on the values bound: described again then.
+      statement = new StatementHandles.Statement(recipient.name(), sql, null, tables, parameters.getFields().isEmpty() ? dataset.toJson() : null);
     }
     return FlightSql.ActionCreatePreparedStatementResult.newBuilder()
-        .setPreparedStatementHandle(ByteString.copyFrom(handles.statement(new StatementHandles.Statement(recipient.name(), sql, null))))
+        .setPreparedStatementHandle(ByteString.copyFrom(handles.statement(statement)))
         .setDatasetSchema(ByteString.copyFrom(ipc(dataset)))
         .setParameterSchema(ByteString.copyFrom(ipc(parameters)))
         .build();
+  }
+
+  /** Plans a prepared statement: without a second description when preparing it gave the schema. */
+  FlightInfo info(Recipient recipient, StatementHandles.Statement statement, FlightDescriptor descriptor) {
+    if (statement.schema() == null || statement.tables() == null || statement.parameters() != null) {
+      return info(recipient, statement.sql(), statement.parameters(), descriptor);
+    }
+    Schema dataset;
+    try {
+      dataset = Schema.fromJSON(statement.schema());
+    } catch (IOException e) {
+      return info(recipient, statement.sql(), statement.parameters(), descriptor);
+    }
+    List<SqlEngine.Pinned> pinned = engine.pin(recipient, statement.tables());
+    byte[] handle = handles.query(recipient.name(), statement.sql(), null, pinned);
+    Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(ByteString.copyFrom(handle)).build()).toByteArray());
+    return new FlightInfo(dataset, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
   }
 
   private static byte[] ipc(Schema schema) {

@@ -26,8 +26,18 @@ public class StatementHandles {
   private static final String TICKET = "flight-sql-ticket";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A prepared statement: who prepared it, its text, its bound parameters (Arrow IPC, or null). */
-  public record Statement(String recipient, String sql, byte[] parameters) {}
+  /**
+   * A prepared statement: who prepared it, its text, its bound parameters (Arrow IPC, or null),
+   * and, from preparing it, the ids of its tables and its result schema (JSON), so that running it
+   * needs no second description; null when not known (after binding parameters, the result's types
+   * may depend on them).
+   */
+  public record Statement(String recipient, String sql, byte[] parameters, List<String> tables, String schema) {
+
+    public Statement(String recipient, String sql, byte[] parameters) {
+      this(recipient, sql, parameters, null, null);
+    }
+  }
 
   /** A planned query: the statement, its pinned tables, and an id to cancel it by. */
   public record Query(String recipient, String sql, byte[] parameters, List<SqlEngine.Pinned> tables, String id, long expires) {}

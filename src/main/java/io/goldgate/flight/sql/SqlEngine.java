@@ -52,6 +52,7 @@ public class SqlEngine {
   private final GoldgateConfig.Flight.Sql config;
   private final Semaphore permits;
   private final ExecutorService scans;
+  private final SessionPool sessions;
 
   public SqlEngine(CatalogHolder catalog, SharedTables tables, ReadPlanner planner, DeltaLake lake, GoldgateConfig config) {
     this.catalog = catalog;
@@ -61,6 +62,7 @@ public class SqlEngine {
     this.flight = config.flight();
     this.config = config.flight().sql();
     this.permits = new Semaphore(this.config.maxConcurrentQueries());
+    this.sessions = new SessionPool(this.config.memoryLimit().asLongValue(), this.config.threads(), 2);
     AtomicInteger n = new AtomicInteger();
     this.scans = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "goldgate-sql-scan-" + n.incrementAndGet());
@@ -72,6 +74,7 @@ public class SqlEngine {
   @PreDestroy
   void stop() {
     scans.shutdownNow();
+    sessions.close();
   }
 
   public GoldgateConfig.Flight.Sql config() {
@@ -98,6 +101,22 @@ public class SqlEngine {
     return open(recipient, sql, parameters, pinned, allocator);
   }
 
+  /**
+   * Pins tables a statement was prepared over, without parsing it again: each must still be
+   * readable by the recipient. Their latest versions and the recipient's row scopes.
+   */
+  public List<Pinned> pin(Recipient recipient, List<String> tableIds) {
+    List<Pinned> pinned = new ArrayList<>();
+    for (String id : tableIds) {
+      SharedTable table =
+          catalog.catalog().tableById(id).filter(t -> recipient.mayRead(t.share()))
+              .orElseThrow(() -> GoldgateException.notFound("A table of this statement does not exist or is not shared with you; prepare it again"));
+      long version = tables.pinnedVersion(table, VersionSpec.of(null, null));
+      pinned.add(new Pinned(table.id(), version, table.restrictionFor(recipient).fingerprint()));
+    }
+    return pinned;
+  }
+
   private SqlQuery open(Recipient recipient, String sql, byte[] parameters, List<Pinned> pinned, BufferAllocator allocator) {
     SqlLimits.checkText(sql);
     if (!permits.tryAcquire()) {
@@ -107,7 +126,7 @@ public class SqlEngine {
     }
     SqlSession session = null;
     try {
-      session = new SqlSession(config.memoryLimit().asLongValue(), config.threads());
+      session = sessions.take();
       QueryShape shape = QueryShape.of(serialize(session, sql));
       Map<String, SharedTable> resolved = new LinkedHashMap<>();
       for (TableName name : shape.tables()) {

@@ -70,8 +70,25 @@ public final class SqlQuery implements AutoCloseable {
     try {
       Set<String> attached = new HashSet<>();
       Set<String> schemas = new HashSet<>();
+      List<String> allowed = new ArrayList<>();
       for (int k = 0; k < sources.size(); k++) {
         Source source = sources.get(k);
+        SharedTable table = source.table();
+        String share = SqlSession.quote(table.share());
+        if (attached.add(table.share())) {
+          session.execute("ATTACH ':memory:' AS " + share);
+        }
+        String schema = share + "." + SqlSession.quote(table.schema());
+        if (schemas.add(table.share() + "\u0000" + table.schema())) {
+          session.execute("CREATE SCHEMA " + schema);
+        }
+        String name = schema + "." + SqlSession.quote(table.name());
+        List<String> direct = ownAllocator ? null : DirectParquet.files(source);
+        if (direct != null) {
+          allowed.addAll(direct);
+          session.execute("CREATE VIEW " + name + " AS " + DirectParquet.select(source, direct));
+          continue;
+        }
         ArrowReader reader =
             ownAllocator
                 ? new EmptyReader(this.allocator, ArrowSchemas.schema(source.columns()))
@@ -83,18 +100,13 @@ public final class SqlQuery implements AutoCloseable {
         Data.exportArrayStream(this.allocator, reader, stream);
         String scan = "goldgate_scan_" + k;
         session.connection().registerArrowStream(scan, stream);
-        SharedTable table = source.table();
-        String share = SqlSession.quote(table.share());
-        if (attached.add(table.share())) {
-          session.execute("ATTACH ':memory:' AS " + share);
-        }
-        String schema = share + "." + SqlSession.quote(table.schema());
-        if (schemas.add(table.share() + "\u0000" + table.schema())) {
-          session.execute("CREATE SCHEMA " + schema);
-        }
         // A stream can be read once: a table the query may scan twice is copied first.
         String kind = shape.scansTwice() ? "TABLE" : "VIEW";
-        session.execute("CREATE " + kind + " " + schema + "." + SqlSession.quote(table.name()) + " AS SELECT * FROM temp.main." + scan);
+        session.execute("CREATE " + kind + " " + name + " AS SELECT * FROM temp.main." + scan);
+      }
+      if (!allowed.isEmpty()) {
+        // The only files the query's SQL can reach: those the plans admit, read through the views.
+        session.execute("SET allowed_paths = " + DirectParquet.list(allowed));
       }
       session.lock();
     } catch (SQLException e) {

@@ -35,6 +35,8 @@ final class SqlSession implements AutoCloseable {
     settings.setProperty("jdbc_stream_results", "true");
     try {
       connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", settings);
+      // Delta's timestamps are UTC instants; casts and output must not follow the host's zone.
+      execute("SET TimeZone = 'UTC'");
     } catch (SQLException e) {
       throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The SQL engine cannot start: " + e.getMessage());
     }
