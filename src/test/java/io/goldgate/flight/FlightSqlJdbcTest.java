@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.goldgate.testing.DirectParquet;
+import io.goldgate.testing.ReferenceDuckDb;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,8 +47,11 @@ import org.junit.jupiter.api.Test;
  * Flight SQL through the real Arrow Flight SQL JDBC driver (the one DBeaver, Tableau and JVM tools
  * load), connected with a bearer token as a BI tool would be. Query answers are compared with an
  * independent computation: DuckDB reading the same tables' live Parquet files directly
- * ({@link DirectParquet}, which refuses tables with deletion vectors or column mapping), running
- * the very same SQL text. Fixture counts: sales_daily has 91 rows (EMEA 31, APAC 32, AMER 28, see
+ * ({@link ReferenceDuckDb}, which finds the live files by replaying the JSON log itself and refuses
+ * tables with deletion vectors or column mapping), running the very same SQL text. By the engine's
+ * rules (flight.sql.DirectParquet) the queries take both of its paths: customer_features
+ * (unpartitioned) through DuckDB's Parquet reader over the planned files, and sales_daily queries
+ * that use its partition columns through the governed Arrow scan. Fixture counts: sales_daily has 91 rows (EMEA 31, APAC 32, AMER 28, see
  * RestrictedFlightTest), customer_features 170, orders_dv 54 live of 60 written (feature-lake
  * EXPECTED.md).
  */
@@ -60,12 +63,12 @@ class FlightSqlJdbcTest {
 
   @Inject FlightService flight;
 
-  private static DirectParquet direct;
+  private static ReferenceDuckDb direct;
 
   @BeforeAll
   static void readTheFilesDirectly() throws Exception {
     Path lake = SampleLake.SAMPLE_LAKE;
-    direct = new DirectParquet()
+    direct = new ReferenceDuckDb()
         .view("retail", "gold", "sales_daily", lake.resolve("sales_daily"), null)
         .view("retail", "gold", "customer_features", lake.resolve("customer_features"), null)
         .view("retail", "gold", "inventory_levels", lake.resolve("inventory_levels"), null)

@@ -27,14 +27,14 @@ import java.util.stream.Stream;
  * would need the Delta protocol this class does not implement, so {@link #view} refuses one
  * instead of answering wrongly.
  */
-public final class DirectParquet implements AutoCloseable {
+public final class ReferenceDuckDb implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection duckdb;
   private final List<String> catalogs = new ArrayList<>();
 
-  public DirectParquet() throws SQLException {
+  public ReferenceDuckDb() throws SQLException {
     // The driver itself rather than DriverManager, which may not see drivers of a test class loader.
     duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new Properties());
   }
@@ -48,7 +48,7 @@ public final class DirectParquet implements AutoCloseable {
    * {@code location}, with the table's columns in schema order, optionally filtered by
    * {@code where} (a SQL condition, for a recipient's row restriction).
    */
-  public DirectParquet view(String share, String schema, String table, Path location, String where) throws IOException, SQLException {
+  public ReferenceDuckDb view(String share, String schema, String table, Path location, String where) throws IOException, SQLException {
     Log log = Log.replay(location);
     try (Statement statement = duckdb.createStatement()) {
       if (!catalogs.contains(share)) {
@@ -58,7 +58,7 @@ public final class DirectParquet implements AutoCloseable {
       statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(share) + "." + quote(schema));
       String files = String.join(", ", log.files.stream().map(f -> "'" + f.toString().replace("'", "''") + "'").toList());
       String hiveTypes = String.join(", ", log.partitionTypes.stream().map(p -> "'" + p[0] + "': " + p[1]).toList());
-      String columns = String.join(", ", log.columns.stream().map(DirectParquet::quote).toList());
+      String columns = String.join(", ", log.columns.stream().map(ReferenceDuckDb::quote).toList());
       statement.execute("CREATE VIEW " + quote(share) + "." + quote(schema) + "." + quote(table) + " AS SELECT " + columns
           + " FROM read_parquet([" + files + "], hive_partitioning = " + !log.partitionTypes.isEmpty()
           + (hiveTypes.isEmpty() ? "" : ", hive_types = {" + hiveTypes + "}") + ")"
