@@ -113,7 +113,7 @@ class SqlEngineTest {
 
   @Test
   void aDeletionVectorTableCountsOnlyLiveRows() throws Exception {
-    // 60 rows written, 6 deleted through a deletion vector (Spark's count, EXPECTED.md).
+    // 60 rows written, 6 deleted through a deletion vector (shares/feature-lake/EXPECTED.md).
     assertEquals(List.of(List.of("54")), rows("SELECT count(*) FROM features.delta.orders_dv", PARTNER));
     assertEquals(54, rows("SELECT * FROM features.delta.orders_dv", PARTNER).size());
   }
