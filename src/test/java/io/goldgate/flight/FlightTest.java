@@ -98,7 +98,7 @@ class FlightTest {
   }
 
   /** The first data file the last commit of a table added, relative to the table. */
-  private static String lastAddedFile(java.nio.file.Path table) throws Exception {
+  static String lastAddedFile(java.nio.file.Path table) throws Exception {
     java.nio.file.Path log = table.resolve("_delta_log");
     String last;
     try (var commits = java.nio.file.Files.list(log)) {

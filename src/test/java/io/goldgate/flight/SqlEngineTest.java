@@ -134,6 +134,45 @@ class SqlEngineTest {
   }
 
   @Test
+  void aSingleTableWhereIsPushedToTheScanSoRuledOutFilesAreNeverRead() throws Exception {
+    // With one data file of timed_sales moved away, a query reading it fails, and a query whose
+    // WHERE rules its partition out never opens it.
+    java.nio.file.Path table = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("goldgate.shares.dir", String.class), "timed_sales");
+    String relative = FlightTest.lastAddedFile(table);
+    java.util.regex.Matcher partition = java.util.regex.Pattern.compile("sale_date=([0-9-]+)/region=([A-Z]+)/").matcher(relative);
+    assertTrue(partition.find(), relative);
+    String day = partition.group(1);
+    String region = partition.group(2);
+    String other = region.equals("EMEA") ? "AMER" : "EMEA";
+    java.nio.file.Path file = table.resolve(relative);
+    java.nio.file.Path aside = table.resolve("aside-sql.parquet");
+    java.nio.file.Files.move(file, aside);
+    try {
+      for (String reads : List.of(
+          "SELECT sum(units) FROM retail.history.timed_sales",
+          "SELECT sum(units) FROM retail.history.timed_sales WHERE region = '" + region + "'",
+          // A condition the scan cannot take (an OR) reads everything.
+          "SELECT sum(units) FROM retail.history.timed_sales WHERE region = '" + other + "' OR units > 0")) {
+        FlightRuntimeException e = refused(reads, PARTNER);
+        assertEquals(FlightStatusCode.NOT_FOUND, e.status().code(), reads);
+        assertTrue(e.status().description().endsWith(" is missing from storage"), e.status().description());
+      }
+      for (String prunes : List.of(
+          "SELECT sum(units) FROM retail.history.timed_sales WHERE region = '" + other + "'",
+          "SELECT sum(units) FROM retail.history.timed_sales t WHERE t.region = '" + other + "' AND units >= 0",
+          "SELECT count(*), sum(units) FROM retail.history.timed_sales WHERE sale_date > DATE '" + day + "'",
+          "SELECT count(*) FROM retail.history.timed_sales WHERE '" + other + "' = region")) {
+        assertEquals(1, rows(prunes, PARTNER).size(), prunes);
+      }
+    } finally {
+      java.nio.file.Files.move(aside, file);
+    }
+    // Pushed or not, the answer is the engine's own WHERE: equal either way.
+    assertEquals(rows("SELECT count(*) FROM retail.gold.sales_daily WHERE region = 'EMEA' AND units > 10", ANALYST),
+        rows("SELECT count(*) FROM retail.gold.sales_daily WHERE (region = 'EMEA' AND units > 10) OR false", ANALYST));
+  }
+
+  @Test
   void anUngrantedTableIsRefusedExactlyLikeAMissingOne() {
     FlightRuntimeException ungranted = refused("SELECT count(*) FROM retail.gold.sales_daily s JOIN finance.gold.customer_ltv l ON true", PARTNER);
     FlightRuntimeException missing = refused("SELECT count(*) FROM retail.gold.sales_daily s JOIN finance.gold.nothing l ON true", PARTNER);

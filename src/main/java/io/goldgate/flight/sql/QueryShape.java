@@ -25,7 +25,16 @@ import java.util.Set;
  *
  * <p>The parse tree is walked with an explicit stack (its depth is the query's, which DuckDB bounds).
  */
-public record QueryShape(List<TableName> tables, Set<String> columns, boolean allColumns, boolean scansTwice, int parameters) {
+public record QueryShape(
+    List<TableName> tables, Set<String> columns, boolean allColumns, boolean scansTwice, int parameters, List<Conjunct> where) {
+
+  /**
+   * One condition of a single-table query's WHERE that every row of the answer meets: {@code column
+   * op literal} ({@code op} as in {@link io.goldgate.lake.predicate.Filter.Op}: EQ, LT, LE, GT, GE,
+   * or IS_NULL / IS_NOT_NULL with no literal), the literal as DuckDB parsed it ({@code kind}
+   * INTEGER, STRING, DATE...). The engine may push it to the table's scan.
+   */
+  public record Conjunct(String column, String op, String kind, String literal) {}
 
   /** DuckDB bounds expression depth itself; the JSON of its tree nests a few levels per expression. */
   private static final ObjectMapper JSON =
@@ -132,7 +141,84 @@ public record QueryShape(List<TableName> tables, Set<String> columns, boolean al
     for (TableName table : shared) {
       if (names.contains(table.lastLower())) all = true;
     }
-    return new QueryShape(List.copyOf(shared), Set.copyOf(names), all, twice, parameters.size());
+    return new QueryShape(List.copyOf(shared), Set.copyOf(names), all, twice, parameters.size(), where(statement.path("node"), shared));
+  }
+
+  /**
+   * The conjuncts of the WHERE of a query that is one SELECT over one table (joins, set operations
+   * and CTEs push nothing): every row the query sees meets each of them, whatever else it does.
+   */
+  private static List<Conjunct> where(JsonNode node, List<TableName> tables) {
+    if (tables.size() != 1 || !node.path("type").asText().equals("SELECT_NODE") || !node.path("cte_map").path("map").isEmpty()) {
+      return List.of();
+    }
+    JsonNode from = node.path("from_table");
+    if (!from.path("type").asText().equals("BASE_TABLE")) {
+      return List.of();
+    }
+    Set<String> qualifiers = new HashSet<>(Set.of(tables.get(0).lastLower()));
+    String alias = from.path("alias").asText("");
+    if (!alias.isEmpty()) qualifiers = Set.of(alias.toLowerCase(Locale.ROOT));
+    List<Conjunct> conjuncts = new ArrayList<>();
+    Deque<JsonNode> pending = new ArrayDeque<>();
+    pending.push(node.path("where_clause"));
+    while (!pending.isEmpty()) {
+      JsonNode e = pending.pop();
+      String type = e.path("type").asText("");
+      if (type.equals("CONJUNCTION_AND")) {
+        e.path("children").forEach(pending::push);
+        continue;
+      }
+      Conjunct c = conjunct(e, type, qualifiers);
+      if (c != null) conjuncts.add(c);
+    }
+    return List.copyOf(conjuncts);
+  }
+
+  private static Conjunct conjunct(JsonNode e, String type, Set<String> qualifiers) {
+    if (type.equals("OPERATOR_IS_NULL") || type.equals("OPERATOR_IS_NOT_NULL")) {
+      String column = column(e.path("children").path(0), qualifiers);
+      return column == null ? null : new Conjunct(column, type.equals("OPERATOR_IS_NULL") ? "IS_NULL" : "IS_NOT_NULL", null, null);
+    }
+    String op =
+        switch (type) {
+          case "COMPARE_EQUAL" -> "EQ";
+          case "COMPARE_LESSTHAN" -> "LT";
+          case "COMPARE_LESSTHANOREQUALTO" -> "LE";
+          case "COMPARE_GREATERTHAN" -> "GT";
+          case "COMPARE_GREATERTHANOREQUALTO" -> "GE";
+          default -> null;
+        };
+    if (op == null) return null;
+    String column = column(e.path("left"), qualifiers);
+    JsonNode literal = e.path("right");
+    if (column == null) {
+      column = column(e.path("right"), qualifiers);
+      literal = e.path("left");
+      op = switch (op) {
+        case "LT" -> "GT";
+        case "LE" -> "GE";
+        case "GT" -> "LT";
+        case "GE" -> "LE";
+        default -> op;
+      };
+    }
+    if (column == null) return null;
+    if (literal.path("type").asText().equals("OPERATOR_CAST") && literal.path("child").path("type").asText().equals("VALUE_CONSTANT")
+        && literal.path("type_expr").path("type_name").asText().equalsIgnoreCase("DATE")) {
+      return new Conjunct(column, op, "DATE", literal.path("child").path("literal").path("text").asText());
+    }
+    if (!literal.path("type").asText().equals("VALUE_CONSTANT")) return null;
+    JsonNode value = literal.path("literal");
+    return new Conjunct(column, op, value.path("kind").asText(), value.path("text").asText());
+  }
+
+  private static String column(JsonNode e, Set<String> qualifiers) {
+    if (!e.path("type").asText().equals("COLUMN_REF")) return null;
+    JsonNode names = e.path("column_names");
+    if (names.size() == 1) return names.get(0).asText();
+    if (names.size() == 2 && qualifiers.contains(names.get(0).asText().toLowerCase(Locale.ROOT))) return names.get(1).asText();
+    return null;
   }
 
   private static TableName tableName(JsonNode node) {

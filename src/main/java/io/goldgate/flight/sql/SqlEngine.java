@@ -171,7 +171,12 @@ public class SqlEngine {
               .orElseThrow(() -> GoldgateException.invalid("This ticket no longer matches the query's tables; call GetFlightInfo again"));
       version = pin.version();
     }
+    // Only conjuncts of a query over this one table say anything about its rows.
     ReadPlanner.Plan all = planner.plan(table, recipient, version, null, null, null);
+    String predicate = shape.where().isEmpty() ? null : Pushdown.predicate(shape.where(), all.allColumns());
+    if (predicate != null) {
+      all = planner.plan(table, recipient, version, null, predicate, null);
+    }
     if (pinned != null) {
       String scope = pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst().orElseThrow().rowScope();
       if (!all.restriction().fingerprint().equals(scope)) {
