@@ -78,6 +78,7 @@ public record QueryShape(
     List<TableName> tables = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> ctes = new HashSet<>();
+    Set<String> relations = new HashSet<>();
     boolean all = false;
     boolean twice = false;
     Set<String> parameters = new HashSet<>();
@@ -102,9 +103,10 @@ public record QueryShape(
           if (!node.path("at_clause").isNull() && !node.path("at_clause").isMissingNode()) {
             throw GoldgateException.invalid("AT clauses (time travel) are not supported in Flight SQL queries; a query reads each table's latest version");
           }
-          tables.add(tableName(node));
+          TableName table = tableName(node);
+          tables.add(table);
           String alias = node.path("alias").asText("");
-          if (!alias.isEmpty()) names.add(alias.toLowerCase(Locale.ROOT));
+          relations.add(alias.isEmpty() ? table.lastLower() : alias.toLowerCase(Locale.ROOT));
         }
         case "COLUMN_REF" -> node.path("column_names").forEach(n -> names.add(n.asText().toLowerCase(Locale.ROOT)));
         case "VALUE_PARAMETER" -> parameters.add(node.path("identifier").asText());
@@ -137,9 +139,9 @@ public record QueryShape(
       shared.add(table);
       if (!distinct.add(table.toString().toLowerCase(Locale.ROOT))) twice = true;
     }
-    // A bare table name or alias used as a value is the whole row.
-    for (TableName table : shared) {
-      if (names.contains(table.lastLower())) all = true;
+    // A table's name or alias used as a value is its whole row.
+    for (String relation : relations) {
+      if (names.contains(relation)) all = true;
     }
     return new QueryShape(List.copyOf(shared), Set.copyOf(names), all, twice, parameters.size(), where(statement.path("node"), shared));
   }
