@@ -53,6 +53,12 @@ public class SqlEngine {
   private final Semaphore permits;
   private final ExecutorService scans;
   private final SessionPool sessions;
+  private final ExecutorService closer =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "goldgate-sql-closer");
+        t.setDaemon(true);
+        return t;
+      });
 
   public SqlEngine(CatalogHolder catalog, SharedTables tables, ReadPlanner planner, DeltaLake lake, GoldgateConfig config) {
     this.catalog = catalog;
@@ -74,6 +80,7 @@ public class SqlEngine {
   @PreDestroy
   void stop() {
     scans.shutdownNow();
+    closer.shutdown();
     sessions.close();
   }
 
@@ -88,8 +95,16 @@ public class SqlEngine {
    * @param parameters bound values (Arrow IPC, see {@link SqlParameters}), or null before binding
    */
   public Prepared prepare(Recipient recipient, String sql, byte[] parameters) {
-    try (SqlQuery query = open(recipient, sql, parameters, null, null)) {
+    SqlQuery query = open(recipient, sql, parameters, null, null);
+    try {
       return query.describe();
+    } finally {
+      // Tearing an instance down takes a few ms (its threads): not while the client waits.
+      try {
+        closer.execute(query::close);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        query.close();
+      }
     }
   }
 
