@@ -91,7 +91,7 @@ final class AuditParams {
    */
   static Predicate<AuditEvent> matching(String recipient, String table, String protocol, String status) {
     return e -> (recipient == null || recipient.equals(e.recipient()))
-        && (table == null || table.equalsIgnoreCase(e.qualifiedTable()))
+        && (table == null || table.equalsIgnoreCase(e.qualifiedTable()) || (e.tables() != null && e.tables().stream().anyMatch(table::equalsIgnoreCase)))
         && (protocol == null || protocol.equals(e.protocol()))
         && (status == null || switch (status) {
               case "success" -> e.succeeded();

@@ -79,11 +79,27 @@ public final class CallAudit {
     return this;
   }
 
+  private volatile List<String> tables;
+
   public CallAudit table(String share, String schema, String table) {
     this.share = share;
     this.schema = schema;
     this.table = table;
     return this;
+  }
+
+  /**
+   * Every table the call read, when it read several (a Flight SQL query): the first is also
+   * {@link #table}.
+   */
+  public CallAudit tables(List<String> qualifiedNames) {
+    this.tables = qualifiedNames.size() > 1 ? List.copyOf(qualifiedNames) : null;
+    return this;
+  }
+
+  /** The tables of {@link #tables(List)}, or null. */
+  public List<String> tableNames() {
+    return tables;
   }
 
   public CallAudit version(long version) {

@@ -89,7 +89,7 @@ final class FlightAudit extends ServerStreamTracer.Factory {
               null, time, audit.recipientName(), clientIp, userAgent, audit.protocolName() == null ? AuditEvent.FLIGHT : audit.protocolName(),
               operation, audit.shareName(), audit.schemaName(), audit.tableName(), audit.tableVersion(), audit.fileCount(), audit.byteCount(),
               audit.rowCount(), StatusUtils.fromGrpcStatus(status).code().name(), null, message, (System.nanoTime() - started) / 1_000_000,
-              null, null, audit.subjectName(), audit.issuerName()));
+              null, null, audit.subjectName(), audit.issuerName(), audit.tableNames()));
     }
   }
 }

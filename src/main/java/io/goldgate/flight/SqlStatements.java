@@ -102,6 +102,7 @@ final class SqlStatements {
   /** Plans a query: its result schema, and one endpoint whose ticket pins the tables' versions. */
   FlightInfo info(Recipient recipient, String sql, byte[] parameters, FlightDescriptor descriptor) {
     SqlEngine.Prepared prepared = engine.prepare(recipient, sql, parameters);
+    audit(FlightAudit.current(), prepared.sources(), prepared.tables());
     byte[] handle = handles.query(recipient.name(), sql, parameters, prepared.tables());
     Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(ByteString.copyFrom(handle)).build()).toByteArray());
     return new FlightInfo(prepared.dataset(), descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
@@ -146,8 +147,9 @@ final class SqlStatements {
     } catch (IOException e) {
       return info(recipient, statement.sql(), statement.parameters(), descriptor);
     }
-    List<SqlEngine.Pinned> pinned = engine.pin(recipient, statement.tables());
-    byte[] handle = handles.query(recipient.name(), statement.sql(), null, pinned);
+    SqlEngine.Prepared pins = engine.pin(recipient, statement.tables());
+    audit(FlightAudit.current(), pins.sources(), pins.tables());
+    byte[] handle = handles.query(recipient.name(), statement.sql(), null, pins.tables());
     Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(ByteString.copyFrom(handle)).build()).toByteArray());
     return new FlightInfo(dataset, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
   }
@@ -244,11 +246,7 @@ final class SqlStatements {
           running.put(key, query);
           if (gone.get() || (id != null && cancelledEarly.remove(id))) query.cancel();
           deadline = timer.schedule(query::timeOut, engine.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
-          List<SharedTable> tables = query.tables();
-          if (!tables.isEmpty()) {
-            SharedTable first = tables.get(0);
-            audit.table(first.share(), first.schema(), first.name()).version(query.pinned().get(0).version());
-          }
+          audit(audit, query.tables(), query.pinned());
           audit.files(query.files());
           ArrowReader results = query.results();
           VectorSchemaRoot batch = results.getVectorSchemaRoot();
@@ -289,6 +287,13 @@ final class SqlStatements {
       metrics.flightStreamEnded();
       listener.error(CallStatus.UNAVAILABLE.withDescription("The Flight server is shutting down").toRuntimeException());
     }
+  }
+
+  /** The tables a query reads, for its audit event: the first by name, all of them when several. */
+  private static void audit(CallAudit audit, List<SharedTable> tables, List<SqlEngine.Pinned> pinned) {
+    if (tables.isEmpty()) return;
+    SharedTable first = tables.get(0);
+    audit.table(first.share(), first.schema(), first.name()).version(pinned.get(0).version()).tables(tables.stream().map(SharedTable::qualifiedName).toList());
   }
 
   private static RuntimeException asRuntime(Exception e) {

@@ -633,6 +633,33 @@ abstract class AuditTestBase {
   }
 
   @Test
+  @Order(12)
+  void givenAFlightSqlJoin_whenAuditing_thenItsEventNamesEveryTableItRead() throws Exception {
+    // given: a join of two shares' tables, planned and read
+    Instant from = Instant.now();
+    try (var allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build()) {
+      var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+      FlightInfo info = sql.execute(
+          "SELECT count(*) FROM retail.gold.sales_daily s JOIN finance.gold.customer_ltv l ON s.store_id = l.customer_id", bearer(SampleLake.ANALYST_TOKEN));
+      try (var stream = sql.getStream(info.getEndpoints().get(0).getTicket(), bearer(SampleLake.ANALYST_TOKEN))) {
+        while (stream.next()) {}
+      }
+    }
+
+    // then: both events name both tables, and the table filter finds them by either
+    List<Map<String, Object>> events = audit(2, "from", from.toString(), "table", "finance.gold.customer_ltv", "order", "oldest").getList("events");
+    assertEquals(List.of("GetFlightInfo", "DoGet"), events.stream().map(e -> e.get("operation")).toList(), events.toString());
+    for (Map<String, Object> event : events) {
+      assertEquals("flight-sql", event.get("protocol"));
+      assertEquals("sales_daily", event.get("table"));
+      assertEquals(List.of("retail.gold.sales_daily", "finance.gold.customer_ltv"), event.get("tables"));
+      assertEquals("OK", event.get("status"));
+    }
+    assertEquals(2, audit(2, "from", from.toString(), "table", "retail.gold.sales_daily").getList("events").size());
+  }
+
+  @Test
   @Order(11)
   void givenCallsInAWindow_whenAskingForTheTimeline_thenEachBucketCountsExactlyTheCallsRequestsBytesAndErrorsInIt() {
     // given: four calls of two recipients, one failing, in a window of their own

@@ -40,9 +40,12 @@ import java.util.List;
  * @param subject for a call with a signed access token, the token's {@code sub}: verified when the
  *     call was authenticated, as claimed when the token was rejected (then the message says why)
  * @param issuer the signed access token's {@code iss}, likewise
+ * @param tables every table a Flight SQL query read ({@code share.schema.table}, in the order the
+ *     query names them, each once) when it read more than one; {@code share}, {@code schema} and
+ *     {@code table} name the first. Bounded as {@link #boundedNames}, within {@link #MAX_TABLE_CHARS}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"id", "time", "recipient", "subject", "issuer", "clientIp", "userAgent", "protocol", "operation", "share", "schema", "table", "featureViews"})
+@JsonPropertyOrder({"id", "time", "recipient", "subject", "issuer", "clientIp", "userAgent", "protocol", "operation", "share", "schema", "table", "tables", "featureViews"})
 public record AuditEvent(
     String id,
     Instant time,
@@ -65,7 +68,8 @@ public record AuditEvent(
     Long count,
     List<String> featureViews,
     String subject,
-    String issuer) {
+    String issuer,
+    List<String> tables) {
 
   public static final String DELTA_SHARING = "delta-sharing";
   public static final String FLIGHT = "flight";
@@ -93,6 +97,9 @@ public record AuditEvent(
   /** Most characters of all feature view names of one event together. */
   public static final int MAX_FEATURE_VIEW_CHARS = MAX_FIELD;
 
+  /** Most characters of all table names of one event together. */
+  public static final int MAX_TABLE_CHARS = 1024;
+
   /** Most feature view names of one event, the final {@link #CUT} of a cut list included. */
   public static final int MAX_FEATURE_VIEWS = 32;
 
@@ -118,6 +125,14 @@ public record AuditEvent(
       long latencyMs, Long count, List<String> featureViews) {
     this(id, time, recipient, clientIp, userAgent, protocol, operation, share, schema, table, version, files, bytes, rows, status, errorCode,
         message, latencyMs, count, featureViews, null, null);
+  }
+
+  public AuditEvent(
+      String id, Instant time, String recipient, String clientIp, String userAgent, String protocol, String operation, String share,
+      String schema, String table, Long version, Integer files, Long bytes, Long rows, String status, String errorCode, String message,
+      long latencyMs, Long count, List<String> featureViews, String subject, String issuer) {
+    this(id, time, recipient, clientIp, userAgent, protocol, operation, share, schema, table, version, files, bytes, rows, status, errorCode,
+        message, latencyMs, count, featureViews, subject, issuer, null);
   }
 
   /** {@code share.schema.table}, or null when the event is not about one table. */
@@ -149,7 +164,7 @@ public record AuditEvent(
   public AuditEvent withId(String newId) {
     return new AuditEvent(
         newId, time, recipient, clientIp, userAgent, protocol, operation, share, schema, table, version, files, bytes, rows, status,
-        errorCode, message, latencyMs, count, featureViews, subject, issuer);
+        errorCode, message, latencyMs, count, featureViews, subject, issuer, tables);
   }
 
   /**
@@ -163,7 +178,7 @@ public record AuditEvent(
         id, time, cut(recipient, MAX_FIELD), cut(clientIp, MAX_FIELD), cut(userAgent, MAX_USER_AGENT), cut(protocol, MAX_FIELD),
         cut(operation, MAX_FIELD), cut(share, MAX_FIELD), cut(schema, MAX_FIELD), cut(table, MAX_FIELD), version, files, bytes, rows,
         cut(status, MAX_FIELD), cut(errorCode, MAX_FIELD), cut(message, MAX_MESSAGE), latencyMs, count,
-        boundedNames(featureViews, MAX_FEATURE_VIEW_CHARS), cut(subject, MAX_FIELD), cut(issuer, MAX_FIELD));
+        boundedNames(featureViews, MAX_FEATURE_VIEW_CHARS), cut(subject, MAX_FIELD), cut(issuer, MAX_FIELD), boundedNames(tables, MAX_TABLE_CHARS));
   }
 
   /**

@@ -76,6 +76,7 @@ public record QueryShape(
 
   private static QueryShape walk(JsonNode statement) {
     List<TableName> tables = new ArrayList<>();
+    List<Long> locations = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> ctes = new HashSet<>();
     Set<String> relations = new HashSet<>();
@@ -105,6 +106,7 @@ public record QueryShape(
           }
           TableName table = tableName(node);
           tables.add(table);
+          locations.add(node.path("query_location").asLong(Long.MAX_VALUE));
           String alias = node.path("alias").asText("");
           relations.add(alias.isEmpty() ? table.lastLower() : alias.toLowerCase(Locale.ROOT));
         }
@@ -132,9 +134,14 @@ public record QueryShape(
         if (child.isContainerNode()) stack.push(child);
       }
     }
+    // The walk meets tables in no particular order: put them in the query's.
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < tables.size(); i++) order.add(i);
+    order.sort(java.util.Comparator.comparing(locations::get));
     List<TableName> shared = new ArrayList<>();
     Set<String> distinct = new LinkedHashSet<>();
-    for (TableName table : tables) {
+    for (int i : order) {
+      TableName table = tables.get(i);
       if (!table.qualified() && table.parts().size() == 1 && ctes.contains(table.lastLower())) {
         continue;
       }

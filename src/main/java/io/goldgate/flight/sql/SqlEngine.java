@@ -41,8 +41,11 @@ public class SqlEngine {
   /** A table of a query, pinned: its id, version and the row scope it was planned under. */
   public record Pinned(String tableId, long version, String rowScope) {}
 
-  /** What planning a query tells a client before it runs: result and parameter schemas, pins. */
-  public record Prepared(Schema dataset, Schema parameters, List<Pinned> tables) {}
+  /**
+   * What planning a query tells a client before it runs: result and parameter schemas (null when
+   * only pinned), the pins, and the tables pinned, in the order the query names them.
+   */
+  public record Prepared(Schema dataset, Schema parameters, List<Pinned> tables, List<SharedTable> sources) {}
 
   private final CatalogHolder catalog;
   private final SharedTables tables;
@@ -120,16 +123,18 @@ public class SqlEngine {
    * Pins tables a statement was prepared over, without parsing it again: each must still be
    * readable by the recipient. Their latest versions and the recipient's row scopes.
    */
-  public List<Pinned> pin(Recipient recipient, List<String> tableIds) {
+  public Prepared pin(Recipient recipient, List<String> tableIds) {
     List<Pinned> pinned = new ArrayList<>();
+    List<SharedTable> sources = new ArrayList<>();
     for (String id : tableIds) {
       SharedTable table =
           catalog.catalog().tableById(id).filter(t -> recipient.mayRead(t.share()))
               .orElseThrow(() -> GoldgateException.notFound("A table of this statement does not exist or is not shared with you; prepare it again"));
       long version = tables.pinnedVersion(table, VersionSpec.of(null, null));
       pinned.add(new Pinned(table.id(), version, table.restrictionFor(recipient).fingerprint()));
+      sources.add(table);
     }
-    return pinned;
+    return new Prepared(null, null, pinned, sources);
   }
 
   private SqlQuery open(Recipient recipient, String sql, byte[] parameters, List<Pinned> pinned, BufferAllocator allocator) {

@@ -172,7 +172,7 @@ public final class SqlQuery implements AutoCloseable {
         String name = columns != null && i < columns.getColumnCount() ? columns.getColumnLabel(i + 1) : field.getName();
         fields.add(new Field(name, field.getFieldType(), field.getChildren()));
       }
-      return new SqlEngine.Prepared(new Schema(fields), new Schema(parameterFields), pinned());
+      return new SqlEngine.Prepared(new Schema(fields), new Schema(parameterFields), pinned(), tables());
     } catch (SQLException e) {
       throw SqlErrors.translate(e, this);
     } catch (java.io.IOException e) {

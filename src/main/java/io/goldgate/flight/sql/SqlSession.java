@@ -1,11 +1,11 @@
 package io.goldgate.flight.sql;
 
 import io.goldgate.GoldgateException;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * One query's private DuckDB: an in-memory instance that can reach no file, load no extension and
@@ -14,13 +14,8 @@ import org.duckdb.DuckDBConnection;
  */
 final class SqlSession implements AutoCloseable {
 
-  static {
-    try {
-      Class.forName("org.duckdb.DuckDBDriver");
-    } catch (ClassNotFoundException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  /** Used directly: DriverManager's class loader checks would depend on who calls first. */
+  private static final DuckDBDriver DRIVER = new DuckDBDriver();
 
   private final DuckDBConnection connection;
 
@@ -34,7 +29,7 @@ final class SqlSession implements AutoCloseable {
     settings.setProperty("autoload_known_extensions", "false");
     settings.setProperty("jdbc_stream_results", "true");
     try {
-      connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", settings);
+      connection = (DuckDBConnection) DRIVER.connect("jdbc:duckdb:", settings);
       // Delta's timestamps are UTC instants; casts and output must not follow the host's zone.
       execute("SET TimeZone = 'UTC'");
     } catch (SQLException e) {

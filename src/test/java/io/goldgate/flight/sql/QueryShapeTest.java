@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.goldgate.GoldgateException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
@@ -23,7 +22,7 @@ class QueryShapeTest {
 
   @BeforeAll
   static void open() throws Exception {
-    duck = DriverManager.getConnection("jdbc:duckdb:");
+    duck = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
   }
 
   @AfterAll
@@ -79,6 +78,9 @@ class QueryShapeTest {
     assertTrue(shape("SELECT 1 FROM a.b.c x JOIN A.B.C y ON true").scansTwice());
     assertTrue(shape("WITH w AS (SELECT k FROM a.b.c) SELECT * FROM w, w v").scansTwice());
     assertFalse(shape("SELECT 1 FROM a.b.c x JOIN a.b.d y ON true").scansTwice());
+    // In the order the query names them (the audit lists them so).
+    assertEquals(List.of(table("a.b.z"), table("a.b.c"), table("a.b.d")),
+        shape("SELECT (SELECT 1 FROM a.b.z) FROM a.b.c x JOIN a.b.d y ON true").tables());
   }
 
   @Test
