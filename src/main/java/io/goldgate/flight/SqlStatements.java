@@ -256,13 +256,17 @@ final class SqlStatements {
               query.cancel();
               break;
             }
+            long bytes = 0;
+            for (var vector : batch.getFieldVectors()) bytes += vector.getBufferSize();
             audit.addRows(batch.getRowCount());
+            audit.addBytes(bytes);
             if (backpressure.waitForListener(CLIENT_WAIT_MS) != BackpressureStrategy.WaitResult.READY) {
               query.cancel();
               gone.set(true);
               break;
             }
             listener.putNext();
+            metrics.flightBytesServed(bytes);
           }
           if (!gone.get()) listener.completed();
         } catch (Exception e) {

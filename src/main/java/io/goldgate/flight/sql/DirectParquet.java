@@ -41,7 +41,8 @@ final class DirectParquet {
       for (DataFile file : split) {
         if (file.hasDeletionVector() || paths.size() >= MAX_FILES) return null;
         String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
-        if (relative.contains(":")) return null;
+        // DuckDB reads a path with glob characters as a pattern: such a file takes the governed scan.
+        if (relative.contains(":") || relative.chars().anyMatch(ch -> "*?[]{}".indexOf(ch) >= 0)) return null;
         Path path = location.localRoot().resolve(relative).normalize();
         if (!path.startsWith(location.localRoot().normalize()) || !Files.isRegularFile(path)) return null;
         paths.add(path.toString());
