@@ -18,16 +18,21 @@ final class SqlErrors {
     return String.join("\n", message.lines().limit(MAX_LINES).toList()).strip();
   }
 
+  /** A query stopped before its end: TIMED_OUT when over the timeout, else CANCELLED. */
+  static RuntimeException stopped(SqlQuery query) {
+    if (query.hasTimedOut()) {
+      return CallStatus.TIMED_OUT.withDescription("The query ran longer than goldgate.flight.sql.timeout (" + query.config().timeout() + ")").toRuntimeException();
+    }
+    return CallStatus.CANCELLED.withDescription("The query was cancelled").toRuntimeException();
+  }
+
   static RuntimeException translate(SQLException e, SqlQuery query) {
     Throwable scan = query.scanFailure();
     if (scan instanceof GoldgateException g) return g;
     if (scan instanceof FlightRuntimeException f) return f;
     String message = firstLines(e.getMessage());
-    if (query.hasTimedOut()) {
-      return CallStatus.TIMED_OUT.withDescription("The query ran longer than goldgate.flight.sql.timeout (" + query.config().timeout() + ")").toRuntimeException();
-    }
-    if (query.wasCancelled() || message.startsWith("INTERRUPT")) {
-      return CallStatus.CANCELLED.withDescription("The query was cancelled").toRuntimeException();
+    if (query.hasTimedOut() || query.wasCancelled() || message.startsWith("INTERRUPT")) {
+      return stopped(query);
     }
     if (message.startsWith("Out of Memory Error")) {
       return CallStatus.RESOURCE_EXHAUSTED

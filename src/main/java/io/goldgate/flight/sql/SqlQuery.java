@@ -51,6 +51,7 @@ public final class SqlQuery implements AutoCloseable {
   private final List<ArrowArrayStream> streams = new ArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean timedOut = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile DuckDBPreparedStatement statement;
   private ResultSet resultSet;
   private ArrowReader results;
@@ -230,6 +231,16 @@ public final class SqlQuery implements AutoCloseable {
     cancel();
   }
 
+  /** Whether the query was cancelled or timed out: it produces no more results. */
+  public boolean stopped() {
+    return cancelled.get() || timedOut.get();
+  }
+
+  /** The status a stopped query's client gets: TIMED_OUT or CANCELLED. */
+  public RuntimeException stoppedFailure() {
+    return SqlErrors.stopped(this);
+  }
+
   boolean wasCancelled() {
     return cancelled.get();
   }
@@ -257,8 +268,10 @@ public final class SqlQuery implements AutoCloseable {
     return SqlErrors.translate(new SQLException(e.getMessage(), e), this);
   }
 
+  /** Releases everything, the query's permit included; only the first call does anything. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     cancelled.set(true);
     closeQuietly(results);
     closeQuietly(resultSet);
