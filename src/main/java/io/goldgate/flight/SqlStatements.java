@@ -57,6 +57,11 @@ final class SqlStatements {
 
   private static final Logger LOG = Logger.getLogger(SqlStatements.class);
   private static final long CLIENT_WAIT_MS = 300_000;
+  /**
+   * How often a query waiting on a client that does not read checks whether it was stopped (timed
+   * out, or cancelled by CancelFlightInfo): the wait otherwise ends only when the client reads or leaves.
+   */
+  private static final long WAIT_SLICE_MS = 250;
   /** Ids of queries cancelled before their DoGet arrived, remembered this many at most. */
   private static final int MAX_CANCELLED_IDS = 10_000;
 
@@ -224,27 +229,33 @@ final class SqlStatements {
     }
     audit.addRows(0);
     audit.addBytes(0);
-    var backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-    backpressure.register(listener);
     AtomicBoolean gone = new AtomicBoolean();
     AtomicReference<SqlQuery> current = new AtomicReference<>();
-    listener.setOnCancelHandler(() -> {
-      gone.set(true);
-      SqlQuery query = current.get();
-      if (query != null) query.cancel();
-    });
+    // The strategy owns the listener's cancel handler (it wakes a wait on the client): a client that
+    // leaves stops its query through it, not through a handler of our own that would replace it.
+    var backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
+      @Override
+      protected void cancelCallback() {
+        gone.set(true);
+        SqlQuery query = current.get();
+        if (query != null) query.cancel();
+      }
+    };
+    backpressure.register(listener);
     metrics.flightStreamStarted();
     // Setting up (a table the query scans twice is copied) and running both happen off the gRPC thread.
     Runnable work = () -> {
       String key = id == null ? "unplanned-" + Thread.currentThread().threadId() + "-" + System.nanoTime() : id;
-      ScheduledFuture<?> deadline = null;
-      SqlQuery query = null;
       try (BufferAllocator allocator = root.newChildAllocator("sql", 0, config.streamMemoryLimit().asLongValue())) {
+        ScheduledFuture<?> deadline = null;
+        SqlQuery query = null;
+        RuntimeException failure = null;
+        boolean complete = false;
         try {
           query = engine.execute(recipient, sql, parameters, pinned, allocator);
           current.set(query);
           running.put(key, query);
-          if (gone.get() || (id != null && cancelledEarly.remove(id))) query.cancel();
+          if (gone.get() || listener.isCancelled() || (id != null && cancelledEarly.remove(id))) query.cancel();
           deadline = timer.schedule(query::timeOut, engine.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
           audit(audit, query.tables(), query.pinned());
           audit.files(query.files());
@@ -253,33 +264,54 @@ final class SqlStatements {
           listener.start(batch);
           while (results.loadNextBatch()) {
             if (gone.get() || listener.isCancelled()) {
+              gone.set(true);
               query.cancel();
               break;
+            }
+            if (query.stopped()) {
+              // DuckDB does not always stop a streaming result when interrupted: it may keep
+              // producing batches, so a timed-out or cancelled query is ended here.
+              throw query.stoppedFailure();
             }
             long bytes = 0;
             for (var vector : batch.getFieldVectors()) bytes += vector.getBufferSize();
             audit.addRows(batch.getRowCount());
             audit.addBytes(bytes);
-            if (backpressure.waitForListener(CLIENT_WAIT_MS) != BackpressureStrategy.WaitResult.READY) {
-              query.cancel();
+            BackpressureStrategy.WaitResult ready = awaitClient(backpressure, query);
+            if (ready == BackpressureStrategy.WaitResult.CANCELLED) {
               gone.set(true);
+              query.cancel();
               break;
+            }
+            if (ready == BackpressureStrategy.WaitResult.OTHER) {
+              // Timed out or cancelled (CancelFlightInfo) while waiting on a client that does not read.
+              query.cancel();
+              throw query.stoppedFailure();
+            }
+            if (ready == BackpressureStrategy.WaitResult.TIMEOUT) {
+              query.cancel();
+              throw CallStatus.TIMED_OUT.withDescription("The client read no results for " + CLIENT_WAIT_MS / 1000 + " s; the query was stopped").toRuntimeException();
             }
             listener.putNext();
             metrics.flightBytesServed(bytes);
           }
-          if (!gone.get()) listener.completed();
+          complete = !gone.get();
         } catch (Exception e) {
           if (!gone.get()) {
-            RuntimeException failure =
-                e instanceof GoldgateException || e instanceof FlightRuntimeException || query == null ? asRuntime(e) : query.failure(e);
+            failure = e instanceof GoldgateException || e instanceof FlightRuntimeException || query == null ? asRuntime(e) : query.failure(e);
             LOG.debugf("Flight SQL query failed: %s", failure.getMessage());
-            listener.error(GoldgateFlightProducer.status(failure));
           }
         } finally {
           if (deadline != null) deadline.cancel(false);
           running.remove(key);
+          // Closed (its permit released) before the client hears that it ended: a client told its
+          // query is over may run the next one at once.
           if (query != null) query.close();
+        }
+        if (failure != null) {
+          listener.error(GoldgateFlightProducer.status(failure));
+        } else if (complete) {
+          listener.completed();
         }
       } finally {
         metrics.flightStreamEnded();
@@ -298,6 +330,20 @@ final class SqlStatements {
     if (tables.isEmpty()) return;
     SharedTable first = tables.get(0);
     audit.table(first.share(), first.schema(), first.name()).version(pinned.get(0).version()).tables(tables.stream().map(SharedTable::qualifiedName).toList());
+  }
+
+  /**
+   * Waits until the client can take the next batch: READY; CANCELLED when it left; OTHER when the
+   * query was stopped meanwhile; TIMEOUT when it read nothing for {@link #CLIENT_WAIT_MS}.
+   */
+  private static BackpressureStrategy.WaitResult awaitClient(BackpressureStrategy backpressure, SqlQuery query) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLIENT_WAIT_MS);
+    while (true) {
+      BackpressureStrategy.WaitResult result = backpressure.waitForListener(WAIT_SLICE_MS);
+      if (result != BackpressureStrategy.WaitResult.TIMEOUT) return result;
+      if (query.stopped()) return BackpressureStrategy.WaitResult.OTHER;
+      if (System.nanoTime() - deadline > 0) return BackpressureStrategy.WaitResult.TIMEOUT;
+    }
   }
 
   private static RuntimeException asRuntime(Exception e) {

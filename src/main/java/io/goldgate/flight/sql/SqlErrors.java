@@ -2,6 +2,8 @@ package io.goldgate.flight.sql;
 
 import io.goldgate.GoldgateException;
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 
@@ -13,9 +15,30 @@ final class SqlErrors {
 
   private SqlErrors() {}
 
+  /** How an error of DuckDB reaches us through Arrow's C stream interface (a batch that failed). */
+  private static final Pattern ARROW_C_ERROR = Pattern.compile("^\\[errno -?\\d+\\] CDataJniException\\{errno=-?\\d+, message=(.*)\\}$", Pattern.DOTALL);
+
+  /** What DuckDB's JDBC driver says of a result that failed before its first chunk, its reason dropped. */
+  private static final String LOST_REASON = "Invalid Input Error: Invalid result set";
+
   static String firstLines(String message) {
     if (message == null) return "";
+    Matcher arrow = ARROW_C_ERROR.matcher(message.strip());
+    if (arrow.matches()) message = arrow.group(1);
     return String.join("\n", message.lines().limit(MAX_LINES).toList()).strip();
+  }
+
+  /** Whether DuckDB failed a query without saying why (see {@link SqlQuery#results()}). */
+  static boolean lostReason(SQLException e) {
+    return LOST_REASON.equals(firstLines(e.getMessage()));
+  }
+
+  /** A query stopped before its end: TIMED_OUT when over the timeout, else CANCELLED. */
+  static RuntimeException stopped(SqlQuery query) {
+    if (query.hasTimedOut()) {
+      return CallStatus.TIMED_OUT.withDescription("The query ran longer than goldgate.flight.sql.timeout (" + query.config().timeout() + ")").toRuntimeException();
+    }
+    return CallStatus.CANCELLED.withDescription("The query was cancelled").toRuntimeException();
   }
 
   static RuntimeException translate(SQLException e, SqlQuery query) {
@@ -23,11 +46,8 @@ final class SqlErrors {
     if (scan instanceof GoldgateException g) return g;
     if (scan instanceof FlightRuntimeException f) return f;
     String message = firstLines(e.getMessage());
-    if (query.hasTimedOut()) {
-      return CallStatus.TIMED_OUT.withDescription("The query ran longer than goldgate.flight.sql.timeout (" + query.config().timeout() + ")").toRuntimeException();
-    }
-    if (query.wasCancelled() || message.startsWith("INTERRUPT")) {
-      return CallStatus.CANCELLED.withDescription("The query was cancelled").toRuntimeException();
+    if (query.hasTimedOut() || query.wasCancelled() || message.startsWith("INTERRUPT")) {
+      return stopped(query);
     }
     if (message.startsWith("Out of Memory Error")) {
       return CallStatus.RESOURCE_EXHAUSTED

@@ -42,7 +42,11 @@ public final class SqlQuery implements AutoCloseable {
   private final Semaphore permits;
   private final String sql;
   private final byte[] parameters;
+  private final QueryShape shape;
   private final List<Source> sources;
+  private final DeltaLake lake;
+  private final GoldgateConfig.Flight flight;
+  private final ExecutorService workers;
   private final BufferAllocator allocator;
   private final boolean ownAllocator;
   private final GoldgateConfig.Flight.Sql config;
@@ -51,7 +55,10 @@ public final class SqlQuery implements AutoCloseable {
   private final List<ArrowArrayStream> streams = new ArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean timedOut = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile DuckDBPreparedStatement statement;
+  /** The same query run again to learn why it failed (see {@link #rerun(SQLException)}), while it runs. */
+  private volatile SqlQuery rerun;
   private ResultSet resultSet;
   private ArrowReader results;
 
@@ -62,7 +69,11 @@ public final class SqlQuery implements AutoCloseable {
     this.permits = permits;
     this.sql = sql;
     this.parameters = parameters;
+    this.shape = shape;
     this.sources = sources;
+    this.lake = lake;
+    this.flight = flight;
+    this.workers = workers;
     this.ownAllocator = allocator == null;
     this.allocator = allocator == null ? new RootAllocator(DESCRIBE_MEMORY) : allocator;
     this.config = config;
@@ -195,7 +206,41 @@ public final class SqlQuery implements AutoCloseable {
       results = (ArrowReader) ((DuckDBResultSet) resultSet).arrowExportStream(allocator, batchRows);
       return results;
     } catch (SQLException e) {
+      if (session.streamsResults() && !stopped() && SqlErrors.lostReason(e)) {
+        throw rerun(e);
+      }
       throw SqlErrors.translate(e, this);
+    }
+  }
+
+  /**
+   * Why the query failed, when DuckDB's JDBC driver did not say. A streamed result that fails before
+   * its first batch (a memory limit hit while aggregating, joining or sorting; a cast failing on a
+   * value) reaches the driver as "Invalid result set", its reason dropped. The query then runs
+   * again, at the same pinned versions and under the same permit, with its result materialized,
+   * which reports the error itself. It fails the same way before producing anything, so running
+   * it again costs no more than the failure did.
+   */
+  private RuntimeException rerun(SQLException lost) {
+    SqlQuery again;
+    try {
+      again = new SqlQuery(
+          new SqlSession(config.memoryLimit().asLongValue(), config.threads(), false), new Semaphore(0), sql, parameters, shape, sources, allocator, lake,
+          flight, workers, config);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    rerun = again;
+    try {
+      if (stopped()) return SqlErrors.stopped(this);
+      again.results();
+      // It ran through this time: nothing better to say than the driver did.
+      return SqlErrors.translate(lost, this);
+    } catch (RuntimeException e) {
+      return stopped() ? SqlErrors.stopped(this) : e;
+    } finally {
+      rerun = null;
+      again.close();
     }
   }
 
@@ -214,6 +259,8 @@ public final class SqlQuery implements AutoCloseable {
   /** Stops the query from any thread; a read of its results then fails as cancelled. */
   public void cancel() {
     cancelled.set(true);
+    SqlQuery again = rerun;
+    if (again != null) again.cancel();
     DuckDBPreparedStatement running = statement;
     if (running != null) {
       try {
@@ -228,6 +275,16 @@ public final class SqlQuery implements AutoCloseable {
   public void timeOut() {
     timedOut.set(true);
     cancel();
+  }
+
+  /** Whether the query was cancelled or timed out: it produces no more results. */
+  public boolean stopped() {
+    return cancelled.get() || timedOut.get();
+  }
+
+  /** The status a stopped query's client gets: TIMED_OUT or CANCELLED. */
+  public RuntimeException stoppedFailure() {
+    return SqlErrors.stopped(this);
   }
 
   boolean wasCancelled() {
@@ -257,8 +314,10 @@ public final class SqlQuery implements AutoCloseable {
     return SqlErrors.translate(new SQLException(e.getMessage(), e), this);
   }
 
+  /** Releases everything, the query's permit included; only the first call does anything. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     cancelled.set(true);
     closeQuietly(results);
     closeQuietly(resultSet);

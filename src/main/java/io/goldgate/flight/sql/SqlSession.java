@@ -18,8 +18,18 @@ final class SqlSession implements AutoCloseable {
   private static final DuckDBDriver DRIVER = new DuckDBDriver();
 
   private final DuckDBConnection connection;
+  private final boolean streamResults;
 
   SqlSession(long memoryLimitBytes, int threads) {
+    this(memoryLimitBytes, threads, true);
+  }
+
+  /**
+   * @param streamResults whether results stream (as queries run) rather than being materialized
+   *     first; only a re-run that learns why a query failed materializes (see SqlQuery#results)
+   */
+  SqlSession(long memoryLimitBytes, int threads, boolean streamResults) {
+    this.streamResults = streamResults;
     Properties settings = new Properties();
     settings.setProperty("memory_limit", Math.max(1, memoryLimitBytes / (1024 * 1024)) + "MiB");
     settings.setProperty("threads", Integer.toString(threads));
@@ -27,7 +37,7 @@ final class SqlSession implements AutoCloseable {
     settings.setProperty("max_temp_directory_size", "0B");
     settings.setProperty("autoinstall_known_extensions", "false");
     settings.setProperty("autoload_known_extensions", "false");
-    settings.setProperty("jdbc_stream_results", "true");
+    settings.setProperty("jdbc_stream_results", Boolean.toString(streamResults));
     try {
       connection = (DuckDBConnection) DRIVER.connect("jdbc:duckdb:", settings);
       // Delta's timestamps are UTC instants; casts and output must not follow the host's zone.
@@ -35,6 +45,10 @@ final class SqlSession implements AutoCloseable {
     } catch (SQLException e) {
       throw new GoldgateException(GoldgateException.Kind.UNAVAILABLE, "The SQL engine cannot start: " + e.getMessage());
     }
+  }
+
+  boolean streamsResults() {
+    return streamResults;
   }
 
   DuckDBConnection connection() {
