@@ -78,10 +78,7 @@ class FlightSqlMetadataTest {
   void closeAndCheckNothingLeaked() throws Exception {
     client.close();
     allocator.close();
-    for (int i = 0; i < 50 && flight.allocatedBytes() != 0; i++) {
-      Thread.sleep(20);
-    }
-    assertEquals(0, flight.allocatedBytes(), "the server's allocator is empty once every stream is closed");
+    FlightTest.assertServerAllocatorEmpty(flight);
   }
 
   /** Every row of the single endpoint of a metadata answer, each read by {@code row}, after checking its schema. */

@@ -60,11 +60,18 @@ class FlightTest {
   void closeAndCheckNothingLeaked() throws Exception {
     client.close();
     allocator.close();
-    // Streams close their buffers on their own threads right after the last batch.
-    for (int i = 0; i < 50 && flight.allocatedBytes() != 0; i++) {
+    FlightTest.assertServerAllocatorEmpty(flight);
+  }
+
+  /**
+   * Waits (at most 2 s) for the server's Arrow memory to drop to zero: streams and queries close
+   * their buffers on their own threads right after their last batch.
+   */
+  static void assertServerAllocatorEmpty(FlightService flight) throws InterruptedException {
+    for (int i = 0; i < 100 && flight.allocatedBytes() != 0; i++) {
       Thread.sleep(20);
     }
-    assertEquals(0, flight.allocatedBytes(), "the server's allocator is empty once every stream is closed");
+    assertEquals(0, flight.allocatedBytes(), "the server's allocator is empty once every stream and query is closed");
   }
 
   static CallOption bearer(String token) {

@@ -61,10 +61,7 @@ class SqlEngineTest {
   void closeAndCheckNothingLeaked() throws Exception {
     client.close();
     allocator.close();
-    for (int i = 0; i < 100 && flight.allocatedBytes() != 0; i++) {
-      Thread.sleep(20);
-    }
-    assertEquals(0, flight.allocatedBytes(), "the server's allocator is empty once every query is closed");
+    FlightTest.assertServerAllocatorEmpty(flight);
   }
 
   /** Every row of every endpoint, each value as its string form. */
