@@ -170,10 +170,16 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       return;
     }
     // Produce on a worker thread: waiting for readiness on this gRPC thread would never see it.
-    var backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-    backpressure.register(listener);
     AtomicBoolean cancelled = new AtomicBoolean();
-    listener.setOnCancelHandler(() -> cancelled.set(true));
+    // The strategy owns the listener's cancel handler (it wakes a wait on the client): setting
+    // another would replace it and leave a stream waiting for a client that has gone.
+    var backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
+      @Override
+      protected void cancelCallback() {
+        cancelled.set(true);
+      }
+    };
+    backpressure.register(listener);
     ReadPlanner.Plan readPlan = plan;
     int split = grant.split();
     metrics.flightStreamStarted();
