@@ -102,7 +102,9 @@ public class SqlEngine {
     try {
       return query.describe();
     } finally {
-      // Tearing an instance down takes a few ms (its threads): not while the client waits.
+      // Tearing an instance down takes a few ms (its threads): not while the client waits, nor
+      // while its permit is held.
+      query.releasePermit();
       try {
         closer.execute(query::close);
       } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -56,6 +56,7 @@ public final class SqlQuery implements AutoCloseable {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean timedOut = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean permitReleased = new AtomicBoolean();
   private volatile DuckDBPreparedStatement statement;
   /** The same query run again to learn why it failed (see {@link #rerun(SQLException)}), while it runs. */
   private volatile SqlQuery rerun;
@@ -314,6 +315,14 @@ public final class SqlQuery implements AutoCloseable {
     return SqlErrors.translate(new SQLException(e.getMessage(), e), this);
   }
 
+  /**
+   * Gives the query's permit back, once: early when only tearing the instance down is left, so a
+   * client's next query does not find it still taken.
+   */
+  void releasePermit() {
+    if (permitReleased.compareAndSet(false, true)) permits.release();
+  }
+
   /** Releases everything, the query's permit included; only the first call does anything. */
   @Override
   public void close() {
@@ -326,7 +335,7 @@ public final class SqlQuery implements AutoCloseable {
     for (ArrowReader reader : scans) closeQuietly(reader);
     for (ArrowArrayStream stream : streams) closeQuietly(stream);
     if (ownAllocator) closeQuietly(allocator);
-    permits.release();
+    releasePermit();
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
