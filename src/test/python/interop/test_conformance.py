@@ -8,16 +8,26 @@ in code-point order (Python's own), and floating point as Delta/Spark SQL order 
 NaN = NaN, NaN above every number).
 
 * One table per Parquet codec Delta writers produce (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, LZ4 in
-  the Hadoop framing, BROTLI), read through the stock ``delta_sharing`` client, every Flight endpoint
-  and Flight SQL; feature views over a Brotli and a Hadoop-LZ4 table materialize and serve.
+  the Hadoop framing, BROTLI), read through the stock ``delta_sharing`` client, every Flight endpoint,
+  Flight SQL's simple path and the SQL engine (DuckDB's own Parquet reader); feature views over a
+  Brotli and a Hadoop-LZ4 table materialize and serve.
+* NaN that float statistics cannot show (Parquet leaves it out of min/max): the SQL engine's direct
+  Parquet path keeps those rows.
 * The strings that broke pruning: a file with min 'ｱ' and max '𠮷', through the stock client, raw
   REST and Flight.
 * A property-based suite (Hypothesis): random tables (random schemas over the served types, random
   Unicode including astral-plane characters, nulls, NaN, infinities, random partitioning, codecs
-  and file splits, stats as delta-rs computes them) and random predicates, each checked on three
+  and file splits, stats as delta-rs computes them) and random predicates, each checked on four
   faces: the stock client with ``jsonPredicateHints`` must return every matching row (pruning may
   keep extra files, never lose one), Flight with the same predicate and Flight SQL with it as a
-  ``WHERE`` clause must return exactly the matching rows. Each random table is a new version of one of
+  ``WHERE`` clause of a simple SELECT (the direct path) must return exactly the matching rows, and
+  the SQL engine (DuckDB fed by governed scans, or its own Parquet reader over the admitted files)
+  must return exactly the matching rows with every column, values and Arrow types, for
+  ``SELECT t.* FROM ... AS t WHERE <predicate>`` (no simple SELECT: the ticket shows the engine
+  answered; its WHERE is pushed to the scan where it may be). Per table the engine also reads the
+  whole table (``SELECT * FROM (SELECT * FROM ...)``), equal to delta-rs with the types of a plain
+  Flight read, and counts every predicate's rows in one aggregate (``count(*) FILTER (WHERE ...)``,
+  reading only the columns the predicates name). Each random table is a new version of one of
   ``FUZZ_SLOTS`` catalog tables (overwritten with a new schema and partitioning), so schema changes
   between versions are exercised too. ``FUZZ_TABLES`` tables and
   ``FUZZ_PREDICATES`` predicates per table run in CI; set ``GOLDGATE_FUZZ_SEED`` to explore other
@@ -113,6 +123,11 @@ def lake(request, tmp_path_factory, served_catalog, redis_server):
     for part in conformance_data.unicode_table():
         write_deltalake(str(path), part, mode="append")
     tables["unicode_strings"] = path
+    # NaN between ordinary numbers: the files' float statistics say [1, 2] (NaN is left out of them).
+    path = root / "nan_floats"
+    nan = [1.0, math.nan, 2.0, math.nan, None]
+    write_deltalake(str(path), pa.table({"id": pa.array(range(len(nan)), pa.int64()), "f32": pa.array(nan, pa.float32()), "f64": pa.array(nan, pa.float64())}))
+    tables["nan_floats"] = path
     fuzz = [root / f"fuzz_{i}" for i in range(FUZZ_SLOTS)]
     listed = "\n".join(f"          - name: {p.name}\n            location: {json.dumps(str(p))}" for p in [*tables.values(), *fuzz])
     shares = root / "shares"
@@ -182,6 +197,36 @@ def sql_query(lake, sql: str) -> pa.Table:
         cur.close()
 
 
+def _protobuf_field(number: int, payload: bytes) -> bytes:
+    """One length-delimited protobuf field (all that a Flight SQL query command needs)."""
+    length, n = bytearray(), len(payload)
+    while True:
+        length.append((n & 0x7F) | (0x80 if n >> 7 else 0))
+        n >>= 7
+        if not n:
+            return bytes([number << 3 | 2]) + bytes(length) + payload
+
+
+_SQL_PROTOCOL = "type.googleapis.com/arrow.flight.protocol.sql."
+
+
+def engine_query(lake, sql: str) -> pa.Table:
+    """A Flight SQL statement that the engine (DuckDB) must answer, read over plain Flight so the
+    server's Arrow types arrive untouched. The simple path answers with signed read tickets, the
+    engine with one TicketStatementQuery: the ticket says which path took the query."""
+    command = _protobuf_field(1, f"{_SQL_PROTOCOL}CommandStatementQuery".encode()) + _protobuf_field(2, _protobuf_field(1, sql.encode()))
+    info = lake["flight"].get_flight_info(flight.FlightDescriptor.for_command(command), FLIGHT_AUTH)
+    tickets = [e.ticket.ticket for e in info.endpoints]
+    engine_ticket = _protobuf_field(1, f"{_SQL_PROTOCOL}TicketStatementQuery".encode())  # google.protobuf.Any's type_url
+    assert len(tickets) == 1 and tickets[0].startswith(engine_ticket), f"not answered by the engine: {sql}"
+    return lake["flight"].do_get(info.endpoints[0].ticket, FLIGHT_AUTH).read_all()
+
+
+def assert_same_types(got: pa.Schema, expected: pa.Schema, what: str) -> None:
+    """Column names and Arrow types (nullability and metadata aside)."""
+    assert [(f.name, f.type) for f in got] == [(f.name, f.type) for f in expected], f"{what}: types {got} vs {expected}"
+
+
 def reference(path) -> list[dict]:
     """The table as delta-rs reads it, rows as dicts."""
     return DeltaTable(str(path)).to_pyarrow_table().to_pylist()
@@ -242,6 +287,28 @@ def test_every_codec_answers_flight_sql_with_a_filter_equal_to_delta_rs(lake, co
     assert expected, "the filter must select something"
     got = sql_query(lake, f"SELECT id, s, dec FROM {SHARE}.{SCHEMA}.{table} WHERE part = '𠮷' AND s > 'ｱ'").to_pylist()
     assert_same_rows(got, expected, "id", f"Flight SQL {table}")
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_every_codec_reads_through_the_sql_engine_equal_to_delta_rs(lake, codec):
+    """Without the partition column the engine reads the files with DuckDB's own Parquet reader:
+    it must decode every codec and give the governed read's types."""
+    table = codec_table(codec)
+    columns = [name for name in conformance_data.SCHEMA.names if name != "part"]
+    expected = [{k: v for k, v in r.items() if k != "part"} for r in reference(lake["tables"][table])]
+    got = engine_query(lake, f"SELECT {', '.join(columns)} FROM {SHARE}.{SCHEMA}.{table} ORDER BY id")
+    assert got.column("id").to_pylist() == sorted(r["id"] for r in expected)
+    assert_same_rows(got.to_pylist(), expected, "id", f"engine {table}")
+    governed = flight_read(lake, flight_command(table, columns=columns, limit=1)).schema
+    assert_same_types(got.schema, governed, f"engine {table}")
+
+
+@pytest.mark.parametrize("where", ["f64 > 10", "isnan(f64)", "f64 = 'NaN'", "f32 > 10", "f32 = 'NaN'", "NOT (f64 <= 2)"])
+def test_the_sql_engine_keeps_nan_rows_that_float_statistics_cannot_show(lake, where):
+    """Parquet's float statistics leave NaN out, so a reader that prunes by them loses NaN rows:
+    the engine's direct Parquet path must not (DuckDB needs to be told the files can hold NaN)."""
+    got = engine_query(lake, f"SELECT id FROM {SHARE}.{SCHEMA}.nan_floats WHERE {where} ORDER BY id").column("id").to_pylist()
+    assert got == [1, 3], where
 
 
 @pytest.mark.parametrize("codec", CODECS)
@@ -485,19 +552,27 @@ def _wire(p):
     return {**{k: v for k, v in p.items() if not k.startswith("_")}, "children": [_wire(c) for c in p["children"]]}
 
 
-def _sql(p) -> str:
+def _sql(p, qualifier: str = "", engine: bool = False) -> str:
+    """The predicate as a WHERE clause, its columns prefixed with ``qualifier``. For the engine
+    (``engine``), a literal compared with a FLOAT column is written as a DOUBLE: DuckDB types ``0.1``
+    as DECIMAL(1,1) and compares a FLOAT column with a DECIMAL as FLOAT (``0.1::FLOAT = 0.1`` is true
+    there), whereas the oracle, Delta's predicates and the simple path compare the column's value
+    with the literal's double (float32 0.1 is above 0.1). A DOUBLE literal makes DuckDB widen the
+    column instead, which is what a user comparing with a double means."""
     op = p["op"]
     if op in ("and", "or"):
-        return "(" + f" {op.upper()} ".join(_sql(c) for c in p["children"]) + ")"
+        return "(" + f" {op.upper()} ".join(_sql(c, qualifier, engine) for c in p["children"]) + ")"
     if op == "not":
-        return f"NOT ({_sql(p['children'][0])})"
-    column = p["children"][0]["name"]
+        return f"NOT ({_sql(p['children'][0], qualifier, engine)})"
+    column = qualifier + p["children"][0]["name"]
     if op == "isNull":
         return f"{column} IS NULL"
     literal = p["children"][1]
     kind, value = literal["_kind"], literal["_value"]
     if kind in ("string",):
         text = "'" + value.replace("'", "''") + "'"
+    elif kind == "float" and engine:
+        text = f"CAST('{_literal_text(kind, value)}' AS DOUBLE)"
     elif kind in ("double", "float") and not math.isfinite(value):
         text = f"'{_literal_text(kind, value)}'"
     elif kind == "date":
@@ -540,10 +615,16 @@ def test_random_tables_and_predicates_agree_on_every_face(request, lake, fuzz_se
         FUZZ_STATS["tables"] += 1
         described = f"seed {fuzz_seed}, table {table} {spec['columns']} partition {spec['partition']} codec {spec['codec']}"
         # Every column of every row, through every endpoint.
-        assert_same_rows(flight_read(lake, flight.FlightDescriptor.for_path(SHARE, SCHEMA, table)).to_pylist(), rows, "id", described)
+        whole = flight_read(lake, flight.FlightDescriptor.for_path(SHARE, SCHEMA, table))
+        assert_same_rows(whole.to_pylist(), rows, "id", described)
+        # And through the engine (a subquery is no simple SELECT), with the governed read's types.
+        engine = engine_query(lake, f'SELECT * FROM (SELECT * FROM "{SHARE}"."{SCHEMA}"."{table}")')
+        assert_same_types(engine.schema, whole.schema, f"engine SELECT *: {described}")
+        assert_same_rows(engine.to_pylist(), rows, "id", f"engine SELECT *: {described}")
         # The stock client reads a table whose protocol has reader features (timestampNtz, which stays
         # once a version had such a column) only in the delta format.
         delta_format = bool(DeltaTable(str(path)).protocol().reader_features)
+        counts = []  # (the engine's WHERE, the oracle's count, context) of each predicate
         for _ in range(FUZZ_PREDICATES):
             p = data.draw(predicates(spec))
             if p is None:
@@ -565,10 +646,27 @@ def test_random_tables_and_predicates_agree_on_every_face(request, lake, fuzz_se
                 continue  # the ADBC driver passes SQL as a C string
             sql_ids = sorted(sql_query(lake, f"SELECT id FROM {SHARE}.{SCHEMA}.{table} WHERE {where}").column("id").to_pylist())
             assert sql_ids == want, f"Flight SQL WHERE {where}: {sql_ids} vs {want}: {context}"
+            # The engine: every column of exactly the matching rows, its WHERE pushed to the scan
+            # where it may be (one table, conjuncts of column vs literal) and evaluated whole by DuckDB.
+            where = _sql(p, "t.", engine=True)
+            got = engine_query(lake, f'SELECT t.* FROM "{SHARE}"."{SCHEMA}"."{table}" AS t WHERE {where}')
+            assert sorted(got.column("id").to_pylist()) == want, f"engine WHERE {where}: {sorted(got.column('id').to_pylist())} vs {want}: {context}"
+            assert_same_types(got.schema, whole.schema, f"engine WHERE {where}: {context}")
+            assert_same_rows(got.to_pylist(), [r for r in rows if _evaluate(p, r) is True], "id", f"engine WHERE {where}: {context}")
+            counts.append((_sql(p, engine=True), len(want), context))
+        if counts:
+            # The counts of all the table's predicates in one aggregate (one query per table keeps CI
+            # short), which reads only the columns the predicates name: the engine's column pruning,
+            # and the direct Parquet path for a partitioned table whose partition column is unused.
+            filters = ", ".join(f"count(*) FILTER (WHERE {where}) AS n{i}" for i, (where, _, _) in enumerate(counts))
+            answer = engine_query(lake, f"SELECT {filters} FROM {SHARE}.{SCHEMA}.{table}")
+            assert answer.num_rows == 1 and all(f.type == pa.int64() for f in answer.schema), f"engine counts: {answer.schema}: {described}"
+            for i, (where, n, context) in enumerate(counts):
+                assert answer.column(f"n{i}")[0].as_py() == n, f"engine count(*) FILTER (WHERE {where}): {answer.column(f'n{i}')[0]} vs {n}: {context}"
 
     check()
     elapsed = time.monotonic() - started
-    summary = f"conformance fuzz: seed {fuzz_seed}, {FUZZ_STATS['tables']} random tables, {FUZZ_STATS['predicates']} predicates x 3 faces in {elapsed:.1f} s"
+    summary = f"conformance fuzz: seed {fuzz_seed}, {FUZZ_STATS['tables']} random tables, {FUZZ_STATS['predicates']} predicates x 4 faces in {elapsed:.1f} s"
     # Printed past pytest's capture, so that CI's log carries the figures.
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():

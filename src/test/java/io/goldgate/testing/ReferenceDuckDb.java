@@ -61,7 +61,9 @@ public final class ReferenceDuckDb implements AutoCloseable {
       String columns = String.join(", ", log.columns.stream().map(ReferenceDuckDb::quote).toList());
       statement.execute("CREATE VIEW " + quote(share) + "." + quote(schema) + "." + quote(table) + " AS SELECT " + columns
           + " FROM read_parquet([" + files + "], hive_partitioning = " + !log.partitionTypes.isEmpty()
-          + (hiveTypes.isEmpty() ? "" : ", hive_types = {" + hiveTypes + "}") + ")"
+          + (hiveTypes.isEmpty() ? "" : ", hive_types = {" + hiveTypes + "}")
+          // Parquet's float statistics leave NaN out; DuckDB prunes NaN rows by them unless told.
+          + ", can_have_nan = true)"
           + (where == null ? "" : " WHERE " + where));
     }
     return this;
