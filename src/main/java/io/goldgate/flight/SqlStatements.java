@@ -304,15 +304,16 @@ final class SqlStatements {
         } finally {
           if (deadline != null) deadline.cancel(false);
           running.remove(key);
-          // Closed (its permit released) before the client hears that it ended: a client told its
-          // query is over may run the next one at once.
-          if (query != null) query.close();
+          // Its permit is back before the client hears that it ended (a client told its query is
+          // over may run the next one at once); its instance is torn down after, off that wait.
+          if (query != null) query.releasePermit();
         }
         if (failure != null) {
           listener.error(GoldgateFlightProducer.status(failure));
         } else if (complete) {
           listener.completed();
         }
+        if (query != null) query.close();
       } finally {
         metrics.flightStreamEnded();
       }

@@ -357,13 +357,21 @@ class SqlLimitsTest {
 
   // ---- 3. concurrency ----
 
+  private static final java.util.concurrent.atomic.AtomicInteger STATEMENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The query with a comment no statement had before: the engine has not described it yet. */
+  static String neverSeen(String query) {
+    return query + " -- statement " + STATEMENTS.incrementAndGet();
+  }
+
   @Test
   void aThirdConcurrentQueryIsRefusedAndCancellingFreesThePermits() throws Exception {
     try (Running first = start(ENDLESS_ROWS); Running second = start(ENDLESS_ROWS)) {
-      // Both hold a permit (each has sent a batch): planning a third query needs one too.
-      FlightRuntimeException third = assertThrows(FlightRuntimeException.class, () -> sql.execute(SMALL, ANALYST));
+      // Both hold a permit (each has sent a batch): planning a third query needs one too, unless
+      // the same statement was described before at the same versions (no engine needed then).
+      FlightRuntimeException third = assertThrows(FlightRuntimeException.class, () -> sql.execute(neverSeen(SMALL), ANALYST));
       assertStatus(FlightStatusCode.RESOURCE_EXHAUSTED, "The gateway already runs 2 SQL queries (goldgate.flight.sql.max-concurrent-queries)", third);
-      FlightRuntimeException prepared = assertThrows(FlightRuntimeException.class, () -> sql.prepare(SMALL, ANALYST));
+      FlightRuntimeException prepared = assertThrows(FlightRuntimeException.class, () -> sql.prepare(neverSeen(SMALL), ANALYST));
       assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, prepared.status().code(), prepared.status().description());
 
       // Their clients keep reading while another call cancels both.
@@ -428,7 +436,7 @@ class SqlLimitsTest {
     }
     try (Running first = start(ENDLESS_ROWS); Running second = start(ENDLESS_ROWS)) {
       // Both permits are back, and in use again.
-      assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, assertThrows(FlightRuntimeException.class, () -> sql.execute(SMALL, ANALYST)).status().code());
+      assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, assertThrows(FlightRuntimeException.class, () -> sql.execute(neverSeen(SMALL), ANALYST)).status().code());
     }
     assertEquals(SMALL_ANSWER, onceAPermitIsFree(() -> rows(SMALL, ANALYST)));
   }

@@ -1,5 +1,6 @@
 package io.goldgate.flight.sql;
 
+import io.goldgate.BoundedCache;
 import io.goldgate.GoldgateException;
 import io.goldgate.access.Recipient;
 import io.goldgate.arrow.ArrowSchemas;
@@ -38,6 +39,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
 @ApplicationScoped
 public class SqlEngine {
 
+  /** Statements kept in each of the engine's caches at most. */
+  static final int CACHE_ENTRIES = 512;
+  /** Bytes each of the engine's caches holds at most (statement texts and schemas). */
+  static final long CACHE_BYTES = 8L * 1024 * 1024;
+
+  /** Result and parameter schemas of a described statement, as JSON. */
+  private record Described(String dataset, String parameters) {
+    long bytes() {
+      return 2L * (dataset.length() + parameters.length());
+    }
+  }
+
   /** A table of a query, pinned: its id, version and the row scope it was planned under. */
   public record Pinned(String tableId, long version, String rowScope) {}
 
@@ -56,6 +69,17 @@ public class SqlEngine {
   private final Semaphore permits;
   private final ExecutorService scans;
   private final SessionPool sessions;
+  /**
+   * What a statement reads, by its text: the same for every recipient (names are resolved per
+   * call). Bounded by {@link #CACHE_ENTRIES} and {@link #CACHE_BYTES}.
+   */
+  private final BoundedCache<String, QueryShape> shapes = BoundedCache.weighed(CACHE_ENTRIES, CACHE_BYTES, (sql, shape) -> 2L * sql.length() + 512);
+  /**
+   * A statement's result and parameter schemas, by its text and the versions of the tables it
+   * read: what a BI tool preparing the same query again would otherwise describe again.
+   */
+  private final BoundedCache<String, Described> descriptions =
+      BoundedCache.weighed(CACHE_ENTRIES, CACHE_BYTES, (key, described) -> 2L * key.length() + described.bytes());
   private final ExecutorService closer =
       Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "goldgate-sql-closer");
@@ -98,9 +122,28 @@ public class SqlEngine {
    * @param parameters bound values (Arrow IPC, see {@link SqlParameters}), or null before binding
    */
   public Prepared prepare(Recipient recipient, String sql, byte[] parameters) {
+    SqlLimits.checkText(sql);
+    QueryShape known = parameters == null ? shapes.get(sql) : null;
+    if (known != null) {
+      // Described before at these versions: no engine needed, only the recipient's own names.
+      List<SharedTable> read = new ArrayList<>(resolveAll(recipient, known).values());
+      Prepared pins = pin(recipient, read.stream().map(SharedTable::id).toList());
+      Described described = descriptions.get(descriptionKey(sql, pins.tables()));
+      if (described != null) {
+        try {
+          return new Prepared(Schema.fromJSON(described.dataset()), Schema.fromJSON(described.parameters()), pins.tables(), read);
+        } catch (java.io.IOException e) {
+          // Not expected of our own JSON; describe it again.
+        }
+      }
+    }
     SqlQuery query = open(recipient, sql, parameters, null, null);
     try {
-      return query.describe();
+      Prepared prepared = query.describe();
+      if (parameters == null) {
+        descriptions.put(descriptionKey(sql, prepared.tables()), new Described(prepared.dataset().toJson(), prepared.parameters().toJson()));
+      }
+      return prepared;
     } finally {
       // Tearing an instance down takes a few ms (its threads): not while the client waits, nor
       // while its permit is held.
@@ -111,6 +154,13 @@ public class SqlEngine {
         query.close();
       }
     }
+  }
+
+  /** The statement and the version of each table it reads: what its description depends on. */
+  private static String descriptionKey(String sql, List<Pinned> tables) {
+    StringBuilder key = new StringBuilder();
+    for (Pinned pin : tables) key.append(pin.tableId()).append('@').append(pin.version()).append('\u0000');
+    return key.append(sql).toString();
   }
 
   /**
@@ -149,12 +199,12 @@ public class SqlEngine {
     SqlSession session = null;
     try {
       session = sessions.take();
-      QueryShape shape = QueryShape.of(serialize(session, sql));
-      Map<String, SharedTable> resolved = new LinkedHashMap<>();
-      for (TableName name : shape.tables()) {
-        SharedTable table = resolve(recipient, name);
-        resolved.putIfAbsent(table.id(), table);
+      QueryShape shape = shapes.get(sql);
+      if (shape == null) {
+        shape = QueryShape.of(serialize(session, sql));
+        shapes.put(sql, shape);
       }
+      Map<String, SharedTable> resolved = resolveAll(recipient, shape);
       List<SqlQuery.Source> sources = new ArrayList<>();
       for (SharedTable table : resolved.values()) {
         sources.add(source(recipient, table, shape, pinned));
@@ -169,6 +219,16 @@ public class SqlEngine {
         permits.release();
       }
     }
+  }
+
+  /** The tables a query names, as this recipient may read them, each once, in the query's order. */
+  private Map<String, SharedTable> resolveAll(Recipient recipient, QueryShape shape) {
+    Map<String, SharedTable> resolved = new LinkedHashMap<>();
+    for (TableName name : shape.tables()) {
+      SharedTable table = resolve(recipient, name);
+      resolved.putIfAbsent(table.id(), table);
+    }
+    return resolved;
   }
 
   private static String serialize(SqlSession session, String sql) {

@@ -32,6 +32,8 @@ import org.duckdb.DuckDBResultSet;
  */
 public final class SqlQuery implements AutoCloseable {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SqlQuery.class);
+
   /** A table of the query: what it is, its plan, and the columns the query may use. */
   record Source(SharedTable table, ReadPlanner.Plan plan, List<ArrowSchemas.Column> columns) {}
 
@@ -97,6 +99,7 @@ public final class SqlQuery implements AutoCloseable {
         String name = schema + "." + SqlSession.quote(table.name());
         List<String> direct = ownAllocator ? null : DirectParquet.files(source);
         if (direct != null) {
+          LOG.debugf("Query reads %s: %d Parquet files directly", table.qualifiedName(), direct.size());
           allowed.addAll(direct);
           session.execute("CREATE VIEW " + name + " AS " + DirectParquet.select(source, direct));
           continue;
@@ -106,6 +109,7 @@ public final class SqlQuery implements AutoCloseable {
                 ? new EmptyReader(this.allocator, ArrowSchemas.schema(source.columns()))
                 : new GovernedScan(
                     this.allocator, source.plan(), source.columns(), lake, flight.batchRows(), flight.scratchLimit().asLongValue(), workers, config.threads());
+        if (!ownAllocator) LOG.debugf("Query reads %s: governed scan of %d columns", table.qualifiedName(), source.columns().size());
         scans.add(reader);
         ArrowArrayStream stream = ArrowArrayStream.allocateNew(this.allocator);
         streams.add(stream);
@@ -319,7 +323,7 @@ public final class SqlQuery implements AutoCloseable {
    * Gives the query's permit back, once: early when only tearing the instance down is left, so a
    * client's next query does not find it still taken.
    */
-  void releasePermit() {
+  public void releasePermit() {
     if (permitReleased.compareAndSet(false, true)) permits.release();
   }
 
