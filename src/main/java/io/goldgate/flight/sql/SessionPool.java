@@ -27,23 +27,31 @@ final class SessionPool implements AutoCloseable {
     this.memoryLimit = memoryLimit;
     this.threads = threads;
     this.ready = new ArrayBlockingQueue<>(Math.max(1, size));
-    for (int i = 0; i < size; i++) refill();
+    refill();
   }
 
-  /** A fresh session: one started ahead when there is one, else a new one. */
+  /**
+   * A fresh session: one started ahead when there is one, else a new one. The pool is refilled
+   * when a query ends ({@link #refill()}), not now: starting an instance while the query runs would
+   * take CPU from it.
+   */
   SqlSession take() {
     SqlSession session = ready.poll();
-    refill();
     return session != null ? session : new SqlSession(memoryLimit, threads);
   }
 
-  private void refill() {
+  /** Starts instances in the background until the pool is full again. */
+  void refill() {
     if (closed.get()) return;
     try {
       starter.execute(() -> {
-        if (closed.get() || ready.remainingCapacity() == 0) return;
-        SqlSession session = new SqlSession(memoryLimit, threads);
-        if (closed.get() || !ready.offer(session)) session.close();
+        while (!closed.get() && ready.remainingCapacity() > 0) {
+          SqlSession session = new SqlSession(memoryLimit, threads);
+          if (closed.get() || !ready.offer(session)) {
+            session.close();
+            return;
+          }
+        }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // Closing.

@@ -212,7 +212,9 @@ public class SqlEngine {
       // From here the query owns the session and the permit, and releases both even if it fails.
       SqlSession owned = session;
       session = null;
-      return new SqlQuery(owned, permits, sql, parameters, shape, sources, allocator, lake, flight, scans, config);
+      SqlQuery query = new SqlQuery(owned, permits, sql, parameters, shape, sources, allocator, lake, flight, scans, config);
+      query.afterClose(sessions::refill);
+      return query;
     } finally {
       if (session != null) {
         session.close();

@@ -59,6 +59,8 @@ public final class SqlQuery implements AutoCloseable {
   private final AtomicBoolean timedOut = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean permitReleased = new AtomicBoolean();
+  /** Run once the query is closed: the engine starts the next instance then. */
+  private volatile Runnable afterClose = () -> {};
   private volatile DuckDBPreparedStatement statement;
   /** The same query run again to learn why it failed (see {@link #rerun(SQLException)}), while it runs. */
   private volatile SqlQuery rerun;
@@ -319,6 +321,10 @@ public final class SqlQuery implements AutoCloseable {
     return SqlErrors.translate(new SQLException(e.getMessage(), e), this);
   }
 
+  void afterClose(Runnable action) {
+    afterClose = action;
+  }
+
   /**
    * Gives the query's permit back, once: early when only tearing the instance down is left, so a
    * client's next query does not find it still taken.
@@ -340,6 +346,7 @@ public final class SqlQuery implements AutoCloseable {
     for (ArrowArrayStream stream : streams) closeQuietly(stream);
     if (ownAllocator) closeQuietly(allocator);
     releasePermit();
+    afterClose.run();
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
