@@ -2,8 +2,6 @@ package io.goldgate.flight.sql;
 
 import io.goldgate.GoldgateException;
 import java.sql.SQLException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 
@@ -15,17 +13,29 @@ final class SqlErrors {
 
   private SqlErrors() {}
 
-  /** How an error of DuckDB reaches us through Arrow's C stream interface (a batch that failed). */
-  private static final Pattern ARROW_C_ERROR = Pattern.compile("^\\[errno -?\\d+\\] CDataJniException\\{errno=-?\\d+, message=(.*)\\}$", Pattern.DOTALL);
+  /**
+   * How an error of DuckDB reaches us through Arrow's C stream interface (a batch that failed):
+   * {@code [errno -1] CDataJniException{errno=-1, message=<DuckDB's message>}}.
+   */
+  private static final String ARROW_C_ERROR = "CDataJniException{";
+
+  private static final String ARROW_C_MESSAGE = "message=";
 
   /** What DuckDB's JDBC driver says of a result that failed before its first chunk, its reason dropped. */
   private static final String LOST_REASON = "Invalid Input Error: Invalid result set";
 
   static String firstLines(String message) {
     if (message == null) return "";
-    Matcher arrow = ARROW_C_ERROR.matcher(message.strip());
-    if (arrow.matches()) message = arrow.group(1);
+    message = withoutArrowWrapper(message.strip());
     return String.join("\n", message.lines().limit(MAX_LINES).toList()).strip();
+  }
+
+  /** DuckDB's message inside Arrow's wrapper of it, or the message as it is (plain string search, no pattern). */
+  private static String withoutArrowWrapper(String message) {
+    int wrapper = message.indexOf(ARROW_C_ERROR);
+    if (!message.startsWith("[errno ") || wrapper < 0 || !message.endsWith("}")) return message;
+    int start = message.indexOf(ARROW_C_MESSAGE, wrapper);
+    return start < 0 ? message : message.substring(start + ARROW_C_MESSAGE.length(), message.length() - 1);
   }
 
   /** Whether DuckDB failed a query without saying why (see {@link SqlQuery#results()}). */
