@@ -27,7 +27,6 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.Savepoint;
@@ -38,7 +37,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlInfo;
 import org.apache.arrow.flight.sql.util.TableRef;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -63,22 +61,22 @@ class FlightSqlMetadataTest {
 
   @Inject FlightService flight;
 
+  private SqlTestClient session;
   private BufferAllocator allocator;
   private FlightClient client;
   private FlightSqlClient sql;
 
   @BeforeEach
   void connect() {
-    allocator = new RootAllocator();
-    client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build();
-    sql = new FlightSqlClient(client);
+    session = new SqlTestClient(flight);
+    allocator = session.allocator;
+    client = session.client;
+    sql = session.sql;
   }
 
   @AfterEach
   void closeAndCheckNothingLeaked() throws Exception {
-    client.close();
-    allocator.close();
-    FlightTest.assertServerAllocatorEmpty(flight);
+    session.close();
   }
 
   /** Every row of the single endpoint of a metadata answer, each read by {@code row}, after checking its schema. */

@@ -8,7 +8,6 @@ import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +15,12 @@ import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.FlightClient;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,44 +41,26 @@ class SqlEngineTest {
 
   @Inject FlightService flight;
 
+  private SqlTestClient session;
   private BufferAllocator allocator;
   private FlightClient client;
   private FlightSqlClient sql;
 
   @BeforeEach
   void connect() {
-    allocator = new RootAllocator();
-    client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build();
-    sql = new FlightSqlClient(client);
+    session = new SqlTestClient(flight);
+    allocator = session.allocator;
+    client = session.client;
+    sql = session.sql;
   }
 
   @AfterEach
   void closeAndCheckNothingLeaked() throws Exception {
-    client.close();
-    allocator.close();
-    FlightTest.assertServerAllocatorEmpty(flight);
+    session.close();
   }
 
-  /** Every row of every endpoint, each value as its string form. */
   List<List<String>> rows(String query, CallOption auth) throws Exception {
-    FlightInfo info = sql.execute(query, auth);
-    List<List<String>> rows = new ArrayList<>();
-    for (FlightEndpoint endpoint : info.getEndpoints()) {
-      try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
-        while (stream.next()) {
-          VectorSchemaRoot root = stream.getRoot();
-          for (int r = 0; r < root.getRowCount(); r++) {
-            List<String> row = new ArrayList<>();
-            for (FieldVector vector : root.getFieldVectors()) {
-              Object value = vector.getObject(r);
-              row.add(value == null ? null : value.toString());
-            }
-            rows.add(row);
-          }
-        }
-      }
-    }
-    return rows;
+    return session.rows(query, auth);
   }
 
   FlightRuntimeException refused(String query, CallOption auth) {

@@ -16,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -44,7 +42,6 @@ import org.apache.arrow.flight.sql.FlightSqlUtils;
 import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -97,46 +94,28 @@ class SqlLimitsTest {
 
   @Inject FlightService flight;
 
+  private SqlTestClient session;
   private BufferAllocator allocator;
   private FlightClient client;
   private FlightSqlClient sql;
 
   @BeforeEach
   void connect() {
-    allocator = new RootAllocator();
-    client = FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", flight.port())).build();
-    sql = new FlightSqlClient(client);
+    session = new SqlTestClient(flight);
+    allocator = session.allocator;
+    client = session.client;
+    sql = session.sql;
   }
 
   @AfterEach
   void closeAndCheckNothingLeaked() throws Exception {
-    client.close();
-    allocator.close();
-    FlightTest.assertServerAllocatorEmpty(flight);
+    session.close();
   }
 
   // ---- helpers ----
 
-  /** Every row of every endpoint, each value as its string form. */
   List<List<String>> rows(String query, CallOption auth) throws Exception {
-    FlightInfo info = sql.execute(query, auth);
-    List<List<String>> rows = new ArrayList<>();
-    for (FlightEndpoint endpoint : info.getEndpoints()) {
-      try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
-        while (stream.next()) {
-          VectorSchemaRoot root = stream.getRoot();
-          for (int r = 0; r < root.getRowCount(); r++) {
-            List<String> row = new ArrayList<>();
-            for (FieldVector vector : root.getFieldVectors()) {
-              Object value = vector.getObject(r);
-              row.add(value == null ? null : value.toString());
-            }
-            rows.add(row);
-          }
-        }
-      }
-    }
-    return rows;
+    return session.rows(query, auth);
   }
 
   FlightRuntimeException refused(String query, CallOption auth) {
