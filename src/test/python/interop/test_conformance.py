@@ -139,6 +139,12 @@ shares:
       - name: {SCHEMA}
         tables:
 {listed}
+      # "main" is also the name of the schema every DuckDB catalog starts with (the engine attaches
+      # one catalog per share): a shared schema of that name must still work.
+      - name: main
+        tables:
+          - name: nan_floats
+            location: {json.dumps(str(tables["nan_floats"]))}
 recipients:
   - name: conformance
     tokens:
@@ -309,6 +315,13 @@ def test_the_sql_engine_keeps_nan_rows_that_float_statistics_cannot_show(lake, w
     the engine's direct Parquet path must not (DuckDB needs to be told the files can hold NaN)."""
     got = engine_query(lake, f"SELECT id FROM {SHARE}.{SCHEMA}.nan_floats WHERE {where} ORDER BY id").column("id").to_pylist()
     assert got == [1, 3], where
+
+
+def test_the_sql_engine_serves_a_schema_named_main_next_to_another(lake):
+    got = engine_query(lake, f"SELECT count(*) AS n, count(l.id) AS joined FROM {SHARE}.main.nan_floats m "
+                             f"LEFT JOIN {SHARE}.{SCHEMA}.nan_floats l USING (id)").to_pylist()
+    rows = len(reference(lake["tables"]["nan_floats"]))
+    assert got == [{"n": rows, "joined": rows}] and rows > 0
 
 
 @pytest.mark.parametrize("codec", CODECS)

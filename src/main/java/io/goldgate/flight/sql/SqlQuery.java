@@ -96,7 +96,8 @@ public final class SqlQuery implements AutoCloseable {
         }
         String schema = share + "." + SqlSession.quote(table.schema());
         if (schemas.add(table.share() + "\u0000" + table.schema())) {
-          session.execute("CREATE SCHEMA " + schema);
+          // IF NOT EXISTS: an attached catalog already has a schema "main", a common schema name.
+          session.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
         }
         String name = schema + "." + SqlSession.quote(table.name());
         List<String> direct = ownAllocator ? null : DirectParquet.files(source);
@@ -128,8 +129,10 @@ public final class SqlQuery implements AutoCloseable {
       }
       session.lock();
     } catch (SQLException e) {
+      // Translated before closing: a closed query reads as cancelled.
+      RuntimeException failure = SqlErrors.translate(e, this);
       close();
-      throw SqlErrors.translate(e, this);
+      throw failure;
     } catch (RuntimeException e) {
       close();
       throw e;
