@@ -39,9 +39,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.jboss.logging.Logger;
 
 /**
- * Flight SQL for JDBC/ADBC tools: shares are catalogs, schemas are schemas, and queries are the
- * SQL subset of {@link SqlSubset}, planned onto the same splits and signed tickets as plain
- * Flight reads. Everything else answers UNIMPLEMENTED.
+ * Flight SQL for JDBC/ADBC tools: shares are catalogs, schemas are schemas. A simple SELECT
+ * ({@link SqlSubset}) is planned onto the same splits and signed tickets as plain Flight reads;
+ * any other query, and every prepared statement with parameters, goes to the SQL engine through
+ * {@link SqlStatements}. Metadata commands answer from the catalog; writes are refused ({@link
+ * ReadOnly}).
  */
 final class GoldgateFlightSql extends NoOpFlightSqlProducer {
 

@@ -28,7 +28,6 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.Text;
 
 /**
@@ -132,9 +131,5 @@ public final class SqlParameters {
           };
     }
     return new Field(name, FieldType.nullable(arrow), null);
-  }
-
-  static Schema schema(List<Field> fields) {
-    return new Schema(fields);
   }
 }
