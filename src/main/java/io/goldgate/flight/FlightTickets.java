@@ -7,7 +7,6 @@ import io.goldgate.GoldgateException;
 import io.goldgate.access.Signer;
 import io.goldgate.config.GoldgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
@@ -48,17 +47,16 @@ public class FlightTickets {
     ObjectNode payload = JSON.valueToTree(grant);
     payload.put("expires", clock.millis() + config.sharing().queryTokenLifetime().toMillis());
     String body = payload.toString();
-    return (signer.sign(PURPOSE, body) + "." + body).getBytes(StandardCharsets.UTF_8);
+    return SealedBytes.seal(signer, PURPOSE, body);
   }
 
   public Grant read(byte[] ticket) {
-    String text = new String(ticket, StandardCharsets.UTF_8);
-    int dot = text.indexOf('.');
-    if (dot <= 0 || !signer.verify(PURPOSE, text.substring(dot + 1), text.substring(0, dot))) {
+    String body = SealedBytes.open(signer, PURPOSE, ticket);
+    if (body == null) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This ticket was not issued by this server or has been altered");
     }
     try {
-      JsonNode payload = JSON.readTree(text.substring(dot + 1));
+      JsonNode payload = JSON.readTree(body);
       if (clock.millis() >= payload.path("expires").asLong()) {
         throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This ticket has expired; call GetFlightInfo again");
       }

@@ -6,7 +6,6 @@ import io.goldgate.access.Signer;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.flight.sql.SqlEngine;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -86,20 +85,19 @@ public class StatementHandles {
   private byte[] sign(String purpose, Object value) {
     try {
       String body = JSON.writeValueAsString(value);
-      return (signer.sign(purpose, body) + "." + body).getBytes(StandardCharsets.UTF_8);
+      return SealedBytes.seal(signer, purpose, body);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private <T> T read(String purpose, byte[] bytes, Class<T> type, String what) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    int dot = text.indexOf('.');
-    if (dot <= 0 || !signer.verify(purpose, text.substring(dot + 1), text.substring(0, dot))) {
+    String body = SealedBytes.open(signer, purpose, bytes);
+    if (body == null) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This " + what + " was not issued by this server or has been altered");
     }
     try {
-      return JSON.readValue(text.substring(dot + 1), type);
+      return JSON.readValue(body, type);
     } catch (java.io.IOException e) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This " + what + " cannot be read");
     }
