@@ -107,10 +107,15 @@ final class SqlStatements {
   /** Plans a query: its result schema, and one endpoint whose ticket pins the tables' versions. */
   FlightInfo info(Recipient recipient, String sql, byte[] parameters, FlightDescriptor descriptor) {
     SqlEngine.Prepared prepared = engine.prepare(recipient, sql, parameters);
-    audit(FlightAudit.current(), prepared.sources(), prepared.tables());
-    byte[] handle = handles.query(recipient.name(), sql, parameters, prepared.tables());
+    return planned(recipient, sql, parameters, prepared.dataset(), prepared, descriptor);
+  }
+
+  /** The FlightInfo of a described query: one endpoint whose ticket pins the tables it reads. */
+  private FlightInfo planned(Recipient recipient, String sql, byte[] parameters, Schema dataset, SqlEngine.Prepared pins, FlightDescriptor descriptor) {
+    audit(FlightAudit.current(), pins.sources(), pins.tables());
+    byte[] handle = handles.query(recipient.name(), sql, parameters, pins.tables());
     Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(ByteString.copyFrom(handle)).build()).toByteArray());
-    return new FlightInfo(prepared.dataset(), descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+    return new FlightInfo(dataset, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
   }
 
   Schema schema(Recipient recipient, String sql, byte[] parameters) {
@@ -152,11 +157,7 @@ final class SqlStatements {
     } catch (IOException e) {
       return info(recipient, statement.sql(), statement.parameters(), descriptor);
     }
-    SqlEngine.Prepared pins = engine.pin(recipient, statement.tables());
-    audit(FlightAudit.current(), pins.sources(), pins.tables());
-    byte[] handle = handles.query(recipient.name(), statement.sql(), null, pins.tables());
-    Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(ByteString.copyFrom(handle)).build()).toByteArray());
-    return new FlightInfo(dataset, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+    return planned(recipient, statement.sql(), null, dataset, engine.pin(recipient, statement.tables()), descriptor);
   }
 
   private static byte[] ipc(Schema schema) {
