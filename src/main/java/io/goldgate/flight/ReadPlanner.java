@@ -68,7 +68,7 @@ public class ReadPlanner {
   public Plan plan(SharedTable table, Recipient recipient, long version, List<String> columns, String predicate, Long limit) {
     RowRestriction restriction = table.restrictionFor(recipient);
     TableSnapshot snapshot = lake.at(table.ref(), version);
-    List<ArrowSchemas.Column> all = ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
+    List<ArrowSchemas.Column> all = columns(snapshot);
     List<ArrowSchemas.Column> selected = select(all, columns);
     Filter filter = predicate == null ? null : parsePredicate(predicate);
     if (filter != null) {
@@ -80,6 +80,15 @@ public class ReadPlanner {
     // One endpoint when a limit is set: the limit can then be applied exactly.
     int n = limit != null ? 1 : Math.max(1, Math.min(maxEndpoints, files.size()));
     return new Plan(table, restriction, snapshot, selected, all, filter, predicate, limit, balance(files, n));
+  }
+
+  /** The table's logical columns at {@code version}, partition columns included, without planning a read. */
+  public List<ArrowSchemas.Column> columns(SharedTable table, long version) {
+    return columns(lake.at(table.ref(), version));
+  }
+
+  private static List<ArrowSchemas.Column> columns(TableSnapshot snapshot) {
+    return ArrowSchemas.columns(snapshot.metadata().schemaString(), snapshot.metadata().partitionColumns());
   }
 
   private static Filter parsePredicate(String predicate) {

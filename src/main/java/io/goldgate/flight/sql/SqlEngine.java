@@ -246,34 +246,26 @@ public class SqlEngine {
   }
 
   private SqlQuery.Source source(Recipient recipient, SharedTable table, QueryShape shape, List<Pinned> pinned) {
-    long version;
-    if (pinned == null) {
-      version = tables.pinnedVersion(table, VersionSpec.of(null, null));
-    } else {
-      Pinned pin =
-          pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst()
-              .orElseThrow(() -> GoldgateException.invalid("This ticket no longer matches the query's tables; call GetFlightInfo again"));
-      version = pin.version();
-    }
-    // Only conjuncts of a query over this one table say anything about its rows.
-    ReadPlanner.Plan all = planner.plan(table, recipient, version, null, null, null);
-    String predicate = shape.where().isEmpty() ? null : Pushdown.predicate(shape.where(), all.allColumns());
-    if (predicate != null) {
-      all = planner.plan(table, recipient, version, null, predicate, null);
-    }
+    Pinned pin = null;
     if (pinned != null) {
-      String scope = pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst().orElseThrow().rowScope();
-      if (!all.restriction().fingerprint().equals(scope)) {
-        throw new GoldgateException(
-            GoldgateException.Kind.PERMISSION_DENIED, "The rows you may read of " + table.qualifiedName() + " changed since this query was planned; call GetFlightInfo again");
-      }
+      pin = pinned.stream().filter(p -> p.tableId().equals(table.id())).findFirst()
+          .orElseThrow(() -> GoldgateException.invalid("This ticket no longer matches the query's tables; call GetFlightInfo again"));
     }
-    List<ArrowSchemas.Column> used = all.allColumns().stream().filter(c -> shape.uses(c.field().getName())).toList();
+    long version = pin != null ? pin.version() : tables.pinnedVersion(table, VersionSpec.of(null, null));
+    // Only conjuncts of a query over this one table say anything about its rows; the columns'
+    // types say which of them the scan can take, so the read is planned once, with them.
+    String predicate = shape.where().isEmpty() ? null : Pushdown.predicate(shape.where(), planner.columns(table, version));
+    ReadPlanner.Plan plan = planner.plan(table, recipient, version, null, predicate, null);
+    if (pin != null && !plan.restriction().fingerprint().equals(pin.rowScope())) {
+      throw new GoldgateException(
+          GoldgateException.Kind.PERMISSION_DENIED, "The rows you may read of " + table.qualifiedName() + " changed since this query was planned; call GetFlightInfo again");
+    }
+    List<ArrowSchemas.Column> used = plan.allColumns().stream().filter(c -> shape.uses(c.field().getName())).toList();
     if (used.isEmpty()) {
       // count(*) and the like need rows, not values: the cheapest column carries them.
-      used = List.of(cheapest(all.allColumns()));
+      used = List.of(cheapest(plan.allColumns()));
     }
-    return new SqlQuery.Source(table, all, used);
+    return new SqlQuery.Source(table, plan, used);
   }
 
   private static ArrowSchemas.Column cheapest(List<ArrowSchemas.Column> columns) {
