@@ -14,7 +14,6 @@ import io.goldgate.storage.Storage;
 import io.goldgate.storage.TableLocation;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +158,7 @@ public final class SplitReader {
         break;
       }
       RoaringBitmapArray deleted = deletedRows(location, file.deletionVector());
-      String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
+      String relative = file.relativePath();
       if (location.isLocal()) {
         readFile(request, progress, file, relative, location.localRoot().resolve(relative), deleted);
         continue;

@@ -7,6 +7,8 @@ import io.goldgate.lake.predicate.ColumnRange;
 import io.goldgate.lake.predicate.Filter;
 import io.goldgate.lake.predicate.TypedValues;
 import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
@@ -54,6 +56,14 @@ public final class DataFile {
 
   public String path() {
     return path;
+  }
+
+  /**
+   * The file's path under the table root as storage names it: the log's URI-encoded path decoded,
+   * a '+' kept as it is (the log escapes spaces as %20, never as '+').
+   */
+  public String relativePath() {
+    return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   public long size() {

@@ -3,8 +3,6 @@ package io.goldgate.flight.sql;
 import io.goldgate.arrow.ArrowSchemas;
 import io.goldgate.lake.DataFile;
 import io.goldgate.storage.TableLocation;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ final class DirectParquet {
     for (List<DataFile> split : source.plan().splits()) {
       for (DataFile file : split) {
         if (file.hasDeletionVector() || paths.size() >= MAX_FILES) return null;
-        String relative = URLDecoder.decode(file.path().replace("+", "%2B"), StandardCharsets.UTF_8);
+        String relative = file.relativePath();
         // DuckDB reads a path with glob characters as a pattern: such a file takes the governed scan.
         if (relative.contains(":") || relative.chars().anyMatch(ch -> "*?[]{}".indexOf(ch) >= 0)) return null;
         Path path = location.localRoot().resolve(relative).normalize();
