@@ -327,6 +327,12 @@ class OAuthAndFederationTest {
         assertThrows(FlightRuntimeException.class, () -> client.getInfo(FlightDescriptor.path("retail", "gold", "sales_daily"), bearer(token)));
     assertEquals(FlightStatusCode.UNAUTHORIZED, flightRefused.status().code(), "gRPC PERMISSION_DENIED");
     assertEquals(refused, flightRefused.status().description());
+    // The SQL engine's calls go through the same door: planning a query is refused alike.
+    var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+    FlightRuntimeException sqlRefused =
+        assertThrows(FlightRuntimeException.class, () -> sql.execute("SELECT region, count(*) FROM retail.gold.sales_daily GROUP BY region", bearer(token)));
+    assertEquals(FlightStatusCode.UNAUTHORIZED, sqlRefused.status().code());
+    assertEquals(refused, sqlRefused.status().description());
 
     // Nor does its secret buy a token from outside, with the answer a wrong secret gets: a leaked
     // secret tried from elsewhere must not learn that it is right.
@@ -363,6 +369,10 @@ class OAuthAndFederationTest {
     var sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
     readRows(sql.execute("SELECT region, units FROM regional.gold.sales_daily", bearer(token)), bearer(token), sqlRegions);
     assertEquals(Map.of("EMEA", 31L), sqlRegions);
+    // And the SQL engine (a query beyond the simple SELECT) sees the same rows.
+    Map<String, Long> engineRegions = new TreeMap<>();
+    readRows(sql.execute("SELECT region, units FROM regional.gold.sales_daily ORDER BY units", bearer(token)), bearer(token), engineRegions);
+    assertEquals(Map.of("EMEA", 31L), engineRegions);
 
     asAdmin().post("/admin/features/views/regional_inventory/materialize").then().statusCode(200);
     List<String> skus = new ArrayList<>();
