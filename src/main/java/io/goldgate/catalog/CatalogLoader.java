@@ -256,8 +256,10 @@ public final class CatalogLoader {
         resolved = Path.of(URI.create(location));
       } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
         TableLocation remote = new TableLocation(location);
-        if (!remote.isS3() || remote.bucket() == null) {
-          throw new CatalogException(where + ".location: '" + location + "' uses a storage scheme this gateway cannot read; use s3://bucket/prefix, a local path or a file: URI");
+        if (!remote.isObjectStore() || remote.bucket() == null || remote.bucket().isEmpty()) {
+          throw new CatalogException(
+              where + ".location: '" + location + "' uses a storage scheme this gateway cannot read; use s3://bucket/prefix,"
+                  + " abfss://container@account.dfs.core.windows.net/prefix, gs://bucket/prefix, a local path or a file: URI");
         }
         return remote;
       } else {

@@ -407,6 +407,29 @@ public interface GoldgateConfig {
       /** Secret of {@link #accessKeyId()}. */
       Optional<String> secretAccessKey();
     }
+
+    /**
+     * Azure Blob Storage and ADLS Gen2, for {@code abfss://container@account.dfs.core.windows.net/prefix}
+     * (and {@code abfs}, {@code wasbs}, {@code wasb}) table locations.
+     */
+    Azure azure();
+
+    interface Azure {
+      /**
+       * Blob service endpoint, for emulators and sovereign clouds, e.g.
+       * {@code http://127.0.0.1:10000/{account}} for Azurite; {@code {account}} is replaced by the
+       * location's account. When absent, the blob endpoint of the location's own host is used.
+       */
+      Optional<String> endpoint();
+    }
+
+    /** Google Cloud Storage, for {@code gs://bucket/prefix} table locations. */
+    Gcs gcs();
+
+    interface Gcs {
+      /** Endpoint of a GCS-compatible server (emulators, private endpoints); Google's when absent. */
+      Optional<String> endpoint();
+    }
   }
 
   interface Shares {

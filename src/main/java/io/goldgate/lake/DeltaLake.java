@@ -589,6 +589,6 @@ public class DeltaLake {
     if (table.location().isLocal()) {
       redacted = redacted.replace(table.location().localRoot().toString(), "<table>");
     }
-    return redacted.replaceAll("(file|s3a?):/\\S*", "<file>");
+    return redacted.replaceAll("(file|s3a?|abfss?|wasbs?|gs):/\\S*", "<file>");
   }
 }

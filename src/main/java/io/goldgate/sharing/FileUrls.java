@@ -67,9 +67,9 @@ public class FileUrls {
    */
   public String url(URI requestBase, SharedTable table, String logPath, long expiresAt, String recipient) {
     String relative = relativePath(table, logPath);
-    if (table.location().isS3()) {
+    if (table.location().isObjectStore()) {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
-      // S3 counts signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
+      // Stores count signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
       long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
       return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
     }

@@ -6,28 +6,26 @@ import io.delta.kernel.defaults.engine.fileio.OutputFile;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** Sends each Kernel file operation to the store its path's scheme names. */
 final class RoutingFileIO implements FileIO {
 
   private final FileIO local = new LocalFileIO();
-  private final Supplier<FileIO> s3;
+  private final Function<TableLocation.Provider, FileIO> objectStores;
 
-  RoutingFileIO(Supplier<FileIO> s3) {
-    this.s3 = s3;
+  RoutingFileIO(Function<TableLocation.Provider, FileIO> objectStores) {
+    this.objectStores = objectStores;
   }
 
   private FileIO route(String path) {
-    int colon = path.indexOf(':');
-    String scheme = colon < 0 ? "file" : path.substring(0, colon).toLowerCase(Locale.ROOT);
-    return switch (scheme) {
-      case "file" -> local;
-      case "s3", "s3a" -> s3.get();
-      default -> throw new UnsupportedOperationException("No storage configured for '" + scheme + "' locations");
-    };
+    TableLocation.Provider provider = TableLocation.Provider.ofPath(path);
+    if (provider == null) {
+      int colon = path.indexOf(':');
+      throw new UnsupportedOperationException("No storage configured for '" + path.substring(0, colon) + "' locations");
+    }
+    return provider == TableLocation.Provider.LOCAL ? local : objectStores.apply(provider);
   }
 
   @Override

@@ -6,34 +6,29 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The one place that knows how to reach each kind of table location: file access for Delta Kernel
- * and, for object stores, pre-signed URLs that recipients download from directly. Adding Azure or
- * GCS means adding a {@link FileIO} and a presigner here; nothing else changes.
+ * and, for object stores, pre-signed URLs that recipients download from directly. Each object
+ * store's client is built the first time one of its locations is used, so a gateway with only
+ * local tables never loads a cloud SDK or looks for cloud credentials.
  */
 @ApplicationScoped
 public class Storage {
 
-  private final GoldgateConfig.Storage.S3 config;
-  private volatile S3Client s3;
-  private volatile S3Presigner presigner;
-  private final FileIO fileIO = new RoutingFileIO(() -> new S3FileIO(s3Client()));
+  private final Map<TableLocation.Provider, Supplier<ObjectStore>> factories = new EnumMap<>(TableLocation.Provider.class);
+  private final Map<TableLocation.Provider, ObjectStore> stores = new EnumMap<>(TableLocation.Provider.class);
+  private final FileIO fileIO = new RoutingFileIO(provider -> store(provider).fileIO());
 
   public Storage(GoldgateConfig config) {
-    this.config = config.storage().s3();
+    GoldgateConfig.Storage storage = config.storage();
+    factories.put(TableLocation.Provider.S3, () -> new S3Store(storage.s3()));
+    factories.put(TableLocation.Provider.AZURE, () -> new AzureStore(storage.azure()));
+    factories.put(TableLocation.Provider.GCS, () -> new GcsStore(storage.gcs()));
   }
 
   /** File access for Delta Kernel, for every supported scheme. */
@@ -68,65 +63,28 @@ public class Storage {
 
   /** A URL the store itself will serve the object at, for {@code ttl}; only for object stores. */
   public String presign(TableLocation table, String relativePath, Duration ttl) {
-    if (!table.isS3()) {
+    if (!table.isObjectStore()) {
       throw new IllegalArgumentException(table + " is not in an object store");
     }
-    String key = table.keyPrefix().isEmpty() ? relativePath : table.keyPrefix() + "/" + relativePath;
-    return presigner().presignGetObject(b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(table.bucket()).key(key))).url().toString();
+    return store(table.provider()).presign(table, relativePath, ttl);
   }
 
-  private S3Client s3Client() {
-    S3Client client = s3;
-    if (client == null) {
-      synchronized (this) {
-        if (s3 == null) {
-          s3 = configure(S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())).build();
-        }
-        client = s3;
+  private synchronized ObjectStore store(TableLocation.Provider provider) {
+    ObjectStore store = stores.get(provider);
+    if (store == null) {
+      Supplier<ObjectStore> factory = factories.get(provider);
+      if (factory == null) {
+        throw new UnsupportedOperationException("No object store serves " + provider + " locations");
       }
+      store = factory.get();
+      stores.put(provider, store);
     }
-    return client;
-  }
-
-  private S3Presigner presigner() {
-    S3Presigner p = presigner;
-    if (p == null) {
-      synchronized (this) {
-        if (presigner == null) {
-          var builder =
-              S3Presigner.builder()
-                  .region(Region.of(config.region()))
-                  .credentialsProvider(credentials())
-                  .serviceConfiguration(serviceConfiguration());
-          config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
-          presigner = builder.build();
-        }
-        p = presigner;
-      }
-    }
-    return p;
-  }
-
-  private S3ClientBuilder configure(S3ClientBuilder builder) {
-    builder.region(Region.of(config.region())).credentialsProvider(credentials()).serviceConfiguration(serviceConfiguration());
-    config.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
-    return builder;
-  }
-
-  private S3Configuration serviceConfiguration() {
-    return S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build();
-  }
-
-  private AwsCredentialsProvider credentials() {
-    if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get()));
-    }
-    return DefaultCredentialsProvider.builder().build();
+    return store;
   }
 
   @PreDestroy
-  void close() {
-    if (s3 != null) s3.close();
-    if (presigner != null) presigner.close();
+  synchronized void close() {
+    stores.values().forEach(ObjectStore::close);
+    stores.clear();
   }
 }
