@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.goldgate.storage.TableLocation;
 import io.goldgate.access.CredentialKind;
 import io.goldgate.access.FederationPolicy;
 import io.goldgate.access.Recipient;
@@ -120,6 +121,35 @@ class CatalogLoaderTest {
     assertEquals("s3://lake/gold/t", t.location().uri());
     assertEquals("lake", t.location().bucket());
     assertEquals("gold/t", t.location().keyPrefix());
+  }
+
+  @Test
+  void givenAzureAndGcsLocations_thenEachTableKeepsItsStoreContainerAndPrefix() throws IOException {
+    ShareCatalog catalog = load(
+        "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n"
+            + "          - name: adls\n            location: abfss://gold@acct1.dfs.core.windows.net/sales/daily/\n"
+            + "          - name: blob\n            location: wasbs://gold@acct2.blob.core.chinacloudapi.cn/t\n"
+            + "          - name: gcs\n            location: gs://lake/gold/t\n");
+    TableLocation adls = catalog.table("s", "x", "adls").orElseThrow().location();
+    assertEquals(TableLocation.Provider.AZURE, adls.provider());
+    assertEquals("gold", adls.bucket());
+    assertEquals("acct1", adls.account());
+    assertEquals("sales/daily", adls.keyPrefix());
+    assertEquals("sales/daily/part-0.parquet", adls.key("part-0.parquet"));
+    TableLocation blob = catalog.table("s", "x", "blob").orElseThrow().location();
+    assertEquals(TableLocation.Provider.AZURE, blob.provider());
+    assertEquals("acct2", blob.account());
+    TableLocation gcs = catalog.table("s", "x", "gcs").orElseThrow().location();
+    assertEquals(TableLocation.Provider.GCS, gcs.provider());
+    assertEquals("lake", gcs.bucket());
+    assertEquals("gold/t", gcs.keyPrefix());
+  }
+
+  @Test
+  void givenAnAzureLocationWithoutAContainer_thenStartupNamesTheLocation() {
+    assertRefused(
+        "shares:\n  - name: s\n    schemas:\n      - name: x\n        tables:\n          - name: t\n            location: abfss://acct.dfs.core.windows.net/t\n",
+        "tables[0].location", "abfss://acct.dfs.core.windows.net/t");
   }
 
   @Test
