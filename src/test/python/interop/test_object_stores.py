@@ -31,6 +31,7 @@ from object_stores import REPO_ROOT, STORES, TABLES, free_port, wait_for
 
 TOKEN = "store-interop-token"
 ADMIN_TOKEN = "store-interop-admin-token-0123456789abcdef-local"
+EMEA_TOKEN = "store-interop-emea-token"  # granted only share `regional`, restricted to region EMEA
 
 
 @pytest.fixture(scope="module", params=STORES, ids=lambda s: s.name)
@@ -53,7 +54,12 @@ def _start_gateway(tmp: Path, store, url_lifetime: str, flight_port: int | None 
     token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
     (shares / "stores.yaml").write_text(
         f"shares:\n  - name: cloud\n    schemas:\n      - name: gold\n        tables:\n{tables}\n"
+        f"  - name: regional\n    schemas:\n      - name: gold\n        tables:\n"
+        f"          - name: sales_daily\n            location: {store.location('sales_daily')}\n"
+        f"            recipientPartitionFilter:\n              region: \"${{recipient.region}}\"\n"
         f"recipients:\n  - name: store-partner\n    tokens:\n      - hash: sha256:{token_hash}\n    shares: [cloud]\n"
+        f"  - name: store-emea\n    tokens:\n      - hash: sha256:{hashlib.sha256(EMEA_TOKEN.encode()).hexdigest()}\n"
+        f"    shares: [regional]\n    properties:\n      region: EMEA\n"
     )
     port = free_port()
     env = dict(os.environ)
@@ -85,6 +91,7 @@ def _start_gateway(tmp: Path, store, url_lifetime: str, flight_port: int | None 
     wait_for(base + "/delta-sharing/shares", lambda r: r.status_code == 401, 90, "gateway", log)
     profile = tmp / "store.share"
     profile.write_text(json.dumps({"shareCredentialsVersion": 1, "endpoint": base + "/delta-sharing/", "bearerToken": TOKEN}))
+    (tmp / "emea.share").write_text(json.dumps({"shareCredentialsVersion": 1, "endpoint": base + "/delta-sharing/", "bearerToken": EMEA_TOKEN}))
     return proc, base, str(profile)
 
 
@@ -266,3 +273,56 @@ def test_pre_signed_urls_really_expire(tmp_path_factory, store):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# Governance does not depend on where a table lives: the restricted recipient sees only its region's
+# rows of the store's table on every face, and a table of a share it was not granted is the same
+# "not found" on every face as a table that does not exist.
+EMEA_AUTH = flight.FlightCallOptions(headers=[(b"authorization", f"Bearer {EMEA_TOKEN}".encode())], timeout=60)
+
+
+def _emea_rows():
+    columns, rows = oracle.delta_rs_table(TABLES["sales_daily"])
+    region = columns.index("region")
+    return columns, [r for r in rows if r[region] == "EMEA"]
+
+
+@pytest.mark.parametrize("use_delta_format", [False, True], ids=["parquet", "delta"])
+def test_a_row_restriction_on_a_store_table_holds_for_the_sharing_client(gateway, store, use_delta_format):
+    _, profile = gateway
+    emea_profile = str(Path(profile).with_name("emea.share"))
+    df = delta_sharing.load_as_pandas(f"{emea_profile}#regional.gold.sales_daily", use_delta_format=use_delta_format)
+    columns, expected = _emea_rows()
+    assert len(expected) > 0 and set(df["region"]) == {"EMEA"}
+    oracle.assert_same_rows(oracle.frame_rows(df, columns), expected, f"{store.name} EMEA rows vs delta-rs")
+
+
+def test_a_row_restriction_on_a_store_table_holds_on_flight_and_flight_sql(gateway, flight_port):
+    client = flight.FlightClient(f"grpc://127.0.0.1:{flight_port}")
+    info = client.get_flight_info(flight.FlightDescriptor.for_path("regional", "gold", "sales_daily"), EMEA_AUTH)
+    got = pa.concat_tables([client.do_get(e.ticket, EMEA_AUTH).read_all() for e in info.endpoints])
+    _, expected = _emea_rows()
+    assert got.num_rows == len(expected) and set(got.column("region").to_pylist()) == {"EMEA"}
+    conn = flightsql.connect(f"grpc://127.0.0.1:{flight_port}", db_kwargs={"adbc.flight.sql.authorization_header": f"Bearer {EMEA_TOKEN}"})
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT region, count(*) AS n FROM regional.gold.sales_daily GROUP BY region")
+        assert cur.fetch_arrow_table().to_pylist() == [{"region": "EMEA", "n": len(expected)}]
+        with pytest.raises(Exception, match="does not exist or is not shared with you"):
+            cur.execute("SELECT count(*) FROM cloud.gold.customer_features")
+        cur.close()
+    finally:
+        conn.close()
+
+
+def test_a_store_table_of_an_ungranted_share_is_refused_on_every_face(gateway, flight_port):
+    base, _ = gateway
+    emea = {"Authorization": f"Bearer {EMEA_TOKEN}"}
+    r = requests.post(f"{base}/delta-sharing/shares/cloud/schemas/gold/tables/customer_features/query", headers=emea, json={}, timeout=30)
+    missing = requests.post(f"{base}/delta-sharing/shares/nope/schemas/gold/tables/customer_features/query", headers=emea, json={}, timeout=30)
+    assert r.status_code == missing.status_code and r.status_code in (403, 404), r.text
+    client = flight.FlightClient(f"grpc://127.0.0.1:{flight_port}")
+    with pytest.raises(KeyError, match="Share 'cloud' does not exist or is not shared with you"):
+        client.get_flight_info(flight.FlightDescriptor.for_path("cloud", "gold", "customer_features"), EMEA_AUTH)
+    with pytest.raises(KeyError, match="Share 'nope' does not exist or is not shared with you"):
+        client.get_flight_info(flight.FlightDescriptor.for_path("nope", "gold", "customer_features"), EMEA_AUTH)
