@@ -51,7 +51,7 @@ def test_the_python_connector_leaves_one_query_event_and_one_event_per_file_requ
     assert reads and all(d["bytes"] > 0 for d in reads), downloads
     stored = json.dumps(events)
     assert partner_token not in stored
-    assert "sig=" not in stored
+    assert "sig=" not in stored and "&s=" not in stored and "/delta-sharing/files/" not in stored
 
 
 def test_a_pyarrow_flight_read_is_audited_with_its_exact_rows(gateway_url, admin_token, flight_location, partner_token):

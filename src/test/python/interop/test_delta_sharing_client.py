@@ -470,14 +470,14 @@ def _tamper_sig(url: str) -> str:
         sig = m.group(2)
         return m.group(1) + ("A" if sig[0] != "A" else "B") + sig[1:]
 
-    tampered = re.sub(r"([?&]sig=)([^&]+)", flip, url)
-    assert tampered != url, f"no sig parameter in {url}"
+    tampered = re.sub(r"([?&]s=)([^&]+)", flip, url)
+    assert tampered != url, f"no s parameter in {url}"
     return tampered
 
 
 def _tamper_expiry(url: str) -> str:
-    tampered = re.sub(r"([?&]expires=)(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + 1000), url)
-    assert tampered != url, f"no expires parameter in {url}"
+    tampered = re.sub(r"([?&]e=)(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + 1000), url)
+    assert tampered != url, f"no e parameter in {url}"
     return tampered
 
 

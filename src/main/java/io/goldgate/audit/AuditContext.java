@@ -19,6 +19,12 @@ public class AuditContext {
     this.request = request;
   }
 
+  /** The audit of a request served by a Vert.x route, where no CDI request context is active. */
+  public static CallAudit of(RoutingContext context) {
+    CallAudit audit = context.get(HttpAudit.KEY);
+    return audit == null ? new CallAudit() : audit;
+  }
+
   public CallAudit current() {
     if (!Arc.container().requestContext().isActive()) {
       return new CallAudit();

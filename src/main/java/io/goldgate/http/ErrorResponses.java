@@ -17,20 +17,43 @@ public class ErrorResponses {
 
   @ServerExceptionMapper
   public Response domain(GoldgateException e) {
+    int status = status(e.kind());
+    if (e.kind() == GoldgateException.Kind.DATA_ERROR) {
+      LOG.warn(e.getMessage(), e.getCause());
+    }
+    Response response = error(status, code(e.kind()), e.getMessage());
     return switch (e.kind()) {
-      case NOT_FOUND -> error(404, "RESOURCE_DOES_NOT_EXIST", e.getMessage());
-      case INVALID_ARGUMENT -> error(400, "INVALID_PARAMETER_VALUE", e.getMessage());
-      case MALFORMED -> error(400, "MALFORMED_REQUEST", e.getMessage());
-      case UNSUPPORTED -> error(400, "UNSUPPORTED_OPERATION", e.getMessage());
-      case UNAUTHENTICATED ->
-          Response.fromResponse(error(401, "UNAUTHENTICATED", e.getMessage())).header("WWW-Authenticate", bearerChallenge(e)).build();
-      case PERMISSION_DENIED -> error(403, "PERMISSION_DENIED", e.getMessage());
-      case CONFLICT -> error(409, "RESOURCE_CONFLICT", e.getMessage());
-      case UNAVAILABLE -> Response.fromResponse(error(503, "TEMPORARILY_UNAVAILABLE", e.getMessage())).header("Retry-After", "1").build();
-      case DATA_ERROR -> {
-        LOG.warn(e.getMessage(), e.getCause());
-        yield error(500, "INTERNAL_ERROR", e.getMessage());
-      }
+      case UNAUTHENTICATED -> Response.fromResponse(response).header("WWW-Authenticate", bearerChallenge(e)).build();
+      case UNAVAILABLE -> Response.fromResponse(response).header("Retry-After", "1").build();
+      default -> response;
+    };
+  }
+
+  /** The HTTP status of a domain failure; routes outside the REST layer answer with it too. */
+  public static int status(GoldgateException.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND -> 404;
+      case INVALID_ARGUMENT, MALFORMED, UNSUPPORTED -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case CONFLICT -> 409;
+      case UNAVAILABLE -> 503;
+      case DATA_ERROR -> 500;
+    };
+  }
+
+  /** The protocol's {@code errorCode} of a domain failure. */
+  public static String code(GoldgateException.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND -> "RESOURCE_DOES_NOT_EXIST";
+      case INVALID_ARGUMENT -> "INVALID_PARAMETER_VALUE";
+      case MALFORMED -> "MALFORMED_REQUEST";
+      case UNSUPPORTED -> "UNSUPPORTED_OPERATION";
+      case UNAUTHENTICATED -> "UNAUTHENTICATED";
+      case PERMISSION_DENIED -> "PERMISSION_DENIED";
+      case CONFLICT -> "RESOURCE_CONFLICT";
+      case UNAVAILABLE -> "TEMPORARILY_UNAVAILABLE";
+      case DATA_ERROR -> "INTERNAL_ERROR";
     };
   }
 

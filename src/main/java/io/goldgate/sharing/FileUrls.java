@@ -28,24 +28,41 @@ import java.util.HexFormat;
 @ApplicationScoped
 public class FileUrls {
 
-  static final String PURPOSE = "file-url";
+  static final String PURPOSE = "file-url-2";
+  /** The purpose of the first URL format's signatures, still verified. */
+  static final String LEGACY_PURPOSE = "file-url";
   static final String RECIPIENT_PURPOSE = "file-url-recipient";
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final Signer signer;
   private final GoldgateConfig config;
   private final Storage storage;
   private final Clock clock;
+  /** The configured public URL without trailing slashes, or null to use each request's own. */
+  private final String publicBase;
 
   public FileUrls(Signer signer, GoldgateConfig config, Storage storage) {
     this.signer = signer;
     this.config = config;
     this.storage = storage;
     this.clock = Clock.systemUTC();
+    this.publicBase = config.sharing().publicUrl().map(FileUrls::withoutTrailingSlashes).orElse(null);
   }
 
-  /** When URLs issued now expire, in epoch milliseconds. */
+  private static String withoutTrailingSlashes(String url) {
+    int end = url.length();
+    while (end > 0 && url.charAt(end - 1) == '/') {
+      end--;
+    }
+    return url.substring(0, end);
+  }
+
+  /**
+   * When URLs issued now expire, in epoch milliseconds: a whole second, since URLs carry their
+   * expiry in seconds and the response's {@code expirationTimestamp} must name the same instant.
+   */
   public long expiryFromNow() {
-    return clock.millis() + config.sharing().urlLifetime().toMillis();
+    return Math.ceilDiv(clock.millis() + config.sharing().urlLifetime().toMillis(), 1000) * 1000;
   }
 
   /**
@@ -61,9 +78,13 @@ public class FileUrls {
   }
 
   /**
-   * @param recipient who the URL is issued to, or null. Named in the URL ({@code r}) with its own
-   *     signature ({@code rs}, over the URL's signature and the name) so that downloads are
-   *     audited under the recipient; a changed name fails verification.
+   * A file's URL: {@code <base>/delta-sharing/files/<table id>/<path, base64url>?sp=r&e=<expiry,
+   * epoch seconds>[&r=<recipient>]&s=<signature>}. One 128-bit signature covers table, path,
+   * expiry and recipient, so none can be changed and downloads are audited under the recipient;
+   * a query response holds one URL per file, so every character saved counts a hundred thousand
+   * times.
+   *
+   * @param recipient who the URL is issued to, or null
    */
   public String url(URI requestBase, SharedTable table, String logPath, long expiresAt, String recipient) {
     String relative = relativePath(table, logPath);
@@ -73,20 +94,66 @@ public class FileUrls {
       long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
       return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
     }
-    String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
-    String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
+    String encoded = B64.encodeToString(relative.getBytes(StandardCharsets.UTF_8));
+    long expires = Math.ceilDiv(expiresAt, 1000);
+    String sig = signer.signShort(PURPOSE, compactPayload(table.id(), relative, expires, recipient));
+    String base = publicBase != null ? publicBase : origin(requestBase);
+    StringBuilder url = new StringBuilder(base.length() + RoutePaths.FILES.length() + encoded.length() + 100);
     // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
     // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
-    String sig = signer.sign(PURPOSE, payload(table.id(), relative, expiresAt));
-    String url = base + RoutePaths.FILES + table.id() + "/" + encoded + "?sp=r&expires=" + expiresAt + "&sig=" + sig;
+    url.append(base).append(RoutePaths.FILES).append(table.id()).append('/').append(encoded).append("?sp=r&e=").append(expires);
     if (recipient != null) {
-      url += "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20") + "&rs=" + signer.sign(RECIPIENT_PURPOSE, sig + "\n" + recipient);
+      url.append("&r=").append(java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20"));
     }
-    return url;
+    return url.append("&s=").append(sig).toString();
+  }
+
+  /** What a verified file URL grants: a file of a table, to a recipient (null when it names none). */
+  public record Grant(String relativePath, String recipient) {}
+
+  /**
+   * Checks a file URL's signature, then its expiry.
+   *
+   * @param param the URL's query parameters by name
+   */
+  public Grant verify(String tableId, String encodedPath, java.util.function.UnaryOperator<String> param) {
+    String sig = param.apply("s");
+    if (sig == null) {
+      // URLs of the first format, which a replica of an earlier release may still hand out.
+      String legacySig = param.apply("sig");
+      String relative = verify(tableId, encodedPath, param.apply("expires"), legacySig);
+      return new Grant(relative, verifyRecipient(legacySig, param.apply("r"), param.apply("rs")));
+    }
+    String relative;
+    long expires;
+    try {
+      relative = new String(Base64.getUrlDecoder().decode(encodedPath), StandardCharsets.UTF_8);
+      expires = Long.parseLong(param.apply("e"));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL is malformed");
+    }
+    String recipient = param.apply("r");
+    if (!signer.verifyShort(PURPOSE, compactPayload(tableId, relative, expires, recipient), sig)) {
+      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL has an invalid signature");
+    }
+    if (expires > Long.MAX_VALUE / 1000 || clock.millis() >= expires * 1000) {
+      throw expired(expires > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : expires * 1000);
+    }
+    return new Grant(relative, recipient);
+  }
+
+  /** The path is length-prefixed: no choice of path can make two different URLs sign alike. */
+  static String compactPayload(String tableId, String relativePath, long expiresSeconds, String recipient) {
+    return tableId + "\n" + relativePath.length() + ":" + relativePath + "\n" + expiresSeconds + "\n" + (recipient == null ? "" : "r:" + recipient);
+  }
+
+  private static GoldgateException expired(long expiresAt) {
+    return new GoldgateException(
+        GoldgateException.Kind.PERMISSION_DENIED, "This file URL expired at " + java.time.Instant.ofEpochMilli(expiresAt) + "; query the table again for fresh URLs");
   }
 
   /**
-   * The recipient a verified URL names, or null when it names none.
+   * The recipient a verified URL of the first format names, or null when it names none.
    *
    * @param signature the URL's {@code sig}, already verified
    */
@@ -109,8 +176,8 @@ public class FileUrls {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  /** Checks signature then expiry; returns the relative path the URL was issued for. */
-  public String verify(String tableId, String encodedPath, String expires, String signature) {
+  /** Checks a first-format URL's signature, then its expiry; returns the relative path it was issued for. */
+  String verify(String tableId, String encodedPath, String expires, String signature) {
     String relative;
     long expiresAt;
     try {
@@ -119,11 +186,11 @@ public class FileUrls {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL is malformed");
     }
-    if (!signer.verify(PURPOSE, payload(tableId, relative, expiresAt), signature)) {
+    if (!signer.verify(LEGACY_PURPOSE, payload(tableId, relative, expiresAt), signature)) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL has an invalid signature");
     }
     if (clock.millis() >= expiresAt) {
-      throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL expired at " + java.time.Instant.ofEpochMilli(expiresAt) + "; query the table again for fresh URLs");
+      throw expired(expiresAt);
     }
     return relative;
   }

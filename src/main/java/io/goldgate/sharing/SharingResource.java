@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.goldgate.GoldgateException;
 import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
+import io.goldgate.config.GoldgateConfig;
+import io.goldgate.http.AcceptEncoding;
 import io.goldgate.http.JsonBodies;
 import io.goldgate.http.RoutePaths;
 import io.goldgate.sharing.model.Actions;
@@ -16,6 +18,7 @@ import io.goldgate.sharing.model.QueryRequest;
 import io.goldgate.sharing.model.SchemaItem;
 import io.goldgate.sharing.model.ShareItem;
 import io.goldgate.sharing.model.TableItem;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -25,10 +28,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.GZIPOutputStream;
 import org.jboss.logging.Logger;
 
 /** The Delta Sharing REST API: a thin adapter from HTTP to {@link ShareDirectory} and {@link TableQueries}. */
@@ -50,6 +57,8 @@ public class SharingResource {
   private final ObjectMapper json;
   private final JsonBodies bodies;
   private final AuditContext audit;
+  private final CurrentVertxRequest request;
+  private final int gzipLevel;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
 
@@ -61,7 +70,9 @@ public class SharingResource {
       CurrentRecipient recipient,
       ObjectMapper json,
       JsonBodies bodies,
-      AuditContext audit) {
+      AuditContext audit,
+      CurrentVertxRequest request,
+      GoldgateConfig config) {
     this.directory = directory;
     this.queries = queries;
     this.changeFeed = changeFeed;
@@ -70,6 +81,8 @@ public class SharingResource {
     this.json = json;
     this.bodies = bodies;
     this.audit = audit;
+    this.request = request;
+    this.gzipLevel = config.sharing().gzipLevel();
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
@@ -218,8 +231,10 @@ public class SharingResource {
   private Response ndjson(TableResponse response) {
     CallAudit call = audit.current();
     call.files(0);
+    boolean gzip = gzipLevel > 0 && AcceptEncoding.acceptsGzip(request.getCurrent().request().getHeader(HttpHeaders.ACCEPT_ENCODING));
     StreamingOutput out =
-        stream -> {
+        wire -> {
+          OutputStream stream = gzip ? new LeveledGzip(wire, gzipLevel) : wire;
           JsonGenerator generator = json.getFactory().createGenerator(stream);
           generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
           generator.setRootValueSeparator(null);
@@ -243,17 +258,31 @@ public class SharingResource {
             }
           }
           generator.flush();
+          if (stream instanceof LeveledGzip compressed) {
+            compressed.finish();
+          }
         };
+    Response.ResponseBuilder builder = Response.ok(out, NDJSON).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    if (gzip) {
+      builder.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+    }
     if (response.responseFormat() == null) {
       // An async query's status line: no version or format is known yet.
-      return Response.ok(out, NDJSON).header(Capabilities.HEADER, "asyncquery=true").build();
+      return builder.header(Capabilities.HEADER, "asyncquery=true").build();
     }
     String capabilities = "responseformat=" + response.responseFormat() + (response.endStreamAction() ? ";includeendstreamaction=true" : "");
-    Response.ResponseBuilder builder =
-        Response.ok(out, NDJSON).header(TABLE_VERSION, response.tableVersion()).header(Capabilities.HEADER, capabilities);
+    builder.header(TABLE_VERSION, response.tableVersion()).header(Capabilities.HEADER, capabilities);
     if (response.fileIdHash() != null) {
       builder.header(FILE_ID_HASH, response.fileIdHash());
     }
     return builder.build();
+  }
+
+  /** gzip at a chosen level; {@link #finish()} ends the gzip stream and leaves the response open. */
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, 64 * 1024);
+      def.setLevel(level);
+    }
   }
 }

@@ -501,7 +501,7 @@ abstract class AuditTestBase {
     String stored = rawStoredEvents();
     assertTrue(stored.contains("sales_daily"), "the raw store holds the events");
     for (String secret : List.of(SampleLake.PARTNER_TOKEN, SampleLake.ANALYST_TOKEN, "wrong-token", SampleLake.sha256(SampleLake.PARTNER_TOKEN),
-        SampleLake.sha256(SampleLake.ANALYST_TOKEN), adminToken(), "sig=")) {
+        SampleLake.sha256(SampleLake.ANALYST_TOKEN), adminToken(), "sig=", "&s=", "/delta-sharing/files/")) {
       assertFalse(stored.contains(secret), "the audit store holds " + secret);
     }
   }
@@ -594,7 +594,7 @@ abstract class AuditTestBase {
   @Order(9)
   void givenAFileUrlWhoseRecipientWasChanged_whenDownloading_thenItIs403AndAuditedWithoutARecipient() {
     String url = (String) session.get("fileUrl");
-    assertTrue(url.contains("&r=partner&rs="), url);
+    assertTrue(url.contains("&r=partner&s="), url);
     given().urlEncodingEnabled(false).get(url.replace("&r=partner&", "&r=analyst&")).then().statusCode(403)
         .body("message", equalTo("This file URL has an invalid signature"));
     Map<String, Object> event = audit(1).getMap("events[0]");

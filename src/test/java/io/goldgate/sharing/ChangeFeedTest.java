@@ -93,7 +93,7 @@ class ChangeFeedTest extends SharingApiTestBase {
     JsonNode cdf = Ndjson.actions(changes(EVENTS, "startingVersion=2&endingVersion=2"), "cdf").get(0);
     FileAccessTest.Issued issued = FileAccessTest.Issued.parse(cdf.get("url").asText());
     assertTrue(issued.relativePath().startsWith("_change_data/"), issued.relativePath());
-    byte[] body = given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig()).then().statusCode(200).extract().asByteArray();
+    byte[] body = given().urlEncodingEnabled(false).get(issued.path() + issued.query()).then().statusCode(200).extract().asByteArray();
     assertArrayEquals(Files.readAllBytes(SampleLake.FEATURE_LAKE.resolve("events_cdf").resolve(issued.relativePath())), body);
   }
 

@@ -27,7 +27,7 @@ class FileAccessTest extends SharingApiTestBase {
 
   private static final Signer TEST_SIGNER = new Signer(SampleLake.SIGNING_KEY);
 
-  record Issued(String tableId, String encodedPath, String relativePath, long expires, String sig) {
+  record Issued(String tableId, String encodedPath, String relativePath, long expires, String recipient, String sig) {
     static Issued parse(String url) {
       URI uri = URI.create(url);
       String[] parts = uri.getPath().substring(RoutePaths.FILES.length()).split("/");
@@ -36,16 +36,36 @@ class FileAccessTest extends SharingApiTestBase {
         query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
       }
       assertEquals("r", query.get("sp"), "marks the URL as pre-signed for Delta kernels");
+      assertEquals(java.util.Set.of("sp", "e", "r", "s"), query.keySet());
+      assertEquals(22, query.get("s").length(), "a 128-bit signature");
       return new Issued(
           parts[0],
           parts[1],
           new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8),
-          Long.parseLong(query.get("expires")),
-          query.get("sig"));
+          Long.parseLong(query.get("e")),
+          query.get("r"),
+          query.get("s"));
     }
 
     String path() {
       return RoutePaths.FILES + tableId + "/" + encodedPath;
+    }
+
+    /** The URL's query, as issued. */
+    String query() {
+      return "?sp=r&e=" + expires + "&r=" + recipient + "&s=" + sig;
+    }
+
+    Issued withSig(String other) {
+      return new Issued(tableId, encodedPath, relativePath, expires, recipient, other);
+    }
+
+    Issued withExpires(long other) {
+      return new Issued(tableId, encodedPath, relativePath, other, recipient, sig);
+    }
+
+    Issued withRecipient(String other) {
+      return new Issued(tableId, encodedPath, relativePath, expires, other, sig);
     }
   }
 
@@ -59,8 +79,9 @@ class FileAccessTest extends SharingApiTestBase {
     return Files.readAllBytes(SampleLake.SAMPLE_LAKE.resolve(table).resolve(issued.relativePath()));
   }
 
-  static String sign(String tableId, String relative, long expires) {
-    return TEST_SIGNER.sign(FileUrls.PURPOSE, FileUrls.payload(tableId, relative, expires));
+  /** A URL query signed like the gateway signs one, naming no recipient. */
+  static String signedQuery(String tableId, String relative, long expiresSeconds) {
+    return "?sp=r&e=" + expiresSeconds + "&s=" + TEST_SIGNER.signShort(FileUrls.PURPOSE, FileUrls.compactPayload(tableId, relative, expiresSeconds, null));
   }
 
   static String encode(String relative) {
@@ -72,7 +93,7 @@ class FileAccessTest extends SharingApiTestBase {
     List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(SALES, "{}"));
     for (JsonNode file : files) {
       Issued issued = Issued.parse(file.get("url").asText());
-      byte[] body = given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig())
+      byte[] body = given().urlEncodingEnabled(false).get(issued.path() + issued.query())
           .then().statusCode(200).header("Accept-Ranges", "bytes").extract().asByteArray();
       assertArrayEquals(localBytes("sales_daily", issued), body);
       assertEquals(file.get("size").asLong(), body.length);
@@ -92,7 +113,7 @@ class FileAccessTest extends SharingApiTestBase {
   void rangeRequestsReturnPartialContent() throws Exception {
     Issued issued = anyFileOf(SALES);
     byte[] local = localBytes("sales_daily", issued);
-    String q = "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    String q = issued.query();
     byte[] head = given().urlEncodingEnabled(false).header("Range", "bytes=0-3").get(issued.path() + q)
         .then().statusCode(206).header("Content-Range", "bytes 0-3/" + local.length).header("Content-Length", "4").extract().asByteArray();
     assertEquals("PAR1", new String(head, StandardCharsets.US_ASCII));
@@ -109,7 +130,7 @@ class FileAccessTest extends SharingApiTestBase {
   void rangePositionsPast64BitsAreClampedOrUnsatisfiableNeverAnError() throws Exception {
     Issued issued = anyFileOf(SALES);
     byte[] local = localBytes("sales_daily", issued);
-    String url = issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    String url = issued.path() + issued.query();
     String whole = "bytes 0-" + (local.length - 1) + "/" + local.length;
     for (String range : new String[] {"bytes=0-99999999999999999999", "bytes=-9999999999999999999999", "bytes=0-" + "9".repeat(4000)}) {
       byte[] body = given().urlEncodingEnabled(false).header("Range", range).get(url)
@@ -130,7 +151,7 @@ class FileAccessTest extends SharingApiTestBase {
   void anInvalidRangeHeaderIsIgnoredAndTheWholeFileServed() throws Exception {
     Issued issued = anyFileOf(SALES);
     byte[] local = localBytes("sales_daily", issued);
-    String url = issued.path() + "?expires=" + issued.expires() + "&sig=" + issued.sig();
+    String url = issued.path() + issued.query();
     for (String range : new String[] {"bytes=5-2", "bytes=x-", "bytes=0-1,4-5", "pages=0-3", "bytes=99999999999999999999-1"}) {
       byte[] body = given().urlEncodingEnabled(false).header("Range", range).get(url)
           .then().statusCode(200).header("Content-Length", String.valueOf(local.length)).extract().asByteArray();
@@ -143,15 +164,37 @@ class FileAccessTest extends SharingApiTestBase {
   void aTamperedSignatureIs403() {
     Issued issued = anyFileOf(SALES);
     String bad = (issued.sig().charAt(0) == 'A' ? "B" : "A") + issued.sig().substring(1);
-    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires() + "&sig=" + bad).then().statusCode(403)
+    given().urlEncodingEnabled(false).get(issued.path() + issued.withSig(bad).query()).then().statusCode(403)
         .body("errorCode", equalTo("PERMISSION_DENIED"));
-    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + issued.expires()).then().statusCode(403);
+    given().urlEncodingEnabled(false).get(issued.path() + issued.withSig(issued.sig().substring(0, 21)).query()).then().statusCode(403);
+    given().urlEncodingEnabled(false).get(issued.path() + "?sp=r&e=" + issued.expires() + "&r=" + issued.recipient()).then().statusCode(403);
   }
 
   @Test
   void anExtendedExpiryBreaksTheSignature() {
     Issued issued = anyFileOf(SALES);
-    given().urlEncodingEnabled(false).get(issued.path() + "?expires=" + (issued.expires() + 1_000_000) + "&sig=" + issued.sig()).then().statusCode(403);
+    given().urlEncodingEnabled(false).get(issued.path() + issued.withExpires(issued.expires() + 1_000).query()).then().statusCode(403);
+  }
+
+  @Test
+  void theRecipientIsBoundToTheSignature() {
+    Issued issued = anyFileOf(SALES);
+    given().urlEncodingEnabled(false).get(issued.path() + issued.withRecipient("someone-else").query()).then().statusCode(403);
+    // Dropping the name does not make an anonymous URL either.
+    given().urlEncodingEnabled(false).get(issued.path() + "?sp=r&e=" + issued.expires() + "&s=" + issued.sig()).then().statusCode(403);
+  }
+
+  @Test
+  void aUrlOfTheFirstFormatStillDownloadsSoARollingUpgradeBreaksNoRead() throws Exception {
+    Issued issued = anyFileOf(SALES);
+    long expiresMillis = System.currentTimeMillis() + 60_000;
+    String sig = TEST_SIGNER.sign(FileUrls.LEGACY_PURPOSE, FileUrls.payload(issued.tableId(), issued.relativePath(), expiresMillis));
+    String rs = TEST_SIGNER.sign(FileUrls.RECIPIENT_PURPOSE, sig + "\n" + issued.recipient());
+    byte[] body = given().urlEncodingEnabled(false)
+        .get(issued.path() + "?sp=r&expires=" + expiresMillis + "&sig=" + sig + "&r=" + issued.recipient() + "&rs=" + rs)
+        .then().statusCode(200).extract().asByteArray();
+    assertArrayEquals(localBytes("sales_daily", issued), body);
+    given().urlEncodingEnabled(false).get(issued.path() + "?sp=r&expires=" + (expiresMillis + 1) + "&sig=" + sig).then().statusCode(403);
   }
 
   @Test
@@ -159,16 +202,16 @@ class FileAccessTest extends SharingApiTestBase {
     List<JsonNode> files = TableQueryTest.files(TableQueryTest.query(SALES, "{}"));
     Issued a = Issued.parse(files.get(0).get("url").asText());
     Issued b = Issued.parse(files.get(1).get("url").asText());
-    given().urlEncodingEnabled(false).get(RoutePaths.FILES + a.tableId() + "/" + b.encodedPath() + "?expires=" + a.expires() + "&sig=" + a.sig())
+    given().urlEncodingEnabled(false).get(RoutePaths.FILES + a.tableId() + "/" + b.encodedPath() + a.query())
         .then().statusCode(403);
   }
 
   @Test
   void anExpiredUrlIs403AndSaysSo() {
     Issued issued = anyFileOf(SALES);
-    long past = System.currentTimeMillis() - 1000;
+    long past = System.currentTimeMillis() / 1000 - 1;
     given().urlEncodingEnabled(false)
-        .get(issued.path().replace(issued.encodedPath(), encode(issued.relativePath())) + "?expires=" + past + "&sig=" + sign(issued.tableId(), issued.relativePath(), past))
+        .get(issued.path().replace(issued.encodedPath(), encode(issued.relativePath())) + signedQuery(issued.tableId(), issued.relativePath(), past))
         .then().statusCode(403)
         .body("errorCode", equalTo("PERMISSION_DENIED"))
         .body("message", org.hamcrest.Matchers.containsString("expired"));
@@ -177,10 +220,10 @@ class FileAccessTest extends SharingApiTestBase {
   @Test
   void evenAValidlySignedPathCannotLeaveTheTableDirectory() {
     Issued issued = anyFileOf(SALES);
-    long expires = System.currentTimeMillis() + 60_000;
+    long expires = System.currentTimeMillis() / 1000 + 60;
     for (String escape : new String[] {"../customer_features/_delta_log/00000000000000000000.json", "../../sample.yaml", "/etc/passwd", "sale_date=2026-01-05/../../../../../../etc/hostname"}) {
       given().urlEncodingEnabled(false)
-          .get(RoutePaths.FILES + issued.tableId() + "/" + encode(escape) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), escape, expires))
+          .get(RoutePaths.FILES + issued.tableId() + "/" + encode(escape) + signedQuery(issued.tableId(), escape, expires))
           .then().statusCode(403)
           .body("errorCode", equalTo("PERMISSION_DENIED"));
     }
@@ -207,13 +250,13 @@ class FileAccessTest extends SharingApiTestBase {
   @Test
   void aSignedUrlForAMissingFileIs404() {
     Issued issued = anyFileOf(SALES);
-    long expires = System.currentTimeMillis() + 60_000;
+    long expires = System.currentTimeMillis() / 1000 + 60;
     String missing = "sale_date=2026-01-05/no-such-file.parquet";
     given().urlEncodingEnabled(false)
-        .get(RoutePaths.FILES + issued.tableId() + "/" + encode(missing) + "?expires=" + expires + "&sig=" + sign(issued.tableId(), missing, expires))
+        .get(RoutePaths.FILES + issued.tableId() + "/" + encode(missing) + signedQuery(issued.tableId(), missing, expires))
         .then().statusCode(404).body("errorCode", equalTo("RESOURCE_DOES_NOT_EXIST"));
     given().urlEncodingEnabled(false)
-        .get(RoutePaths.FILES + "no-such-table/" + encode(missing) + "?expires=" + expires + "&sig=" + sign("no-such-table", missing, expires))
+        .get(RoutePaths.FILES + "no-such-table/" + encode(missing) + signedQuery("no-such-table", missing, expires))
         .then().statusCode(404);
   }
 }

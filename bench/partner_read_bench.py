@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""A partner's most common read, through the gateway and from a plain file server, in one run.
+
+    python bench/partner_read_bench.py --app target/quarkus-app/quarkus-run.jar [--no-big]
+
+What it does:
+  1. Writes (or reuses) a 1M-row, 20-file Delta table with delta-rs under bench/.data/ (git-ignored),
+     and, unless --no-big, reuses or generates sharing_bench.py's 100k-file table.
+  2. Starts the gateway on both tables, and a plain Range-capable HTTP/1.1 static server (Python's
+     standard library, keep-alive) on the small table's directory: the baseline.
+  3. Alternating, after warm-up rounds:
+       gateway   delta_sharing.load_as_pandas(profile#bench.s.partner), the stock client end to end
+                 (the /query call and every file read);
+       baseline  the same client's per-file path (DeltaSharingReader._to_pandas, pyarrow over fsspec
+                 HTTP) reading the same 20 files from the static server, then the same concat.
+     Prints the medians and gateway/baseline. Goal: <= 1.1x.
+  4. /version and /metadata of the small table (median of --repeat-small calls on one keep-alive
+     requests session, the Python client's transport), a full /query of it, and a full and a
+     partition-pruned /query of the 100k-file table, each with gzip off and on (bytes on the wire
+     and time, body read completely).
+  5. The gateway's resident memory (VmRSS) after all that.
+Dependencies: delta-sharing, deltalake, pyarrow, pandas, requests (src/test/python/requirements.txt).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sharing_bench as sb  # noqa: E402
+
+ROWS, FILES = 1_000_000, 20
+SMALL = "partner"
+GOAL_RATIO = 1.1
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def ensure_small_table(data_dir: Path) -> Path:
+    import numpy as np
+    import pyarrow as pa
+    from deltalake import DeltaTable, write_deltalake
+
+    root = data_dir / f"partner-r{ROWS}-f{FILES}"
+    if (root / "_delta_log").exists() and len(DeltaTable(str(root)).file_uris()) == FILES:
+        log(f"Reusing {root}")
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    rng = np.random.default_rng(7)
+    per = ROWS // FILES
+    for i in range(FILES):
+        ids = np.arange(i * per, (i + 1) * per)
+        write_deltalake(str(root), pa.table({
+            "id": ids,
+            "region": pa.array(rng.choice(["EMEA", "APAC", "AMER"], per)),
+            "qty": rng.integers(0, 1000, per),
+            "price": rng.random(per) * 100,
+            "name": pa.array([f"item-{x}" for x in rng.integers(0, 100_000, per)]),
+            "day": pa.array(np.datetime64("2024-01-01") + rng.integers(0, 365, per).astype("timedelta64[D]")),
+            "flag": rng.random(per) < 0.5,
+        }), mode="append")
+    log(f"Wrote {root}: {ROWS:,} rows in {FILES} files")
+    return root
+
+
+def serve_static(directory: str, port: int) -> None:
+    """Hidden mode: a plain keep-alive HTTP/1.1 file server with single-range support."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def send_head(self):
+            path = self.translate_path(self.path.split("?")[0])
+            if not os.path.isfile(path):
+                self.send_error(404)
+                return None
+            f = open(path, "rb")
+            size = os.fstat(f.fileno()).st_size
+            first, last = 0, size - 1
+            m = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "") or "")
+            if m and (m.group(1) or m.group(2)):
+                if m.group(1):
+                    first, last = int(m.group(1)), min(int(m.group(2)) if m.group(2) else size - 1, size - 1)
+                else:
+                    first = max(0, size - int(m.group(2)))
+                self.send_response(206)
+                self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+            else:
+                self.send_response(200)
+            self.send_header("Content-Length", str(last - first + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()
+            f.seek(first)
+            self.left = last - first + 1
+            return f
+
+        def copyfile(self, source, outputfile):
+            while self.left > 0:
+                chunk = source.read(min(self.left, 1 << 20))
+                if not chunk:
+                    break
+                outputfile.write(chunk)
+                self.left -= len(chunk)
+
+        def log_message(self, *a):
+            pass
+
+    ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=directory)).serve_forever()
+
+
+def baseline_read(urls: list[str]):
+    """The connector's parquet-format path (reader.py, to_pandas) over the given file URLs."""
+    import pandas as pd
+    from delta_sharing.protocol import AddFile
+    from delta_sharing.reader import DeltaSharingReader
+
+    frames = [DeltaSharingReader._to_pandas(AddFile(url=u, id=str(i), partition_values={}, size=0, stats=None), {}, False, None, False)
+              for i, u in enumerate(urls)]
+    return pd.concat(frames, axis=0, ignore_index=True, copy=False)
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def body_call(session, method: str, url: str, body, gzip: bool) -> tuple[float, int, int]:
+    """(seconds, bytes on the wire, decoded bytes); the whole body is read inside the timing."""
+    headers = {"Accept-Encoding": "gzip" if gzip else "identity"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    t0 = time.perf_counter()
+    r = session.request(method, url, data=body, headers=headers, stream=True)
+    raw = r.raw.read(decode_content=False)
+    wire = len(raw)
+    if r.headers.get("Content-Encoding") == "gzip":
+        import gzip as gz
+        raw = gz.decompress(raw)
+    t = time.perf_counter() - t0
+    if r.status_code != 200:
+        raise RuntimeError(f"{method} {url}: {r.status_code} {raw[:300]!r}")
+    return t, wire, len(raw)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--app", default="target/quarkus-app/quarkus-run.jar")
+    ap.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java")
+    ap.add_argument("--heap", default="2g", help="-Xmx for the gateway (default 2g)")
+    ap.add_argument("--jvm-arg", action="append", default=[], help="another gateway JVM option (repeatable)")
+    ap.add_argument("--rounds", type=int, default=9, help="measured load_as_pandas rounds per side (default 9)")
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--repeat-small", type=int, default=300)
+    ap.add_argument("--repeat-big", type=int, default=5)
+    ap.add_argument("--no-big", action="store_true", help="skip the 100k-file table")
+    ap.add_argument("--data-dir", default=str(sb.DEFAULT_DATA_DIR))
+    ap.add_argument("--serve-static", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve_static:
+        serve_static(args.serve_static[0], int(args.serve_static[1]))
+        return 0
+
+    import delta_sharing
+    import requests
+
+    data_dir = Path(args.data_dir).resolve()
+    small = ensure_small_table(data_dir)
+    tables = {SMALL: small}
+    if not args.no_big:
+        big_args = argparse.Namespace(files=100_000, commits=1_000, checkpoint_interval=100, remove_every=50, remove_count=10,
+                                      rows_per_file=1000, seed=42, data_dir=str(data_dir))
+        big_dir, _, _ = sb.ensure_table(big_args)
+        tables[sb.TABLE] = big_dir
+
+    tmp = Path(tempfile.mkdtemp(prefix="goldgate-partner-bench-"))
+    token = "bench-" + secrets.token_urlsafe(24)
+    (tmp / "shares").mkdir()
+    sb.write_catalog(tmp / "shares", tables, token)
+    gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, args.jvm_arg)
+    static_port = sb.free_port()
+    static = subprocess.Popen([sys.executable, __file__, "--serve-static", str(small), str(static_port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    res: dict = {}
+    try:
+        gw.start()
+        log(f"Gateway {args.app} up in {gw.startup_s:.1f} s; static server on :{static_port}")
+        profile = tmp / "bench.share"
+        profile.write_text(json.dumps({"shareCredentialsVersion": 1, "endpoint": gw.base + sb.PREFIX + "/", "bearerToken": token}))
+        url = f"{profile}#{sb.SHARE}.{sb.SCHEMA}.{SMALL}"
+        names = sorted(p.name for p in small.glob("*.parquet"))
+        static_urls = [f"http://127.0.0.1:{static_port}/{n}" for n in names]
+        for _ in range(50):
+            try:
+                requests.head(static_urls[0], timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+
+        log(f"\n== load_as_pandas of {ROWS:,} rows in {FILES} files: {args.warmup} warm-up + {args.rounds} rounds, alternating")
+        for _ in range(args.warmup):
+            delta_sharing.load_as_pandas(url)
+            baseline_read(static_urls)
+        g, b = [], []
+        for _ in range(args.rounds):
+            t, df = timed(lambda: delta_sharing.load_as_pandas(url))
+            g.append(t)
+            assert len(df) == ROWS, len(df)
+            t, df = timed(lambda: baseline_read(static_urls))
+            b.append(t)
+            assert len(df) == ROWS, len(df)
+        res["load_as_pandas_s"] = statistics.median(g)
+        res["baseline_s"] = statistics.median(b)
+        res["ratio"] = res["load_as_pandas_s"] / res["baseline_s"]
+        log(f"gateway  load_as_pandas   median {res['load_as_pandas_s']:.3f} s  (min {min(g):.3f})")
+        log(f"baseline static per-file  median {res['baseline_s']:.3f} s  (min {min(b):.3f})")
+        log(f"gateway / baseline        {res['ratio']:.2f}x   (goal <= {GOAL_RATIO}x)")
+
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {token}"
+        base = f"{gw.base}{sb.PREFIX}/shares/{sb.SHARE}/schemas/{sb.SCHEMA}/tables"
+        log(f"\n== Small table ({SMALL}) metadata calls, median of {args.repeat_small}")
+        for name, method, path in [("version", "GET", "/version"), ("metadata", "GET", "/metadata")]:
+            for _ in range(20):
+                s.request(method, f"{base}/{SMALL}{path}").content
+            ts = [timed(lambda: s.request(method, f"{base}/{SMALL}{path}").content)[0] for _ in range(args.repeat_small)]
+            res[f"small_{name}_ms"] = statistics.median(ts) * 1000
+            log(f"/{name:<9} {res[f'small_{name}_ms']:6.2f} ms")
+        queries = [("small full /query", SMALL, b"{}")]
+        if not args.no_big:
+            queries += [("100k full /query", sb.TABLE, b"{}"),
+                        ("100k pruned /query", sb.TABLE, json.dumps({"jsonPredicateHints": json.dumps(
+                            {"op": "equal", "children": [{"op": "column", "name": "event_date", "valueType": "date"},
+                                                         {"op": "literal", "value": "2024-03-01", "valueType": "date"}]})}).encode())]
+        log(f"\n== Queries (gzip off / on), median of {args.repeat_big}")
+        for label, table, body in queries:
+            for gz in (False, True):
+                body_call(s, "POST", f"{base}/{table}/query", body, gz)
+                runs = [body_call(s, "POST", f"{base}/{table}/query", body, gz) for _ in range(args.repeat_big)]
+                t = statistics.median(r[0] for r in runs)
+                key = f"{label} gzip={'on' if gz else 'off'}"
+                res[key] = {"s": t, "wire_bytes": runs[0][1], "bytes": runs[0][2]}
+                log(f"{key:<32} {t * 1000:8.1f} ms  {runs[0][1] / 1e6:8.2f} MB on the wire ({runs[0][2] / 1e6:.2f} MB decoded)")
+        res["rss_mb"] = gw.rss_mb()
+        log(f"\nGateway RSS after the run: {res['rss_mb']:.0f} MB")
+    finally:
+        gw.stop()
+        static.terminate()
+        static.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
