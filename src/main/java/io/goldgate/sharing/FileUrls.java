@@ -200,7 +200,7 @@ public class FileUrls {
    * accepted only when they point inside the table.
    */
   static String relativePath(SharedTable table, String logPath) {
-    if (logPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+    if (hasScheme(logPath)) {
       String prefix = table.location().uri() + "/";
       String absolute = logPath.startsWith("file:") ? io.goldgate.storage.LocalFileIO.toUri(io.goldgate.storage.LocalFileIO.toPath(logPath).normalize()) : logPath;
       if (!absolute.startsWith(prefix)) {
@@ -210,6 +210,27 @@ public class FileUrls {
       return URLDecoder.decode(absolute.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
     }
     return URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** Whether a log path is an absolute URI ({@code scheme:...}, RFC 3986 §3.1); checked per file, so no regex. */
+  static boolean hasScheme(String path) {
+    if (path.isEmpty() || !isAsciiLetter(path.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == ':') {
+        return true;
+      }
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /**
