@@ -71,7 +71,12 @@ public class FileUrls {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
       // Stores count signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
       long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
-      return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      try {
+        return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      } catch (GoldgateException e) {
+        // The store says what is wrong with its signing; the table is named here.
+        throw new GoldgateException(e.kind(), "Cannot issue file URLs for table " + table.qualifiedName() + ": " + e.getMessage(), e.getCause());
+      }
     }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
