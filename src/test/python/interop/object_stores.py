@@ -206,6 +206,20 @@ class Gcs(Store):
     def url_prefix(self, table: str) -> str:
         return f"{self.endpoint}/{BUCKET}/gold/{table}/"
 
+    def cannot_sign_env(self, tmp: Path) -> dict[str, str]:
+        """Application Default Credentials of a user (gcloud's application-default login): they
+        read the bucket but have no key to sign URLs with."""
+        adc = tmp / "application_default_credentials.json"
+        adc.write_text(json.dumps({"type": "authorized_user", "client_id": "goldgate-test", "client_secret": "stub-secret",
+                                   "refresh_token": "stub-refresh", "token_uri": f"http://127.0.0.1:{self.token_server.server_port}/token"}))
+        return dict(GOLDGATE_STORAGE_GCS_ENDPOINT=self.endpoint, GOLDGATE_STORAGE_GCS_PROJECT_ID="goldgate-test", GOOGLE_APPLICATION_CREDENTIALS=str(adc))
+
+    @staticmethod
+    def cannot_sign_message(table: str) -> str:
+        return (f"Cannot issue file URLs for table {table}: the gateway's Google credentials (user credentials (gcloud application-default login))"
+                " cannot sign URLs; set goldgate.storage.gcs.credentials-file to a service-account key, or run as a service account (GCE, GKE"
+                " workload identity) that holds roles/iam.serviceAccountTokenCreator on itself")
+
     def verify_url(self, url: str, expiration_ms: int, lifetime_seconds: int) -> None:
         """Asserts a V4 signed URL is a GET of its object signed by the test service account, and
         lives from its signing time at least until ``expiration_ms`` and at most one second past
@@ -235,17 +249,22 @@ class Gcs(Store):
 
 def _token_stub(public_key) -> ThreadingHTTPServer:
     """An OAuth token endpoint on loopback for the test service account: it verifies the JWT
-    grant's RS256 signature with the account's public key and answers with a token."""
+    grant's RS256 signature with the account's public key (or the test user's refresh token) and
+    answers with a token."""
     import jwt
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             form = dict(parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
-            try:
-                jwt.decode(form.get("assertion", ""), public_key, algorithms=["RS256"], options={"verify_aud": False})
-                status, body = 200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "Bearer"}
-            except jwt.InvalidTokenError as e:
-                status, body = 400, {"error": "invalid_grant", "error_description": str(e)}
+            status, body = 200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "Bearer"}
+            if form.get("grant_type") == "refresh_token":  # the user credentials of Gcs.cannot_sign_env
+                if form.get("refresh_token") != "stub-refresh":
+                    status, body = 400, {"error": "invalid_grant"}
+            else:
+                try:
+                    jwt.decode(form.get("assertion", ""), public_key, algorithms=["RS256"], options={"verify_aud": False})
+                except jwt.InvalidTokenError as e:
+                    status, body = 400, {"error": "invalid_grant", "error_description": str(e)}
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

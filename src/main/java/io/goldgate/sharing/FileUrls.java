@@ -43,9 +43,22 @@ public class FileUrls {
     this.clock = Clock.systemUTC();
   }
 
-  /** When URLs issued now expire, in epoch milliseconds. */
-  public long expiryFromNow() {
+  /**
+   * When URLs of the table issued now expire, in epoch milliseconds. Fails first, before a
+   * response starts streaming, when the table's store cannot sign URLs.
+   */
+  public long expiryFromNow(SharedTable table) {
+    try {
+      storage.requireSigning(table.location());
+    } catch (GoldgateException e) {
+      throw forTable(table, e);
+    }
     return clock.millis() + config.sharing().urlLifetime().toMillis();
+  }
+
+  /** A store's signing failure, which says what is wrong, with the table it was for. */
+  private static GoldgateException forTable(SharedTable table, GoldgateException e) {
+    return new GoldgateException(e.kind(), "Cannot issue file URLs for table " + table.qualifiedName() + ": " + e.getMessage(), e.getCause());
   }
 
   /**
@@ -74,8 +87,7 @@ public class FileUrls {
       try {
         return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
       } catch (GoldgateException e) {
-        // The store says what is wrong with its signing; the table is named here.
-        throw new GoldgateException(e.kind(), "Cannot issue file URLs for table " + table.qualifiedName() + ": " + e.getMessage(), e.getCause());
+        throw forTable(table, e);
       }
     }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +47,8 @@ final class GcsStore implements ObjectStore {
   private final Optional<String> endpoint;
   private final Credentials credentials;
   private final FileIO fileIO;
+  /** Whether IAM has signed for these credentials once (keys of our own always sign). */
+  private final AtomicBoolean signingWorks = new AtomicBoolean();
 
   GcsStore(GoldgateConfig.Storage.Gcs config) {
     this(config.endpoint(), config.projectId(), credentials(config));
@@ -137,10 +140,7 @@ final class GcsStore implements ObjectStore {
   @Override
   public String presign(TableLocation table, String relativePath, Duration ttl) {
     if (!(credentials instanceof ServiceAccountSigner)) {
-      throw new GoldgateException(
-          GoldgateException.Kind.DATA_ERROR,
-          "the gateway's Google credentials (" + describe(credentials) + ") cannot sign URLs; set goldgate.storage.gcs.credentials-file to a service-account"
-              + " key, or run as a service account (GCE, GKE workload identity) that holds roles/iam.serviceAccountTokenCreator on itself");
+      throw cannotSign();
     }
     long seconds = signedSeconds(ttl);
     List<SignUrlOption> options = new ArrayList<>(List.of(SignUrlOption.withV4Signature(), SignUrlOption.httpMethod(HttpMethod.GET)));
@@ -152,15 +152,45 @@ final class GcsStore implements ObjectStore {
       return gcs.signUrl(BlobInfo.newBuilder(BlobId.of(table.bucket(), table.key(relativePath))).build(), seconds, TimeUnit.SECONDS, options.toArray(SignUrlOption[]::new))
           .toString();
     } catch (ServiceAccountSigner.SigningException e) {
-      // Metadata-server credentials sign through IAM; its refusal (e.g. a missing permission) is
-      // in the cause, which names the service account, not the URL.
-      throw new GoldgateException(
-          GoldgateException.Kind.DATA_ERROR,
-          "signing a URL failed (" + describe(credentials) + "); the service account needs roles/iam.serviceAccountTokenCreator on itself to sign through IAM",
-          e.getCause());
+      throw signingFailed(e);
     } catch (RuntimeException e) {
       throw new GoldgateException(GoldgateException.Kind.DATA_ERROR, "signing a URL failed (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /**
+   * Credentials without a key of their own fail here; those that sign through IAM (metadata server,
+   * impersonation) sign a probe once, so a missing permission also fails before a response starts.
+   */
+  @Override
+  public void requireSigning(TableLocation table) {
+    if (!(credentials instanceof ServiceAccountSigner signer)) {
+      throw cannotSign();
+    }
+    if (credentials instanceof ServiceAccountCredentials || signingWorks.get()) {
+      return;
+    }
+    try {
+      signer.sign(new byte[] {0});
+      signingWorks.set(true);
+    } catch (ServiceAccountSigner.SigningException e) {
+      throw signingFailed(e);
+    }
+  }
+
+  private GoldgateException cannotSign() {
+    return new GoldgateException(
+        GoldgateException.Kind.DATA_ERROR,
+        "the gateway's Google credentials (" + describe(credentials) + ") cannot sign URLs; set goldgate.storage.gcs.credentials-file to a service-account"
+            + " key, or run as a service account (GCE, GKE workload identity) that holds roles/iam.serviceAccountTokenCreator on itself");
+  }
+
+  /** IAM's refusal (e.g. a missing permission) stays in the cause: it names the account, never a URL. */
+  private GoldgateException signingFailed(ServiceAccountSigner.SigningException e) {
+    return new GoldgateException(
+        GoldgateException.Kind.DATA_ERROR,
+        "signing through IAM failed (" + describe(credentials) + "); the service account needs roles/iam.serviceAccountTokenCreator on itself",
+        e.getCause());
   }
 
   /** The lifetime to sign for {@code ttl}: whole seconds, one more for the truncated signing time, at most 7 days. */
