@@ -289,6 +289,8 @@ class GcsStoreTest {
   void givenAMissingObject_thenKernelGetsFileNotFound() throws IOException {
     GcsStore store = stubbedStore(target -> Map.entry(404, "{\"error\":{\"code\":404,\"message\":\"No such object: lake/gold/sales/a.parquet\"}}"));
     assertThrows(FileNotFoundException.class, () -> store.fileIO().getFileStatus("gs://lake/gold/sales/a.parquet"));
+    // Only what a FileStatus needs comes back (the client adds bucket and name itself).
+    assertEquals(List.of("/storage/v1/b/lake/o/gold/sales/a.parquet?fields=bucket,name,size,updated&projection=full"), requests);
     store.close();
   }
 
