@@ -7,10 +7,17 @@ notices) is stated here, next to the emulator that decides it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import socket
 import subprocess
+import threading
 import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pytest
 import requests
@@ -140,4 +147,139 @@ class S3(Store):
         return f"{self.endpoint}/{BUCKET}/gold/{table}/"
 
 
-STORES: list[type[Store]] = [S3]
+class Gcs(Store):
+    """fake-gcs-server (Go, built by src/test/stores/install-fake-gcs-server.sh): serves path-style
+    downloads with Range, but checks neither the signature nor the expiry of V4 signed URLs, so
+    ``verify_url`` checks each URL's signature independently (the documented V4 canonical request,
+    verified with the test service account's public key).
+
+    The gateway reads with a service-account key generated here (never committed); its token_uri
+    points at a stub on loopback that checks the key's JWT grant and hands out a token the
+    emulator ignores.
+    """
+
+    name = "gcs"
+    signature_param = "X-Goog-Signature"
+    checks_signature = False  # fake-gcs-server serves a URL whatever its X-Goog-Signature ...
+    checks_expiry = False  # ... or X-Goog-Date + X-Goog-Expires say
+    BINARY = REPO_ROOT / "target" / "gcs-emulator" / "fake-gcs-server"
+
+    def start(self, tmp: Path) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        if not self.BINARY.exists():
+            pytest.fail(f"{self.BINARY} is missing: run src/test/stores/install-fake-gcs-server.sh (.ci/run does)")
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_key = key.public_key()
+        self.email = "goldgate-test@goldgate-test.iam.gserviceaccount.com"
+        self.token_server = _token_stub(self.public_key)
+        self.credentials = tmp / "service-account.json"
+        self.credentials.write_text(json.dumps({
+            "type": "service_account", "project_id": "goldgate-test", "private_key_id": "test-key",
+            "private_key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode(),
+            "client_email": self.email, "client_id": "1",
+            "token_uri": f"http://127.0.0.1:{self.token_server.server_port}/token",
+        }))
+        data = tmp / "data"
+        for table, relative, path in fixture_files():
+            target = data / BUCKET / "gold" / table / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        port = free_port()
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self._popen([str(self.BINARY), "-scheme", "http", "-host", "127.0.0.1", "-port", str(port), "-public-host", f"127.0.0.1:{port}",
+                     "-backend", "memory", "-data", str(data), "-log-level", "warn"], tmp / "fake-gcs-server.log")
+        wait_for(f"{self.endpoint}/storage/v1/b/{BUCKET}", lambda r: r.status_code == 200, 30, "fake-gcs-server", self.log)
+
+    def stop(self) -> None:
+        self._terminate()
+        server = getattr(self, "token_server", None)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+    def location(self, table: str) -> str:
+        return f"gs://{BUCKET}/gold/{table}"
+
+    def gateway_env(self) -> dict[str, str]:
+        return dict(GOLDGATE_STORAGE_GCS_ENDPOINT=self.endpoint, GOLDGATE_STORAGE_GCS_CREDENTIALS_FILE=str(self.credentials))
+
+    def url_prefix(self, table: str) -> str:
+        return f"{self.endpoint}/{BUCKET}/gold/{table}/"
+
+    def cannot_sign_env(self, tmp: Path) -> dict[str, str]:
+        """Application Default Credentials of a user (gcloud's application-default login): they
+        read the bucket but have no key to sign URLs with."""
+        adc = tmp / "application_default_credentials.json"
+        adc.write_text(json.dumps({"type": "authorized_user", "client_id": "goldgate-test", "client_secret": "stub-secret",
+                                   "refresh_token": "stub-refresh", "token_uri": f"http://127.0.0.1:{self.token_server.server_port}/token"}))
+        return dict(GOLDGATE_STORAGE_GCS_ENDPOINT=self.endpoint, GOLDGATE_STORAGE_GCS_PROJECT_ID="goldgate-test", GOOGLE_APPLICATION_CREDENTIALS=str(adc))
+
+    @staticmethod
+    def cannot_sign_message(table: str) -> str:
+        return (f"Cannot issue file URLs for table {table}: the gateway's Google credentials (user credentials (gcloud application-default login))"
+                " cannot sign URLs; set goldgate.storage.gcs.credentials-file to a service-account key, or run as a service account (GCE, GKE"
+                " workload identity) that holds roles/iam.serviceAccountTokenCreator on itself")
+
+    def verify_url(self, url: str, expiration_ms: int, lifetime_seconds: int) -> None:
+        """Asserts a V4 signed URL is a GET of its object signed by the test service account, and
+        lives from its signing time at least until ``expiration_ms`` and at most one second past
+        ``lifetime_seconds`` (the gateway adds one for the signing time's truncation to seconds)."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        # The canonical URI: the object's path, percent-encoded except / and ~ (Google's V4 sample).
+        assert parts.path == quote(unquote(parts.path), safe="/~"), parts.path
+        assert query["X-Goog-Algorithm"] == "GOOG4-RSA-SHA256"
+        assert query["X-Goog-SignedHeaders"] == "host"
+        date = query["X-Goog-Date"]
+        assert query["X-Goog-Credential"] == f"{self.email}/{date[:8]}/auto/storage/goog4_request"
+        signed_at = datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+        expires = int(query["X-Goog-Expires"])
+        assert signed_at + expires >= expiration_ms / 1000, (date, expires, expiration_ms)
+        assert expires <= lifetime_seconds + 1, expires
+        canonical_query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in sorted(query.items()) if k != "X-Goog-Signature")
+        canonical_request = "\n".join(["GET", parts.path, canonical_query, f"host:{parts.netloc}\n", "host", "UNSIGNED-PAYLOAD"])
+        scope = f"{date[:8]}/auto/storage/goog4_request"
+        to_sign = "\n".join(["GOOG4-RSA-SHA256", date, scope, hashlib.sha256(canonical_request.encode()).hexdigest()])
+        # Raises InvalidSignature unless the gateway signed exactly this request with the test key.
+        self.public_key.verify(bytes.fromhex(query["X-Goog-Signature"]), to_sign.encode(), padding.PKCS1v15(), hashes.SHA256())
+
+
+def _token_stub(public_key) -> ThreadingHTTPServer:
+    """An OAuth token endpoint on loopback for the test service account: it verifies the JWT
+    grant's RS256 signature with the account's public key (or the test user's refresh token) and
+    answers with a token."""
+    import jwt
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            form = dict(parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
+            status, body = 200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "Bearer"}
+            if form.get("grant_type") == "refresh_token":  # the user credentials of Gcs.cannot_sign_env
+                if form.get("refresh_token") != "stub-refresh":
+                    status, body = 400, {"error": "invalid_grant"}
+            else:
+                try:
+                    jwt.decode(form.get("assertion", ""), public_key, algorithms=["RS256"], options={"verify_aud": False})
+                except jwt.InvalidTokenError as e:
+                    status, body = 400, {"error": "invalid_grant", "error_description": str(e)}
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+STORES: list[type[Store]] = [S3, Gcs]

@@ -44,8 +44,9 @@ def store(request, tmp_path_factory):
         started.stop()
 
 
-def _start_gateway(tmp: Path, store, url_lifetime: str, flight_port: int | None = None):
-    """With flight_port, Flight serves on it and feature view store_customer_stats is defined."""
+def _start_gateway(tmp: Path, store, url_lifetime: str, flight_port: int | None = None, store_env: dict[str, str] | None = None):
+    """With flight_port, Flight serves on it and feature view store_customer_stats is defined;
+    store_env replaces the store's gateway_env()."""
     shares = tmp / "shares"
     shares.mkdir()
     tables = "\n".join(
@@ -68,7 +69,7 @@ def _start_gateway(tmp: Path, store, url_lifetime: str, flight_port: int | None 
         GOLDGATE_SHARING_URL_LIFETIME=url_lifetime,
         GOLDGATE_ADMIN_TOKEN=ADMIN_TOKEN,
         GOLDGATE_STATE_DIR=str(tmp / "state"),
-        **store.gateway_env(),
+        **(store.gateway_env() if store_env is None else store_env),
     )
     app = Path(os.environ.get("GOLDGATE_APP", REPO_ROOT / "target" / "quarkus-app" / "quarkus-run.jar"))
     java = os.environ.get("JAVA", "java")
@@ -257,6 +258,42 @@ def test_an_altered_signature_is_refused_by_the_store(gateway, store):
     name, _, rest = file["url"].partition(f"{store.signature_param}=")
     flipped = ("B" if rest[0] == "A" else "A") + rest[1:]
     assert requests.get(f"{name}{store.signature_param}={flipped}", timeout=30).status_code == 403
+
+
+def test_file_urls_carry_a_signature_that_verifies_independently(gateway, store):
+    # For emulators that check no signature (fake-gcs-server): the test recomputes it.
+    verify = getattr(store, "verify_url", None)
+    if verify is None:
+        pytest.skip(f"no independent signature check for {store.name}")
+    from cryptography.exceptions import InvalidSignature
+
+    base, _ = gateway
+    files = _query_files(base, "sales_daily")
+    for f in files:
+        verify(f["url"], f["expirationTimestamp"], 3600)
+    name, _, rest = files[0]["url"].partition(f"{store.signature_param}=")
+    with pytest.raises(InvalidSignature):
+        verify(f"{name}{store.signature_param}={'0' if rest[0] != '0' else '1'}{rest[1:]}", files[0]["expirationTimestamp"], 3600)
+
+
+def test_credentials_that_cannot_sign_get_an_error_naming_the_table_and_the_fix(tmp_path_factory, store):
+    # Where a store's credentials can read but not sign (GCS user credentials through ADC).
+    tmp = tmp_path_factory.mktemp(f"{store.name}-unsigned")
+    env = store.cannot_sign_env(tmp) if hasattr(store, "cannot_sign_env") else None
+    if env is None:
+        pytest.skip(f"{store.name} has no credentials that read but cannot sign")
+    proc, base, _ = _start_gateway(tmp, store, "1h", store_env=env)
+    try:
+        r = requests.post(f"{base}/delta-sharing/shares/cloud/schemas/gold/tables/customer_features/query",
+                          headers={"Authorization": f"Bearer {TOKEN}"}, json={}, timeout=30)
+        assert r.status_code == 500, r.text
+        assert r.json() == {"errorCode": "INTERNAL_ERROR", "message": store.cannot_sign_message("cloud.gold.customer_features")}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    log = (tmp / "gateway.log").read_text()
+    assert store.cannot_sign_message("cloud.gold.customer_features") in log
+    assert "\tat " not in log, "logged without a stack trace"
 
 
 def test_pre_signed_urls_really_expire(tmp_path_factory, store):

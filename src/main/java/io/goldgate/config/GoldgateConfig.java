@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -427,8 +428,26 @@ public interface GoldgateConfig {
     Gcs gcs();
 
     interface Gcs {
-      /** Endpoint of a GCS-compatible server (emulators, private endpoints); Google's when absent. */
-      Optional<String> endpoint();
+      /**
+       * Endpoint of a GCS-compatible server (emulators, Private Service Connect endpoints), scheme
+       * and host only, e.g. {@code http://127.0.0.1:4443}; {@code https://storage.googleapis.com}
+       * when absent. Signed file URLs point at it too (path style).
+       */
+      Optional<@Pattern(regexp = "https?://[^/?#\\s]+/?", message = "must be http(s)://host[:port], without a path") String> endpoint();
+
+      /**
+       * Google Cloud project of the buckets; when absent, the one the credentials name (a
+       * service-account key's {@code project_id}) or the environment's. Reads do not need it.
+       */
+      Optional<String> projectId();
+
+      /**
+       * A service-account key (JSON) to read the buckets and sign file URLs with. When absent,
+       * Application Default Credentials: {@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's
+       * application-default login, or the GCE/GKE metadata server (workload identity), which signs
+       * URLs through IAM {@code signBlob}.
+       */
+      Optional<Path> credentialsFile();
     }
   }
 

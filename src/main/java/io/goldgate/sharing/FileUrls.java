@@ -58,11 +58,23 @@ public class FileUrls {
   }
 
   /**
-   * When URLs issued now expire, in epoch milliseconds: a whole second, since URLs carry their
-   * expiry in seconds and the response's {@code expirationTimestamp} must name the same instant.
+   * When URLs of the table issued now expire, in epoch milliseconds: a whole second, since URLs
+   * carry their expiry in seconds and the response's {@code expirationTimestamp} must name the
+   * same instant. Fails first, before a response starts streaming, when the table's store cannot
+   * sign URLs.
    */
-  public long expiryFromNow() {
+  public long expiryFromNow(SharedTable table) {
+    try {
+      storage.requireSigning(table.location());
+    } catch (GoldgateException e) {
+      throw forTable(table, e);
+    }
     return Math.ceilDiv(clock.millis() + config.sharing().urlLifetime().toMillis(), 1000) * 1000;
+  }
+
+  /** A store's signing failure, which says what is wrong, with the table it was for. */
+  private static GoldgateException forTable(SharedTable table, GoldgateException e) {
+    return new GoldgateException(e.kind(), "Cannot issue file URLs for table " + table.qualifiedName() + ": " + e.getMessage(), e.getCause());
   }
 
   /**
@@ -92,7 +104,11 @@ public class FileUrls {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
       // Stores count signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
       long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
-      return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      try {
+        return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      } catch (GoldgateException e) {
+        throw forTable(table, e);
+      }
     }
     String encoded = B64.encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     long expires = Math.ceilDiv(expiresAt, 1000);

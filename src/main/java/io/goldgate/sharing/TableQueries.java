@@ -150,7 +150,7 @@ public class TableQueries {
     boolean timeTravel = request.isTimeTravel() && !pinned;
     Long fileVersion = timeTravel ? snapshot.version() : null;
     Long fileTimestamp = timeTravel ? snapshot.timestamp() : null;
-    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
+    ActionLines lines = new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(t), recipient.name());
     // A restricted recipient is told the size of what it may see, not of the whole table.
     RowRestriction.Totals totals = restriction.totals(snapshot, visible);
     Object metadata = lines.metadata(snapshot.metadata(), timeTravel ? snapshot.version() : null, totals.bytes(), totals.files());
@@ -279,7 +279,7 @@ public class TableQueries {
   }
 
   ActionLines lines(ResponseFormat format, String idScheme, SharedTable t, URI requestBase, Recipient recipient) {
-    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(), recipient.name());
+    return new ActionLines(format, idScheme, t, fileUrls, requestBase, fileUrls.expiryFromNow(t), recipient.name());
   }
 
   static TableRef ref(SharedTable t) {

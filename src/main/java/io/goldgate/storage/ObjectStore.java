@@ -21,6 +21,12 @@ interface ObjectStore extends AutoCloseable {
    */
   String presign(TableLocation table, String relativePath, Duration ttl);
 
+  /**
+   * Fails when this store cannot sign URLs for the table at all (credentials without a signing
+   * key), so a response fails before it starts rather than halfway through its files.
+   */
+  default void requireSigning(TableLocation table) {}
+
   @Override
   void close();
 }

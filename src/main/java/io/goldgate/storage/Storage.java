@@ -69,6 +69,13 @@ public class Storage {
     return store(table.provider()).presign(table, relativePath, ttl);
   }
 
+  /** Fails when the table's store cannot pre-sign URLs for it; nothing to check for local tables. */
+  public void requireSigning(TableLocation table) {
+    if (table.isObjectStore()) {
+      store(table.provider()).requireSigning(table);
+    }
+  }
+
   private synchronized ObjectStore store(TableLocation.Provider provider) {
     ObjectStore store = stores.get(provider);
     if (store == null) {
