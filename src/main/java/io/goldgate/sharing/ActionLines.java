@@ -32,6 +32,9 @@ final class ActionLines {
     this.base = base;
     this.expiresAt = expiresAt;
     this.recipient = recipient;
+    if (base != null) {
+      urls.requireUrls(table);
+    }
   }
 
   long expiresAt() {

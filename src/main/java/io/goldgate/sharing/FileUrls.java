@@ -71,7 +71,11 @@ public class FileUrls {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
       // Stores count signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
       long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
-      return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      try {
+        return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+      } catch (GoldgateException e) {
+        throw new GoldgateException(e.kind(), "Table " + table.qualifiedName() + ": " + e.getMessage());
+      }
     }
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String base = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElseGet(() -> origin(requestBase));
@@ -83,6 +87,16 @@ public class FileUrls {
       url += "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20") + "&rs=" + signer.sign(RECIPIENT_PURPOSE, sig + "\n" + recipient);
     }
     return url;
+  }
+
+  /**
+   * Refuses, before a response starts, a table whose store cannot issue URLs for its files (an
+   * Azure account read with a SAS token).
+   */
+  public void requireUrls(SharedTable table) {
+    storage.cannotPresign(table.location()).ifPresent(reason -> {
+      throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " cannot be shared as file URLs: " + reason);
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ package io.goldgate.storage;
 
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One object-store provider: read-only file access for Delta Kernel and the Arrow read path, and
@@ -20,6 +21,14 @@ interface ObjectStore extends AutoCloseable {
    * @param relativePath the file's path under the table, decoded
    */
   String presign(TableLocation table, String relativePath, Duration ttl);
+
+  /**
+   * Why this store cannot pre-sign URLs for the table's files (for the caller to refuse the
+   * request before it starts answering), or empty when it can.
+   */
+  default Optional<String> cannotPresign(TableLocation table) {
+    return Optional.empty();
+  }
 
   @Override
   void close();
