@@ -91,10 +91,16 @@ public class FileUrls {
 
   /**
    * Refuses, before a response starts, a table whose store cannot issue URLs for its files (an
-   * Azure account read with a SAS token).
+   * Azure account read with a SAS token, or an identity that gets no signing key).
    */
   public void requireUrls(SharedTable table) {
-    storage.cannotPresign(table.location()).ifPresent(reason -> {
+    java.util.Optional<String> refusal;
+    try {
+      refusal = storage.cannotPresign(table.location());
+    } catch (GoldgateException e) {
+      throw new GoldgateException(e.kind(), "Table " + table.qualifiedName() + ": " + e.getMessage());
+    }
+    refusal.ifPresent(reason -> {
       throw new GoldgateException(GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " cannot be shared as file URLs: " + reason);
     });
   }

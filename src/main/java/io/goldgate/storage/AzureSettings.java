@@ -81,6 +81,10 @@ record AzureSettings(
     } else {
       credential = Credential.DEFAULT_CHAIN;
     }
+    if (credential.isAzureAd() && endpoint != null && !endpoint.regionMatches(true, 0, "https:", 0, 6)) {
+      throw invalid(PREFIX + "endpoint is plain http, but an Azure AD identity (no account-key or sas-token set) sends bearer tokens,"
+          + " which go over https only; use an https endpoint or set " + PREFIX + "account-key");
+    }
     if (credential.isAzureAd() && urlLifetime.compareTo(MAX_USER_DELEGATION_URL_LIFETIME) > 0) {
       throw invalid(
           "goldgate.sharing.url-lifetime is " + urlLifetime + ", but file URLs signed with an Azure AD identity (user delegation SAS)"

@@ -119,12 +119,21 @@ final class AzureStore implements ObjectStore {
     }
   }
 
+  /**
+   * With an Azure AD identity, also makes sure the account's user delegation key is at hand
+   * (fetching it the first time), so an identity that may not get one fails the query before its
+   * response starts rather than in the middle of it.
+   */
   @Override
   public Optional<String> cannotPresign(TableLocation table) {
     if (settings.credential() == AzureSettings.Credential.SAS_TOKEN) {
       return Optional.of(
           "the gateway reads its Azure storage with a SAS token (goldgate.storage.azure.sas-token), from which it cannot sign"
               + " per-file URLs; configure an account key or an Azure AD identity to share it over Delta Sharing");
+    }
+    Account account = account(path(table.uri()));
+    if (account.keys() != null) {
+      account.keys().covering(Duration.ZERO);
     }
     return Optional.empty();
   }

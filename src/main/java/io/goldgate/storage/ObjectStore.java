@@ -24,7 +24,8 @@ interface ObjectStore extends AutoCloseable {
 
   /**
    * Why this store cannot pre-sign URLs for the table's files (for the caller to refuse the
-   * request before it starts answering), or empty when it can.
+   * request before it starts answering), or empty when it can. May reach the store to get what
+   * signing needs (a signing key), and throws {@link io.goldgate.GoldgateException} when that fails.
    */
   default Optional<String> cannotPresign(TableLocation table) {
     return Optional.empty();

@@ -70,12 +70,22 @@ class AzureSettingsTest {
 
   @Test
   void theEndpointMustBeAnHttpUrlWithoutCredentials() {
-    assertEquals("http://127.0.0.1:10000/{account}", AzureSettings.of(AzureTestConfig.none().withEndpoint("http://127.0.0.1:10000/{account}"), HOUR).endpoint());
+    assertEquals("http://127.0.0.1:10000/{account}", AzureSettings.of(AzureTestConfig.none().withEndpoint("http://127.0.0.1:10000/{account}").withAccountKey(KEY), HOUR).endpoint());
     refusal(AzureTestConfig.none().withEndpoint("127.0.0.1:10000"), HOUR);
     refusal(AzureTestConfig.none().withEndpoint("ftp://host/{account}"), HOUR);
     assertEquals(
         "Invalid Azure storage configuration: goldgate.storage.azure.endpoint must not carry a query, fragment or user info: put credentials in their own keys",
         refusal(AzureTestConfig.none().withEndpoint("https://host/{account}?" + SAS), HOUR));
+  }
+
+  @Test
+  void anAzureAdIdentityNeedsAnHttpsEndpoint() {
+    assertEquals(
+        "Invalid Azure storage configuration: goldgate.storage.azure.endpoint is plain http, but an Azure AD identity (no account-key or"
+            + " sas-token set) sends bearer tokens, which go over https only; use an https endpoint or set goldgate.storage.azure.account-key",
+        refusal(AzureTestConfig.none().withEndpoint("http://127.0.0.1:10000/{account}"), HOUR));
+    assertEquals(Credential.DEFAULT_CHAIN, AzureSettings.of(AzureTestConfig.none().withEndpoint("https://127.0.0.1:10000/{account}"), HOUR).credential());
+    assertEquals(Credential.SAS_TOKEN, AzureSettings.of(AzureTestConfig.none().withEndpoint("http://127.0.0.1:10000/{account}").withSasToken(SAS), HOUR).credential());
   }
 
   @Test

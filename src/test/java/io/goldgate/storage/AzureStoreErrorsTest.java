@@ -140,6 +140,23 @@ class AzureStoreErrorsTest {
   }
 
   @Test
+  void anIdentityThatGetsNoDelegationKeyFailsBeforeAnyUrlWithoutTheTokenOrUrl() {
+    String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.secret-bearer-token";
+    AzureStore store = new AzureStore(
+        // Nothing listens on port 1: the bearer token goes over https only, and this test has no certificate to serve.
+        AzureSettings.of(AzureTestConfig.none().withEndpoint("https://127.0.0.1:1/{account}"), Duration.ofHours(1)), java.time.Clock.systemUTC(),
+        request -> reactor.core.publisher.Mono.just(new com.azure.core.credential.AccessToken(token, java.time.OffsetDateTime.now().plusHours(1))));
+    TableLocation table = new TableLocation(TABLE);
+    GoldgateException refused = assertThrows(GoldgateException.class, () -> store.cannotPresign(table));
+    assertEquals(GoldgateException.Kind.UNAVAILABLE, refused.kind());
+    assertTrue(refused.getMessage().startsWith("Azure storage account acct01 gave no user delegation key to sign file URLs with ("), refused.getMessage());
+    assertTrue(refused.getMessage().endsWith("); the gateway's identity needs a role with generateUserDelegationKey, e.g. Storage Blob Delegator"), refused.getMessage());
+    assertFalse(refused.getMessage().contains(token) || refused.getMessage().contains("https://"), refused.getMessage());
+    assertEquals(null, refused.getCause());
+    assertThrows(GoldgateException.class, () -> store.presign(table, "part-0.parquet", Duration.ofHours(1)));
+  }
+
+  @Test
   void anHttpsEndpointGetsHttpsOnlyUrls() {
     AzureStore store = new AzureStore(AzureSettings.of(AzureTestConfig.none().withAccountKey(KEY), Duration.ofHours(1)));
     String url = store.presign(new TableLocation(TABLE), "part-0.parquet", Duration.ofHours(1));
