@@ -95,8 +95,8 @@ final class AzureStore implements ObjectStore {
         new BlobServiceClientBuilder()
             .endpoint(endpoint)
             .httpClient(http)
-            // Fail over a few seconds, not the SDK's default minutes, so a query answers while
-            // its client still waits.
+            // Give up after seconds of retries, not the SDK's default minutes, so a query is
+            // answered while its client still waits.
             .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3, (Duration) null, Duration.ofMillis(500), Duration.ofSeconds(4), null));
     switch (settings.credential()) {
       case ACCOUNT_KEY -> builder.credential(new StorageSharedKeyCredential(name, settings.accountKey()));
@@ -115,7 +115,7 @@ final class AzureStore implements ObjectStore {
       throw new GoldgateException(
           GoldgateException.Kind.UNAVAILABLE,
           "Azure storage account " + account + " gave no user delegation key to sign file URLs with (" + AzureErrors.describe(e)
-              + "); the gateway's identity needs a role with generateUserDelegationKey, e.g. Storage Blob Delegator");
+              + "); the account must be reachable and the gateway's identity needs a role with generateUserDelegationKey, e.g. Storage Blob Delegator");
     }
   }
 

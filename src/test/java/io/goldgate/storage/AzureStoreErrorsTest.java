@@ -150,7 +150,7 @@ class AzureStoreErrorsTest {
     GoldgateException refused = assertThrows(GoldgateException.class, () -> store.cannotPresign(table));
     assertEquals(GoldgateException.Kind.UNAVAILABLE, refused.kind());
     assertTrue(refused.getMessage().startsWith("Azure storage account acct01 gave no user delegation key to sign file URLs with ("), refused.getMessage());
-    assertTrue(refused.getMessage().endsWith("); the gateway's identity needs a role with generateUserDelegationKey, e.g. Storage Blob Delegator"), refused.getMessage());
+    assertTrue(refused.getMessage().endsWith("); the account must be reachable and the gateway's identity needs a role with generateUserDelegationKey, e.g. Storage Blob Delegator"), refused.getMessage());
     assertFalse(refused.getMessage().contains(token) || refused.getMessage().contains("https://"), refused.getMessage());
     assertEquals(null, refused.getCause());
     assertThrows(GoldgateException.class, () -> store.presign(table, "part-0.parquet", Duration.ofHours(1)));
