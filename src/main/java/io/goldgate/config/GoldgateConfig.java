@@ -419,9 +419,42 @@ public interface GoldgateConfig {
       /**
        * Blob service endpoint, for emulators and sovereign clouds, e.g.
        * {@code http://127.0.0.1:10000/{account}} for Azurite; {@code {account}} is replaced by the
-       * location's account. When absent, the blob endpoint of the location's own host is used.
+       * location's account. When absent, the blob endpoint of the location's own host is used
+       * ({@code .dfs.} becomes {@code .blob.}, so sovereign-cloud hosts keep their suffix).
        */
       Optional<String> endpoint();
+
+      /**
+       * Storage account key (Shared Key), e.g. from env {@code GOLDGATE_STORAGE_AZURE_ACCOUNT_KEY}.
+       * Files are shared as service SAS URLs signed with it, read-only and for one blob each. When
+       * no credential key is set, the gateway signs in with Azure AD: {@link #clientSecret()}
+       * when set, else the default chain (managed identity, workload identity, environment, Azure
+       * CLI), and shares files as user delegation SAS URLs.
+       */
+      Optional<String> accountKey();
+
+      /**
+       * A SAS token the gateway reads the storage with (no leading {@code ?}), for operators who
+       * may not hand it a key or an identity. The gateway cannot derive narrower per-file URLs
+       * from it, so Delta Sharing queries of tables it reads this way are refused (400, naming the
+       * table); Flight, Flight SQL and feature materialization read them.
+       */
+      Optional<String> sasToken();
+
+      /**
+       * Azure AD tenant of {@link #clientSecret()}'s service principal; without a secret, the
+       * tenant the default chain signs in to.
+       */
+      Optional<String> tenantId();
+
+      /**
+       * Application (client) id of {@link #clientSecret()}'s service principal; without a secret,
+       * the client id of a user-assigned managed identity or workload identity.
+       */
+      Optional<String> clientId();
+
+      /** Secret of a service principal ({@link #tenantId()} and {@link #clientId()} required). */
+      Optional<String> clientSecret();
     }
 
     /** Google Cloud Storage, for {@code gs://bucket/prefix} table locations. */

@@ -22,8 +22,11 @@ interface ObjectStore extends AutoCloseable {
   String presign(TableLocation table, String relativePath, Duration ttl);
 
   /**
-   * Fails when this store cannot sign URLs for the table at all (credentials without a signing
-   * key), so a response fails before it starts rather than halfway through its files.
+   * Fails when this store cannot sign URLs for the table's files at all (credentials without a
+   * signing key, an operator's SAS token), so a response fails before it starts rather than
+   * halfway through its files. May reach the store for what signing needs (a signing key).
+   *
+   * @throws io.goldgate.GoldgateException saying why, without naming the table
    */
   default void requireSigning(TableLocation table) {}
 

@@ -2,6 +2,7 @@ package io.goldgate.storage;
 
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.goldgate.config.GoldgateConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.FileNotFoundException;
@@ -15,8 +16,10 @@ import java.util.function.Supplier;
  * The one place that knows how to reach each kind of table location: file access for Delta Kernel
  * and, for object stores, pre-signed URLs that recipients download from directly. Each object
  * store's client is built the first time one of its locations is used, so a gateway with only
- * local tables never loads a cloud SDK or looks for cloud credentials.
+ * local tables never loads a cloud SDK or looks for cloud credentials. Built at startup, so a
+ * provider's configuration that can never work fails the boot rather than the first query.
  */
+@Startup
 @ApplicationScoped
 public class Storage {
 
@@ -27,7 +30,8 @@ public class Storage {
   public Storage(GoldgateConfig config) {
     GoldgateConfig.Storage storage = config.storage();
     factories.put(TableLocation.Provider.S3, () -> new S3Store(storage.s3()));
-    factories.put(TableLocation.Provider.AZURE, () -> new AzureStore(storage.azure()));
+    AzureSettings azure = AzureSettings.of(storage.azure(), config.sharing().urlLifetime());
+    factories.put(TableLocation.Provider.AZURE, () -> new AzureStore(azure));
     factories.put(TableLocation.Provider.GCS, () -> new GcsStore(storage.gcs()));
   }
 
