@@ -102,10 +102,10 @@ public class FileUrls {
     String relative = relativePath(table, logPath);
     if (table.location().isObjectStore()) {
       // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
-      // Stores count signature lifetimes in whole seconds: round up so the URL outlives expiresAt.
-      long seconds = Math.max(1, (expiresAt - clock.millis() + 999) / 1000);
+      // Each store rounds it up to the whole seconds it counts in, so the URL outlives expiresAt.
+      Duration ttl = Duration.ofMillis(Math.max(1000, expiresAt - clock.millis()));
       try {
-        return storage.presign(table.location(), relative, Duration.ofSeconds(seconds));
+        return storage.presign(table.location(), relative, ttl);
       } catch (GoldgateException e) {
         throw forTable(table, e);
       }

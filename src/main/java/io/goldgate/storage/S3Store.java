@@ -54,8 +54,10 @@ final class S3Store implements ObjectStore {
 
   @Override
   public String presign(TableLocation table, String relativePath, Duration ttl) {
+    // SigV4 counts X-Amz-Expires in whole seconds: round up, never down.
+    Duration seconds = Duration.ofSeconds(Math.ceilDiv(ttl.toMillis(), 1000));
     return presigner
-        .presignGetObject(b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(table.bucket()).key(table.key(relativePath))))
+        .presignGetObject(b -> b.signatureDuration(seconds).getObjectRequest(g -> g.bucket(table.bucket()).key(table.key(relativePath))))
         .url()
         .toString();
   }
