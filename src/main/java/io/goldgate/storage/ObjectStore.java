@@ -8,7 +8,7 @@ import java.time.Duration;
  * the pre-signed URLs recipients download data files from without passing through the gateway.
  * Built lazily by {@link Storage} the first time a location of its provider is used.
  */
-interface ObjectStore extends AutoCloseable {
+public interface ObjectStore extends AutoCloseable {
 
   /** Read-only Kernel file access to this provider's URIs. */
   FileIO fileIO();

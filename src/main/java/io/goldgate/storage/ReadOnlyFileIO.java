@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What every store of the gateway shares: it reads lakes and refuses every write. */
-abstract class ReadOnlyFileIO implements FileIO {
+public abstract class ReadOnlyFileIO implements FileIO {
 
   @Override
   public final boolean mkdirs(String path) {
@@ -41,7 +41,7 @@ abstract class ReadOnlyFileIO implements FileIO {
   }
 
   /** A listing already in memory, as Kernel's iterator type. */
-  static CloseableIterator<FileStatus> iterator(List<FileStatus> statuses) {
+  protected static CloseableIterator<FileStatus> iterator(List<FileStatus> statuses) {
     Iterator<FileStatus> it = statuses.iterator();
     return new CloseableIterator<>() {
       @Override

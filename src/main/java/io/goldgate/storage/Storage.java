@@ -2,6 +2,9 @@ package io.goldgate.storage;
 
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.goldgate.config.GoldgateConfig;
+import io.goldgate.storage.azure.AzureStore;
+import io.goldgate.storage.gcs.GcsStore;
+import io.goldgate.storage.s3.S3Store;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,8 +33,7 @@ public class Storage {
   public Storage(GoldgateConfig config) {
     GoldgateConfig.Storage storage = config.storage();
     factories.put(TableLocation.Provider.S3, () -> new S3Store(storage.s3()));
-    AzureSettings azure = AzureSettings.of(storage.azure(), config.sharing().urlLifetime());
-    factories.put(TableLocation.Provider.AZURE, () -> new AzureStore(azure));
+    factories.put(TableLocation.Provider.AZURE, AzureStore.validated(storage.azure(), config.sharing().urlLifetime()));
     factories.put(TableLocation.Provider.GCS, () -> new GcsStore(storage.gcs()));
   }
 

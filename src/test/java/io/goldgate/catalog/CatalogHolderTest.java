@@ -33,7 +33,7 @@ class CatalogHolderTest {
 
   @Test
   void givenAGcsTable_whenTheUrlLifetimeExceedsSevenDays_thenStartupStopsNamingTheTableAndTheFix() throws IOException {
-    ShareCatalog catalog = catalog("s3://lake/a", "gs://lake/gold/b");
+    ShareCatalog catalog = catalog("local", "gs://lake/gold/b");
     CatalogException e = assertThrows(CatalogException.class, () -> CatalogHolder.checkUrlLifetime(catalog, Duration.ofDays(8)));
     assertEquals(
         "goldgate.sharing.url-lifetime is 691200 s, but table s.x.t1 is on Google Cloud Storage (V4 signed URLs), whose URLs live at most 604800 s (7 days):"
@@ -49,8 +49,18 @@ class CatalogHolderTest {
   }
 
   @Test
-  void givenNoGcsTable_thenALongLifetimeIsNotThisChecksConcern() throws IOException {
-    ShareCatalog catalog = catalog("s3://lake/a", "local");
+  void givenAnS3Table_whenTheUrlLifetimeExceedsSevenDays_thenStartupStopsToo() throws IOException {
+    ShareCatalog catalog = catalog("s3://lake/a");
+    CatalogException e = assertThrows(CatalogException.class, () -> CatalogHolder.checkUrlLifetime(catalog, Duration.ofDays(8)));
+    assertEquals(
+        "goldgate.sharing.url-lifetime is 691200 s, but table s.x.t0 is on S3 (SigV4 pre-signed URLs), whose URLs live at most 604800 s (7 days):"
+            + " set goldgate.sharing.url-lifetime to 7d or less",
+        e.getMessage());
+  }
+
+  @Test
+  void givenOnlyLocalTables_thenALongLifetimeIsNotThisChecksConcern() throws IOException {
+    ShareCatalog catalog = catalog("local");
     assertDoesNotThrow(() -> CatalogHolder.checkUrlLifetime(catalog, Duration.ofDays(30)));
   }
 }

@@ -1,4 +1,4 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,7 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
+
+import io.goldgate.storage.Storage;
+import io.goldgate.storage.ReadOnlyFileIO;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;

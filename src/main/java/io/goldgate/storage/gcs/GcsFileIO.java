@@ -1,4 +1,6 @@
-package io.goldgate.storage;
+package io.goldgate.storage.gcs;
+
+import io.goldgate.storage.ReadOnlyFileIO;
 
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;

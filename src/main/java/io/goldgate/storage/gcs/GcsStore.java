@@ -1,4 +1,8 @@
-package io.goldgate.storage;
+package io.goldgate.storage.gcs;
+
+import io.goldgate.storage.TableLocation;
+import io.goldgate.storage.ObjectStore;
+import io.goldgate.storage.SignedUrlLimits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -36,7 +40,7 @@ import org.jboss.logging.Logger;
  * service account signs URLs with its private key, metadata-server credentials (GCE, GKE workload
  * identity) through IAM {@code signBlob}, one call per URL.
  */
-final class GcsStore implements ObjectStore {
+public final class GcsStore implements ObjectStore {
 
   private static final Logger LOG = Logger.getLogger(GcsStore.class);
 
@@ -50,7 +54,7 @@ final class GcsStore implements ObjectStore {
   /** Whether IAM has signed for these credentials once (keys of our own always sign). */
   private final AtomicBoolean signingWorks = new AtomicBoolean();
 
-  GcsStore(GoldgateConfig.Storage.Gcs config) {
+  public GcsStore(GoldgateConfig.Storage.Gcs config) {
     this(config.endpoint(), config.projectId(), credentials(config));
   }
 

@@ -1,4 +1,8 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
+
+import io.goldgate.storage.Storage;
+import io.goldgate.storage.TableLocation;
+import io.goldgate.storage.ObjectStore;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
@@ -34,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * storage account. Files are shared as SAS URLs for one blob, read-only: service SAS signed with
  * the account key, or user delegation SAS when the gateway signs in with Azure AD.
  */
-final class AzureStore implements ObjectStore {
+public final class AzureStore implements ObjectStore {
 
   private final AzureSettings settings;
   private final Clock clock;
@@ -45,6 +49,15 @@ final class AzureStore implements ObjectStore {
 
   /** A storage account's client and, with Azure AD, its user delegation key. */
   private record Account(String name, String endpoint, BlobServiceClient client, DelegationKeys keys) {}
+
+  /**
+   * Checks the settings now, so that a configuration that cannot work stops start-up, and builds
+   * the store (its clients and credentials) only when an Azure location is first used.
+   */
+  public static java.util.function.Supplier<ObjectStore> validated(io.goldgate.config.GoldgateConfig.Storage.Azure config, Duration urlLifetime) {
+    AzureSettings settings = AzureSettings.of(config, urlLifetime);
+    return () -> new AzureStore(settings);
+  }
 
   AzureStore(AzureSettings settings) {
     this(settings, Clock.systemUTC(), null);

@@ -1,4 +1,6 @@
-package io.goldgate.storage;
+package io.goldgate.storage.s3;
+
+import io.goldgate.storage.ReadOnlyFileIO;
 
 import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;

@@ -1,4 +1,4 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
 
 import com.azure.storage.blob.models.BlobStorageException;
 import java.util.regex.Pattern;

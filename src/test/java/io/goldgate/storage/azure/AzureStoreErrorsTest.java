@@ -1,4 +1,7 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
+
+import io.goldgate.storage.Storage;
+import io.goldgate.storage.TableLocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,11 +1,11 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.goldgate.storage.AzureSettings.Credential;
+import io.goldgate.storage.azure.AzureSettings.Credential;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

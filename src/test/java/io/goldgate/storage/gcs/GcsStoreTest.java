@@ -1,4 +1,6 @@
-package io.goldgate.storage;
+package io.goldgate.storage.gcs;
+
+import io.goldgate.storage.TableLocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,8 @@
-package io.goldgate.storage;
+package io.goldgate.storage.s3;
+
+import io.goldgate.storage.Storage;
+import io.goldgate.storage.TableLocation;
+import io.goldgate.storage.ObjectStore;
 
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.goldgate.config.GoldgateConfig;
@@ -15,13 +19,13 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** S3 and S3-compatible stores through the AWS SDK; files are shared as SigV4 pre-signed URLs. */
-final class S3Store implements ObjectStore {
+public final class S3Store implements ObjectStore {
 
   private final S3Client client;
   private final S3Presigner presigner;
   private final FileIO fileIO;
 
-  S3Store(GoldgateConfig.Storage.S3 config) {
+  public S3Store(GoldgateConfig.Storage.S3 config) {
     AwsCredentialsProvider credentials = credentials(config);
     S3Configuration service = S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess()).build();
     var clientBuilder =

@@ -1,4 +1,6 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
+
+import io.goldgate.storage.Storage;
 
 import io.goldgate.config.GoldgateConfig;
 import java.util.Optional;

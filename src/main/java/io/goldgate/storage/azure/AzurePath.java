@@ -1,4 +1,4 @@
-package io.goldgate.storage;
+package io.goldgate.storage.azure;
 
 import java.net.URI;
 import java.util.Locale;
