@@ -357,6 +357,16 @@ public interface GoldgateConfig {
     @WithDefault("1G")
     io.quarkus.runtime.configuration.MemorySize scratchLimit();
 
+    /**
+     * Whether the Flight server warms its read path once the gateway has started, on a background
+     * thread: it loads arrow-dataset's native library and reads and serializes a bundled three-row
+     * Parquet file the way a DoGet does, so the first partner read does not pay about a second for
+     * it. Readiness does not wait for it; it logs at INFO when done, at WARN (and nothing else) when
+     * it fails. Not run when Flight is disabled.
+     */
+    @WithDefault("true")
+    boolean warmUp();
+
     /** Flight SQL queries beyond the simple SELECT: the embedded engine's bounds. */
     Sql sql();
 

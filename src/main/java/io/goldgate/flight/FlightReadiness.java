@@ -7,7 +7,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the Arrow Flight server listens, or when Flight is disabled. */
+/**
+ * Ready when the Arrow Flight server listens, or when Flight is disabled. It does not wait for the
+ * start-up warm-up of the read path ({@code goldgate.flight.warm-up}): a listening server answers
+ * every read correctly, only the first one about a second more slowly while the warm-up runs, and
+ * holding the whole gateway (Delta Sharing, online features) out of service for that would cost
+ * more than it saves. The check's {@code warmUp} data says where it stands: running, done, failed
+ * or off.
+ */
 @Readiness
 @ApplicationScoped
 public class FlightReadiness implements HealthCheck {
@@ -26,6 +33,12 @@ public class FlightReadiness implements HealthCheck {
     if (!config.flight().enabled()) {
       return response.up().withData("enabled", false).build();
     }
-    return response.status(flight.listening()).withData("enabled", true).withData("port", flight.port()).build();
+    ReadPathWarmUp warmUp = flight.warmUp();
+    return response
+        .status(flight.listening())
+        .withData("enabled", true)
+        .withData("port", flight.port())
+        .withData("warmUp", warmUp == null ? "off" : warmUp.state().name().toLowerCase(java.util.Locale.ROOT))
+        .build();
   }
 }

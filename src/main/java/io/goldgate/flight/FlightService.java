@@ -2,6 +2,7 @@ package io.goldgate.flight;
 
 import io.goldgate.access.BearerAuthenticator;
 import io.goldgate.access.TrustedProxies;
+import io.goldgate.arrow.SplitReader;
 import io.goldgate.audit.AuditLog;
 import io.goldgate.catalog.CatalogHolder;
 import io.goldgate.config.GoldgateConfig;
@@ -48,6 +49,7 @@ public class FlightService {
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
+  private ReadPathWarmUp warmUp;
 
   public FlightService(
       GoldgateConfig config, CatalogHolder catalog, ReadPlanner planner, FlightTickets tickets, DeltaLake lake, BearerAuthenticator authenticator,
@@ -119,6 +121,15 @@ public class FlightService {
       server = builder.build().start();
     }
     LOG.infof("Arrow Flight endpoint: %s://localhost:%d", tls ? "grpc+tls" : "grpc", server.getPort());
+    if (flight.warmUp()) {
+      // On a thread of its own, once start-up is over: readiness does not wait for it (see ReadPathWarmUp).
+      warmUp = ReadPathWarmUp.start(allocator, a -> new SplitReader(a, lake.engine(), lake.storage(), flight.batchRows(), flight.scratchLimit().asLongValue()));
+    }
+  }
+
+  /** The start-up warm-up of the read path; null when Flight did not start or goldgate.flight.warm-up=false. */
+  ReadPathWarmUp warmUp() {
+    return warmUp;
   }
 
   /** The port the server listens on (useful when configured as 0). */
@@ -147,7 +158,15 @@ public class FlightService {
       streams.shutdownNow();
       streams.awaitTermination(10, TimeUnit.SECONDS);
     }
-    if (allocator != null) {
+    // The warm-up's allocator is a child of this one, which cannot close before it.
+    if (warmUp != null) {
+      warmUp.cancel();
+    }
+    boolean warmUpEnded = warmUp == null || warmUp.await(java.time.Duration.ofSeconds(10));
+    if (!warmUpEnded) {
+      LOG.warn("Arrow Flight read path warm-up still running at shutdown; its memory is left to the JVM's exit");
+    }
+    if (allocator != null && warmUpEnded) {
       allocator.close();
     }
   }
