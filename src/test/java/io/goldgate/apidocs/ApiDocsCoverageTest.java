@@ -14,6 +14,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import io.goldgate.features.FeaturesRoute;
+import io.goldgate.http.RoutePaths;
 import jakarta.ws.rs.Path;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
@@ -43,6 +44,9 @@ class ApiDocsCoverageTest {
   void givenTheCompiledResources_whenComparedWithTheDocument_thenEveryOperationIsDocumentedAndNothingElse() throws Exception {
     Set<String> inCode = jaxRsOperations();
     inCode.add("POST " + FeaturesRoute.PATH);
+    // Data files are served by a Vert.x route (sharing.FileRoute), not a JAX-RS resource.
+    inCode.add("GET " + RoutePaths.FILES + "{tableId}/{file}");
+    inCode.add("HEAD " + RoutePaths.FILES + "{tableId}/{file}");
     Set<String> inDocument = documentedOperations();
 
     assertTrue(inCode.contains("POST /delta-sharing/shares/{share}/schemas/{schema}/tables/{table}/query"), "the scan finds resources: " + inCode);
