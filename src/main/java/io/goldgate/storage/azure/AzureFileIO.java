@@ -1,7 +1,7 @@
 package io.goldgate.storage.azure;
 
 import io.goldgate.storage.Storage;
-import io.goldgate.storage.ReadOnlyFileIO;
+import io.goldgate.storage.ObjectFileIO;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
@@ -13,7 +13,6 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
-import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -29,7 +28,7 @@ import java.util.List;
  * Read-only Delta Kernel file access to Azure Blob Storage and ADLS Gen2 through the Blob API.
  * Failures are reported by status and Azure's error code only ({@link AzureErrors}).
  */
-final class AzureFileIO extends ReadOnlyFileIO {
+final class AzureFileIO extends ObjectFileIO {
 
   /** Bytes fetched per ranged read: a Parquet footer or column chunk usually fits one. */
   static final int READ_SIZE = 4 << 20;
@@ -93,29 +92,10 @@ final class AzureFileIO extends ReadOnlyFileIO {
     }
   }
 
-  @Override
-  public String resolvePath(String path) {
-    return path;
-  }
 
   @Override
-  public InputFile newInputFile(String path, long fileSize) {
-    return new InputFile() {
-      @Override
-      public long length() throws IOException {
-        return fileSize >= 0 ? fileSize : getFileStatus(path).getSize();
-      }
-
-      @Override
-      public String path() {
-        return path;
-      }
-
-      @Override
-      public SeekableInputStream newStream() throws IOException {
-        return new BlobInputStream(path, fileSize);
-      }
-    };
+  protected SeekableInputStream open(String path, long fileSize) throws IOException {
+    return new BlobInputStream(path, fileSize);
   }
 
   private AzurePath path(String uri) throws IOException {

@@ -1,6 +1,6 @@
 package io.goldgate.storage.gcs;
 
-import io.goldgate.storage.ReadOnlyFileIO;
+import io.goldgate.storage.ObjectFileIO;
 
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
@@ -10,7 +10,6 @@ import com.google.cloud.storage.Storage.BlobField;
 import com.google.cloud.storage.Storage.BlobGetOption;
 import com.google.cloud.storage.Storage.BlobListOption;
 import com.google.cloud.storage.StorageException;
-import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -28,7 +27,7 @@ import java.util.List;
  * Failures become IOExceptions whose message names the object and the HTTP status only: the
  * client's own messages quote request URLs and server text, which stay in the cause for the log.
  */
-final class GcsFileIO extends ReadOnlyFileIO {
+final class GcsFileIO extends ObjectFileIO {
 
   private static final BlobField[] STATUS_FIELDS = {BlobField.NAME, BlobField.SIZE, BlobField.UPDATED};
 
@@ -112,29 +111,10 @@ final class GcsFileIO extends ReadOnlyFileIO {
     return FileStatus.of(path, blob.getSize(), modified(blob));
   }
 
-  @Override
-  public String resolvePath(String path) {
-    return path;
-  }
 
   @Override
-  public InputFile newInputFile(String path, long fileSize) {
-    return new InputFile() {
-      @Override
-      public long length() throws IOException {
-        return fileSize >= 0 ? fileSize : getFileStatus(path).getSize();
-      }
-
-      @Override
-      public String path() {
-        return path;
-      }
-
-      @Override
-      public SeekableInputStream newStream() {
-        return new ChannelInputStream(Key.of(path));
-      }
-    };
+  protected SeekableInputStream open(String path, long fileSize) throws IOException {
+    return new ChannelInputStream(Key.of(path));
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.goldgate.storage.s3;
 
-import io.goldgate.storage.ReadOnlyFileIO;
+import io.goldgate.storage.ObjectFileIO;
 
-import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -25,7 +24,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Read-only Delta Kernel file access to S3 and S3-compatible stores through the AWS SDK. */
-final class S3FileIO extends ReadOnlyFileIO {
+final class S3FileIO extends ObjectFileIO {
 
   private final S3Client s3;
 
@@ -108,30 +107,11 @@ final class S3FileIO extends ReadOnlyFileIO {
     }
   }
 
-  @Override
-  public String resolvePath(String path) {
-    return path;
-  }
 
 
   @Override
-  public InputFile newInputFile(String path, long fileSize) {
-    return new InputFile() {
-      @Override
-      public long length() throws IOException {
-        return fileSize >= 0 ? fileSize : getFileStatus(path).getSize();
-      }
-
-      @Override
-      public String path() {
-        return path;
-      }
-
-      @Override
-      public SeekableInputStream newStream() {
-        return new RangeInputStream(Key.of(path));
-      }
-    };
+  protected SeekableInputStream open(String path, long fileSize) throws IOException {
+    return new RangeInputStream(Key.of(path));
   }
 
 

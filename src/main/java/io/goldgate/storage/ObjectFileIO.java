@@ -1,0 +1,45 @@
+package io.goldgate.storage;
+
+import io.delta.kernel.defaults.engine.fileio.InputFile;
+import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
+import java.io.IOException;
+
+/**
+ * Read-only Kernel file access to an object store, where a path is already the object's full URI
+ * and a file is read through the store's own ranged reads.
+ */
+public abstract class ObjectFileIO extends ReadOnlyFileIO {
+
+  /** Object URIs are absolute and canonical as Kernel builds them. */
+  @Override
+  public final String resolvePath(String path) {
+    return path;
+  }
+
+  @Override
+  public final InputFile newInputFile(String path, long fileSize) {
+    return new InputFile() {
+      @Override
+      public long length() throws IOException {
+        return fileSize >= 0 ? fileSize : getFileStatus(path).getSize();
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public SeekableInputStream newStream() throws IOException {
+        return open(path, fileSize);
+      }
+    };
+  }
+
+  /**
+   * A stream over one object, positioned at its start.
+   *
+   * @param fileSize the size the Delta log records, or -1 when unknown
+   */
+  protected abstract SeekableInputStream open(String path, long fileSize) throws IOException;
+}
