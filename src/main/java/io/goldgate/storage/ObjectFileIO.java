@@ -42,4 +42,23 @@ public abstract class ObjectFileIO extends ReadOnlyFileIO {
    * @param fileSize the size the Delta log records, or -1 when unknown
    */
   protected abstract SeekableInputStream open(String path, long fileSize) throws IOException;
+
+  /** A stream over one object; {@link #readFully} loops over the store's partial reads. */
+  protected abstract static class ObjectStream extends SeekableInputStream {
+
+    /** The object, for messages. */
+    protected abstract String name();
+
+    @Override
+    public void readFully(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        int n = read(b, off, len);
+        if (n < 0) {
+          throw new java.io.EOFException("Unexpected end of " + name());
+        }
+        off += n;
+        len -= n;
+      }
+    }
+  }
 }

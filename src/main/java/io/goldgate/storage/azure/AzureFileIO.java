@@ -17,7 +17,6 @@ import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -117,7 +116,7 @@ final class AzureFileIO extends ObjectFileIO {
    * first is pinned to the first one's ETag, so a blob replaced mid-read fails rather than mixing
    * two versions.
    */
-  private final class BlobInputStream extends SeekableInputStream {
+  private final class BlobInputStream extends ObjectStream {
     private final String path;
     private final BlobClient blob;
     private final long size;
@@ -195,13 +194,8 @@ final class AzureFileIO extends ObjectFileIO {
     }
 
     @Override
-    public void readFully(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        int n = read(b, off, len);
-        if (n < 0) throw new EOFException("Unexpected end of " + path);
-        off += n;
-        len -= n;
-      }
+    protected String name() {
+      return String.valueOf(path);
     }
 
     @Override

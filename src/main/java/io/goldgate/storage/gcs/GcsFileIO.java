@@ -13,7 +13,6 @@ import com.google.cloud.storage.StorageException;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -143,7 +142,7 @@ final class GcsFileIO extends ObjectFileIO {
    * Reads an object through the client's read channel, which fetches from the current position with
    * a ranged GET and starts a new one after a seek.
    */
-  private final class ChannelInputStream extends SeekableInputStream {
+  private final class ChannelInputStream extends ObjectStream {
     private final Key key;
     private ReadChannel channel;
     private long position;
@@ -217,13 +216,8 @@ final class GcsFileIO extends ObjectFileIO {
     }
 
     @Override
-    public void readFully(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        int n = read(b, off, len);
-        if (n < 0) throw new EOFException("Unexpected end of " + key);
-        off += n;
-        len -= n;
-      }
+    protected String name() {
+      return String.valueOf(key);
     }
 
     @Override

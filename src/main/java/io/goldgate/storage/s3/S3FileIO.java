@@ -5,7 +5,6 @@ import io.goldgate.storage.ObjectFileIO;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +119,7 @@ final class S3FileIO extends ObjectFileIO {
 
 
   /** Reads an object sequentially; a seek reopens it at the new position with a range request. */
-  private final class RangeInputStream extends SeekableInputStream {
+  private final class RangeInputStream extends ObjectStream {
     private final Key key;
     private long position;
     private InputStream current;
@@ -176,13 +175,8 @@ final class S3FileIO extends ObjectFileIO {
     }
 
     @Override
-    public void readFully(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        int n = read(b, off, len);
-        if (n < 0) throw new EOFException("Unexpected end of " + key.key());
-        off += n;
-        len -= n;
-      }
+    protected String name() {
+      return String.valueOf(key.key());
     }
 
     @Override
