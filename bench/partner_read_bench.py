@@ -14,8 +14,8 @@ What it does:
        baseline  the same client's per-file path (DeltaSharingReader._to_pandas, pyarrow over fsspec
                  HTTP) reading the same 20 files from the static server, then the same concat.
      Prints the medians and gateway/baseline. Goal: <= 1.1x.
-  4. /version and /metadata of the small table (median of --repeat-small calls on one keep-alive
-     requests session, the Python client's transport), a full /query of it, and a full and a
+  4. /version and /metadata of the small table (median of --repeat-small calls, on one keep-alive
+     requests session and through the connector's own DataSharingRestClient), a full /query of it, and a full and a
      partition-pruned /query of the 100k-file table, each with gzip off and on (bytes on the wire
      and time, body read completely).
   5. The gateway's resident memory (VmRSS) after all that.
@@ -241,7 +241,20 @@ def main() -> int:
                 s.request(method, f"{base}/{SMALL}{path}").content
             ts = [timed(lambda: s.request(method, f"{base}/{SMALL}{path}").content)[0] for _ in range(args.repeat_small)]
             res[f"small_{name}_ms"] = statistics.median(ts) * 1000
-            log(f"/{name:<9} {res[f'small_{name}_ms']:6.2f} ms")
+            log(f"/{name:<9} {res[f'small_{name}_ms']:6.2f} ms on a keep-alive requests session")
+        # The same two calls through the connector's own REST client (its retry wrapper, its
+        # session), as a partner's code makes them.
+        from delta_sharing.protocol import DeltaSharingProfile, Table
+        from delta_sharing.rest_client import DataSharingRestClient
+
+        rest = DataSharingRestClient(DeltaSharingProfile.read_from_file(str(profile)))
+        table = Table(name=SMALL, share=sb.SHARE, schema=sb.SCHEMA)
+        for name, call in [("version", lambda: rest.query_table_version(table)), ("metadata", lambda: rest.query_table_metadata(table))]:
+            for _ in range(20):
+                call()
+            ts = [timed(call)[0] for _ in range(args.repeat_small)]
+            res[f"small_{name}_client_ms"] = statistics.median(ts) * 1000
+            log(f"/{name:<9} {res[f'small_{name}_client_ms']:6.2f} ms through delta_sharing's DataSharingRestClient")
         queries = [("small full /query", SMALL, b"{}")]
         if not args.no_big:
             queries += [("100k full /query", sb.TABLE, b"{}"),

@@ -144,9 +144,19 @@ public final class DataFile {
     return fileStats.range(column);
   }
 
-  /** Min/max/null counts of the top-level columns, keyed by physical column name. */
-  public record FileStats(Long numRecords, JsonNode minValues, JsonNode maxValues, JsonNode nullCount) {
-    static final FileStats NONE = new FileStats(null, null, null, null);
+  /**
+   * Min/max/null counts of the top-level columns, keyed by physical column name, kept compact: a
+   * snapshot of 100,000 files holds one of these per file for as long as it is cached, and the
+   * parsed JSON trees took about a kilobyte each. Column names are shared (Jackson interns them).
+   *
+   * @param columns the columns with stats, sorted
+   * @param mins each column's minimum as the log writes it, or null when it records none (or a
+   *     nested one)
+   * @param maxs likewise for maximums
+   * @param nullCounts each column's null count, or -1 when unknown
+   */
+  public record FileStats(Long numRecords, String[] columns, String[] mins, String[] maxs, long[] nullCounts) {
+    static final FileStats NONE = new FileStats(null, new String[0], new String[0], new String[0], new long[0]);
 
     /**
      * Spark truncates string stats to 32 characters and appends a tie-breaker to the maximum that
@@ -158,33 +168,53 @@ public final class DataFile {
 
     static FileStats parse(JsonNode node) {
       JsonNode n = node.get("numRecords");
-      return new FileStats(
-          n == null || !n.canConvertToLong() ? null : n.asLong(),
-          node.get("minValues"),
-          node.get("maxValues"),
-          node.get("nullCount"));
+      JsonNode minValues = node.get("minValues");
+      JsonNode maxValues = node.get("maxValues");
+      JsonNode nullCount = node.get("nullCount");
+      java.util.TreeSet<String> names = new java.util.TreeSet<>();
+      for (JsonNode part : new JsonNode[] {minValues, maxValues, nullCount}) {
+        if (part != null && part.isObject()) {
+          part.fieldNames().forEachRemaining(names::add);
+        }
+      }
+      String[] columns = names.toArray(new String[0]);
+      String[] mins = new String[columns.length];
+      String[] maxs = new String[columns.length];
+      long[] nulls = new long[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        mins[i] = valueText(minValues, columns[i]);
+        maxs[i] = valueText(maxValues, columns[i]);
+        JsonNode count = nullCount == null ? null : nullCount.get(columns[i]);
+        nulls[i] = count != null && count.canConvertToLong() ? count.asLong() : -1;
+      }
+      return new FileStats(n == null || !n.canConvertToLong() ? null : n.asLong(), columns, mins, maxs, nulls);
+    }
+
+    private static String valueText(JsonNode values, String column) {
+      JsonNode value = values == null ? null : values.get(column);
+      return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
     }
 
     ColumnRange range(TableColumns.Column column) {
       if (numRecords == null || column.valueType() == null) {
         return ColumnRange.UNKNOWN;
       }
-      String key = column.physicalName();
-      JsonNode nulls = nullCount == null ? null : nullCount.get(key);
-      boolean nullsKnown = nulls != null && nulls.canConvertToLong();
-      boolean mayHaveNulls = !nullsKnown || nulls.asLong() > 0;
-      boolean mayHaveValues = !nullsKnown || nulls.asLong() < numRecords;
-      JsonNode min = minValues == null ? null : minValues.get(key);
-      JsonNode max = maxValues == null ? null : maxValues.get(key);
-      if (min == null || max == null || !min.isValueNode() || !max.isValueNode()) {
+      int i = java.util.Arrays.binarySearch(columns, column.physicalName());
+      long nulls = i < 0 ? -1 : nullCounts[i];
+      boolean nullsKnown = nulls >= 0;
+      boolean mayHaveNulls = !nullsKnown || nulls > 0;
+      boolean mayHaveValues = !nullsKnown || nulls < numRecords;
+      String min = i < 0 ? null : mins[i];
+      String max = i < 0 ? null : maxs[i];
+      if (min == null || max == null) {
         return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
       }
       try {
-        Object lo = TypedValues.parseStored(min.asText(), column.valueType());
-        Object hi = TypedValues.parseStored(max.asText(), column.valueType());
+        Object lo = TypedValues.parseStored(min, column.valueType());
+        Object hi = TypedValues.parseStored(max, column.valueType());
         switch (column.valueType()) {
           case STRING -> {
-            if (max.asText().length() >= STRING_STATS_PREFIX) {
+            if (max.length() >= STRING_STATS_PREFIX) {
               hi = null;
             }
           }
