@@ -239,34 +239,20 @@ public class SharingResource {
           // Large writes: each one the REST layer hands the I/O thread costs a wake-up, and a
           // query of 100,000 files is tens of megabytes.
           OutputStream buffered = new BufferedOutputStream(wire, WRITE_BUFFER);
-          OutputStream stream = gzip ? new LeveledGzip(buffered, gzipLevel) : buffered;
-          JsonGenerator generator = json.getFactory().createGenerator(stream);
-          generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-          generator.setRootValueSeparator(null);
-          generator.setCharacterEscapes(LineSafeEscapes.INSTANCE);
-          NdjsonBody.Sink sink = action -> {
-            lineWriter.writeValue(generator, action);
-            generator.writeRaw('\n');
-            if (isFileAction(action)) {
-              call.addFiles(1);
-            }
-          };
+          LeveledGzip compressed = gzip ? new LeveledGzip(buffered, gzipLevel) : null;
+          OutputStream stream = compressed != null ? compressed : buffered;
           try {
-            response.body().writeTo(sink);
-          } catch (RuntimeException e) {
-            // The 200 is already on the wire: a client that reads EndStreamAction learns of the
-            // failure from it; any other client sees a response cut short.
-            LOG.warnf(e, "Response stream failed after it started");
-            if (response.endStreamAction()) {
-              String message = e instanceof GoldgateException g ? g.getMessage() : "The server failed while streaming this response";
-              sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, null, message)));
+            write(stream, response, call);
+            if (compressed != null) {
+              compressed.finish();
+            }
+            buffered.flush();
+          } finally {
+            if (compressed != null) {
+              // zlib's state lives off the heap until released; finish() alone keeps it.
+              compressed.release();
             }
           }
-          generator.flush();
-          if (stream instanceof LeveledGzip compressed) {
-            compressed.finish();
-          }
-          buffered.flush();
         };
     Response.ResponseBuilder builder = Response.ok(out, NDJSON).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
     if (gzip) {
@@ -284,11 +270,45 @@ public class SharingResource {
     return builder.build();
   }
 
-  /** gzip at a chosen level; {@link #finish()} ends the gzip stream and leaves the response open. */
+  /** Writes the lines of a table response to {@code stream} as NDJSON. */
+  private void write(OutputStream stream, TableResponse response, CallAudit call) throws IOException {
+    JsonGenerator generator = json.getFactory().createGenerator(stream);
+    generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    generator.setRootValueSeparator(null);
+    generator.setCharacterEscapes(LineSafeEscapes.INSTANCE);
+    NdjsonBody.Sink sink = action -> {
+      lineWriter.writeValue(generator, action);
+      generator.writeRaw('\n');
+      if (isFileAction(action)) {
+        call.addFiles(1);
+      }
+    };
+    try {
+      response.body().writeTo(sink);
+    } catch (RuntimeException e) {
+      // The 200 is already on the wire: a client that reads EndStreamAction learns of the
+      // failure from it; any other client sees a response cut short.
+      LOG.warnf(e, "Response stream failed after it started");
+      if (response.endStreamAction()) {
+        String message = e instanceof GoldgateException g ? g.getMessage() : "The server failed while streaming this response";
+        sink.line(new Actions.EndStreamLine(new Actions.EndStreamAction(null, null, null, message)));
+      }
+    }
+    generator.flush();
+  }
+
+  /**
+   * gzip at a chosen level; {@link #finish()} ends the gzip stream and leaves the response open,
+   * {@link #release()} frees the compressor.
+   */
   private static final class LeveledGzip extends GZIPOutputStream {
     LeveledGzip(OutputStream out, int level) throws IOException {
       super(out, 64 * 1024);
       def.setLevel(level);
+    }
+
+    void release() {
+      def.end();
     }
   }
 }
