@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class EventLoopReadersTest {
 
   private static int port;
-  private static io.netty.channel.MultithreadEventLoopGroup loops;
+  private static NioEventLoopGroup loops;
 
   @BeforeAll
   static void startRedisAndLoops() throws Exception {
@@ -37,9 +37,7 @@ class EventLoopReadersTest {
     }
     RealRedis.start(port);
     RealRedis.send(port, "SET k v");
-    // The kind the gateway's HTTP server runs (quarkus.vertx.prefer-native-transport): epoll where
-    // Netty's native transport loads, as Lettuce then wants it, NIO elsewhere.
-    loops = io.netty.channel.epoll.Epoll.isAvailable() ? new io.netty.channel.epoll.EpollEventLoopGroup(3) : new NioEventLoopGroup(3);
+    loops = new NioEventLoopGroup(3);
   }
 
   @AfterAll
