@@ -62,6 +62,12 @@ public class FileRoute {
       send(context);
     } catch (GoldgateException e) {
       fail(context, e);
+    } catch (RuntimeException e) {
+      // As the REST layer does (http.ErrorResponses): the cause is logged under a reference, the
+      // client gets the protocol's error body without internals.
+      String reference = java.util.UUID.randomUUID().toString();
+      LOG.errorf(e, "Internal error %s", reference);
+      fail(context, new GoldgateException(GoldgateException.Kind.DATA_ERROR, "Internal error (reference " + reference + ")"));
     }
   }
 
@@ -102,8 +108,8 @@ public class FileRoute {
     }
     metrics.fileBytesServed(length);
     // Readers routinely close a connection mid-file once they have the bytes they wanted (fsspec
-    // reads a few and drops the rest): a broken pipe here is normal, and logging each one as an
-    // error cost more than serving the request. The audit still records the incomplete response.
+    // reads a few and drops the rest): a broken pipe here is normal, not an error to log. The
+    // audit still records the response as incomplete.
     request.connection().exceptionHandler(FileRoute::clientLeft);
     response.sendFile(target.toString(), start, length);
   }
