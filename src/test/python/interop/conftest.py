@@ -110,10 +110,20 @@ REGIONAL_TOKENS = {
 assert (SHARES_DIR / "sample.yaml").is_file(), f"repository root not found (looked at {REPO_ROOT})"
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, never one handed out before in this session: ports are picked
+    before the processes that bind them start, and the kernel may offer a released one again (a
+    gateway once got the same port for Flight and for its management interface)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def _answers_401(base_url: str) -> bool:

@@ -21,7 +21,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tarfile
 import tempfile
@@ -186,9 +185,9 @@ def distribution(scratch: Path) -> Path:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from conftest import _free_port as handed_out_once
+
+    return handed_out_once()
 
 
 def _realms_served(keycloak: Keycloak, realms: list[str]) -> bool:

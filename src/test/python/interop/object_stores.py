@@ -36,9 +36,10 @@ TABLES = {  # table name -> local fixture copied into the store under gold/<name
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port, never one handed out before in this session (see conftest._free_port)."""
+    from conftest import _free_port
+
+    return _free_port()
 
 
 def wait_for(url: str, ok, seconds: float, what: str, log: Path | None = None) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
@@ -190,9 +189,9 @@ class _OtlpReceiver(BaseHTTPRequestHandler):
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from conftest import _free_port as handed_out_once
+
+    return handed_out_once()
 
 
 def test_tracing_and_json_logs_are_switched_on_by_environment(served_catalog, partner_token, tmp_path):
