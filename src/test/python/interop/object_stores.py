@@ -252,30 +252,23 @@ class Gcs(Store):
         self.public_key.verify(bytes.fromhex(query["X-Goog-Signature"]), to_sign.encode(), padding.PKCS1v15(), hashes.SHA256())
 
 
-def _token_stub(public_key) -> ThreadingHTTPServer:
-    """An OAuth token endpoint on loopback for the test service account: it verifies the JWT
-    grant's RS256 signature with the account's public key (or the test user's refresh token) and
-    answers with a token."""
-    import jwt
+def json_endpoint(answer) -> ThreadingHTTPServer:
+    """A JSON endpoint on loopback, served on a thread of its own: ``answer(method, path, headers,
+    body)`` gives the status and the JSON body (or None for none) of each request."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            form = dict(parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
-            status, body = 200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "Bearer"}
-            if form.get("grant_type") == "refresh_token":  # the user credentials of Gcs.cannot_sign_env
-                if form.get("refresh_token") != "stub-refresh":
-                    status, body = 400, {"error": "invalid_grant"}
-            else:
-                try:
-                    jwt.decode(form.get("assertion", ""), public_key, algorithms=["RS256"], options={"verify_aud": False})
-                except jwt.InvalidTokenError as e:
-                    status, body = 400, {"error": "invalid_grant", "error_description": str(e)}
-            payload = json.dumps(body).encode()
+        def _reply(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+            status, reply = answer(self.command, self.path, self.headers, body)
+            payload = b"" if reply is None else json.dumps(reply).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            if reply is not None:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        do_GET = do_POST = _reply
 
         def log_message(self, *args):
             pass
@@ -283,6 +276,27 @@ def _token_stub(public_key) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def _token_stub(public_key) -> ThreadingHTTPServer:
+    """An OAuth token endpoint on loopback for the test service account: it verifies the JWT
+    grant's RS256 signature with the account's public key (or the test user's refresh token) and
+    answers with a token."""
+    import jwt
+
+    def answer(method, path, headers, body):
+        form = dict(parse_qsl(body.decode()))
+        if form.get("grant_type") == "refresh_token":  # the user credentials of Gcs.cannot_sign_env
+            if form.get("refresh_token") != "stub-refresh":
+                return 400, {"error": "invalid_grant"}
+        else:
+            try:
+                jwt.decode(form.get("assertion", ""), public_key, algorithms=["RS256"], options={"verify_aud": False})
+            except jwt.InvalidTokenError as e:
+                return 400, {"error": "invalid_grant", "error_description": str(e)}
+        return 200, {"access_token": "stub-token", "expires_in": 3600, "token_type": "Bearer"}
+
+    return json_endpoint(answer)
 
 
 

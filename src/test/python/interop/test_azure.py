@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import subprocess
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -33,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 import test_object_stores as stores
-from object_stores import BUCKET, TABLES, Azure, free_port, start_azurite, upload_fixtures
+from object_stores import BUCKET, TABLES, Azure, free_port, json_endpoint, start_azurite, upload_fixtures
 
 TENANT = "72f988bf-0000-4000-8000-2d7cd011db47"
 OBJECT_ID = "0b1c2d3e-0000-4000-8000-000000000042"
@@ -72,34 +69,19 @@ class IdentityEndpoint:
 
     def __init__(self):
         self.issued = 0
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
-                if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
-                    self.send_response(401)
-                    self.end_headers()
-                    return
-                resource = query.get("resource", [""])[0]
-                now = int(time.time())
-                token = jwt.encode({"aud": resource.rstrip("/"), "iss": f"https://sts.windows.net/{TENANT}/", "iat": now, "nbf": now - 60,
-                                    "exp": now + 3600, "oid": OBJECT_ID, "tid": TENANT}, "azurite-checks-no-signature-of-tokens-0123456789", algorithm="HS256")
-                body = json.dumps({"access_token": token, "expires_on": str(now + 3600), "resource": resource,
-                                   "token_type": "Bearer", "client_id": "00000000-0000-0000-0000-000000000000"}).encode()
-                endpoint.issued += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = json_endpoint(self._answer)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/msi/token"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _answer(self, method, path, headers, body):
+        if headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
+            return 401, None
+        resource = urllib.parse.parse_qs(urllib.parse.urlparse(path).query).get("resource", [""])[0]
+        now = int(time.time())
+        token = jwt.encode({"aud": resource.rstrip("/"), "iss": f"https://sts.windows.net/{TENANT}/", "iat": now, "nbf": now - 60,
+                            "exp": now + 3600, "oid": OBJECT_ID, "tid": TENANT}, "azurite-checks-no-signature-of-tokens-0123456789", algorithm="HS256")
+        self.issued += 1
+        return 200, {"access_token": token, "expires_on": str(now + 3600), "resource": resource,
+                     "token_type": "Bearer", "client_id": "00000000-0000-0000-0000-000000000000"}
 
     def stop(self):
         self.server.shutdown()

@@ -11,7 +11,6 @@ import com.google.protobuf.ByteString;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,15 +35,12 @@ import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlInfo;
 import org.apache.arrow.flight.sql.util.TableRef;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.DenseUnionVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.Text;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,30 +50,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(SampleLake.class)
-class FlightSqlMetadataTest {
+class FlightSqlMetadataTest extends SqlTestBase {
 
   /** Granted nothing but share {@code conformance}. */
   private static final CallOption CONFORMANCE = bearer(SampleLake.CONFORMANCE_TOKEN);
-
-  @Inject FlightService flight;
-
-  private SqlTestClient session;
-  private BufferAllocator allocator;
-  private FlightClient client;
-  private FlightSqlClient sql;
-
-  @BeforeEach
-  void connect() {
-    session = new SqlTestClient(flight);
-    allocator = session.allocator;
-    client = session.client;
-    sql = session.sql;
-  }
-
-  @AfterEach
-  void closeAndCheckNothingLeaked() throws Exception {
-    session.close();
-  }
 
   /** Every row of the single endpoint of a metadata answer, each read by {@code row}, after checking its schema. */
   private <T> List<T> rows(FlightInfo info, Schema schema, CallOption auth, java.util.function.BiFunction<VectorSchemaRoot, Integer, T> row) throws Exception {

@@ -7,23 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,34 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(SampleLake.class)
-class SqlEngineTest {
+class SqlEngineTest extends SqlTestBase {
 
   static final CallOption ANALYST = FlightTest.bearer(SampleLake.ANALYST_TOKEN);
   static final CallOption PARTNER = FlightTest.bearer(SampleLake.PARTNER_TOKEN);
-
-  @Inject FlightService flight;
-
-  private SqlTestClient session;
-  private BufferAllocator allocator;
-  private FlightClient client;
-  private FlightSqlClient sql;
-
-  @BeforeEach
-  void connect() {
-    session = new SqlTestClient(flight);
-    allocator = session.allocator;
-    client = session.client;
-    sql = session.sql;
-  }
-
-  @AfterEach
-  void closeAndCheckNothingLeaked() throws Exception {
-    session.close();
-  }
-
-  List<List<String>> rows(String query, CallOption auth) throws Exception {
-    return session.rows(query, auth);
-  }
 
   FlightRuntimeException refused(String query, CallOption auth) {
     return assertThrows(FlightRuntimeException.class, () -> rows(query, auth), query);

@@ -14,7 +14,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
@@ -45,8 +44,6 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,7 +61,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(SampleLake.class)
 @TestProfile(SqlLimitsTest.Tight.class)
-class SqlLimitsTest {
+class SqlLimitsTest extends SqlTestBase {
 
   public static class Tight implements QuarkusTestProfile {
     @Override
@@ -92,31 +89,7 @@ class SqlLimitsTest {
   /** How long anything may take before the test calls it a hang. */
   static final long HANG_GUARD_SECONDS = 60;
 
-  @Inject FlightService flight;
-
-  private SqlTestClient session;
-  private BufferAllocator allocator;
-  private FlightClient client;
-  private FlightSqlClient sql;
-
-  @BeforeEach
-  void connect() {
-    session = new SqlTestClient(flight);
-    allocator = session.allocator;
-    client = session.client;
-    sql = session.sql;
-  }
-
-  @AfterEach
-  void closeAndCheckNothingLeaked() throws Exception {
-    session.close();
-  }
-
   // ---- helpers ----
-
-  List<List<String>> rows(String query, CallOption auth) throws Exception {
-    return session.rows(query, auth);
-  }
 
   FlightRuntimeException refused(String query, CallOption auth) {
     return assertThrows(FlightRuntimeException.class, () -> rows(query, auth), abbreviated(query));
