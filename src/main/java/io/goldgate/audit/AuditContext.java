@@ -30,7 +30,6 @@ public class AuditContext {
       return new CallAudit();
     }
     RoutingContext context = request.getCurrent();
-    CallAudit audit = context == null ? null : context.get(HttpAudit.KEY);
-    return audit == null ? new CallAudit() : audit;
+    return context == null ? new CallAudit() : of(context);
   }
 }

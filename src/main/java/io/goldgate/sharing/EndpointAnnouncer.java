@@ -12,7 +12,7 @@ public class EndpointAnnouncer {
   private static final Logger LOG = Logger.getLogger(EndpointAnnouncer.class);
 
   void onStart(@Observes StartupEvent event, GoldgateConfig config, @ConfigProperty(name = "quarkus.http.port") int port) {
-    String endpoint = config.sharing().publicUrl().map(u -> u.replaceAll("/+$", "")).orElse("http://localhost:" + port) + "/delta-sharing/";
+    String endpoint = config.sharing().publicUrl().map(FileUrls::withoutTrailingSlashes).orElse("http://localhost:" + port) + "/delta-sharing/";
     LOG.infof("Delta Sharing endpoint: %s (shares from %s)", endpoint, config.shares().dir().toAbsolutePath().normalize());
   }
 }

@@ -49,7 +49,7 @@ public class FileUrls {
     this.publicBase = config.sharing().publicUrl().map(FileUrls::withoutTrailingSlashes).orElse(null);
   }
 
-  private static String withoutTrailingSlashes(String url) {
+  static String withoutTrailingSlashes(String url) {
     int end = url.length();
     while (end > 0 && url.charAt(end - 1) == '/') {
       end--;
