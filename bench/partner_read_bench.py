@@ -75,6 +75,19 @@ def ensure_small_table(data_dir: Path) -> Path:
     return root
 
 
+def native_memory(java: str, pid: int) -> str:
+    """The committed memory of each NMT category of the gateway, largest first, from jcmd."""
+    jcmd = Path(java).with_name("jcmd")
+    out = subprocess.run([str(jcmd), str(pid), "VM.native_memory", "summary"], capture_output=True, text=True, timeout=60).stdout
+    rows = []
+    for m in re.finditer(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB", out, re.MULTILINE):
+        rows.append((int(m.group(2)) / 1024, m.group(1).strip()))
+    total = re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", out)
+    lines = [f"NMT committed: {int(total.group(1)) / 1024:.0f} MB in all" if total else "NMT: no summary (is jcmd there?)"]
+    lines += [f"  {mb:7.1f} MB  {name}" for mb, name in sorted(rows, reverse=True) if mb >= 1]
+    return "\n".join(lines)
+
+
 def serve_static(directory: str, port: int) -> None:
     """Hidden mode: a plain keep-alive HTTP/1.1 file server with single-range support."""
     import functools
@@ -170,6 +183,8 @@ def main() -> int:
     ap.add_argument("--repeat-small", type=int, default=300)
     ap.add_argument("--repeat-big", type=int, default=5)
     ap.add_argument("--no-big", action="store_true", help="skip the 100k-file table")
+    ap.add_argument("--nmt", action="store_true",
+                    help="run the gateway with -XX:NativeMemoryTracking=summary and print where its memory is committed after the run")
     ap.add_argument("--data-dir", default=str(sb.DEFAULT_DATA_DIR))
     ap.add_argument("--serve-static", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -193,7 +208,8 @@ def main() -> int:
     token = "bench-" + secrets.token_urlsafe(24)
     (tmp / "shares").mkdir()
     sb.write_catalog(tmp / "shares", tables, token)
-    gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, args.jvm_arg)
+    jvm_args = args.jvm_arg + (["-XX:NativeMemoryTracking=summary"] if args.nmt else [])
+    gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, jvm_args)
     static_port = sb.free_port()
     static = subprocess.Popen([sys.executable, __file__, "--serve-static", str(small), str(static_port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -272,6 +288,8 @@ def main() -> int:
                 log(f"{key:<32} {t * 1000:8.1f} ms  {runs[0][1] / 1e6:8.2f} MB on the wire ({runs[0][2] / 1e6:.2f} MB decoded)")
         res["rss_mb"] = gw.rss_mb()
         log(f"\nGateway RSS after the run: {res['rss_mb']:.0f} MB")
+        if args.nmt:
+            log(native_memory(args.java, gw.proc.pid))
     finally:
         gw.stop()
         static.terminate()

@@ -97,14 +97,11 @@ public final class DataFile {
 
   /**
    * A rough estimate of the heap this entry holds, for caches bounded in bytes: its strings, and
-   * its stats twice more for their parsed form.
+   * about as much again as its stats for their parsed form. Partition values are not counted: the
+   * files of one partition share one map ({@link PartitionMaps}).
    */
   public long heapBytes() {
-    long bytes = 256 + 2L * path.length() + (stats == null ? 0 : 6L * stats.length());
-    for (Map.Entry<String, String> p : partitionValues.entrySet()) {
-      bytes += 64 + 2L * (p.getKey().length() + (p.getValue() == null ? 0 : p.getValue().length()));
-    }
-    return bytes;
+    return 256 + 2L * path.length() + (stats == null ? 0 : 4L * stats.length());
   }
 
   /** Parsed {@code stats}; a missing or unreadable stats string gives empty stats. */
@@ -126,8 +123,7 @@ public final class DataFile {
 
   /** Row count from the stats, or -1 when the log does not say. */
   public long numRecords() {
-    FileStats s = parsedStats();
-    return s.numRecords() == null ? -1 : s.numRecords();
+    return parsedStats().numRecords();
   }
 
   /** What this file tells about one column, for pruning. */
@@ -146,17 +142,12 @@ public final class DataFile {
 
   /**
    * Min/max/null counts of the top-level columns, keyed by physical column name, kept compact: a
-   * snapshot of 100,000 files holds one of these per file for as long as it is cached, and the
-   * parsed JSON trees took about a kilobyte each. Column names are shared (Jackson interns them).
-   *
-   * @param columns the columns with stats, sorted
-   * @param mins each column's minimum as the log writes it, or null when it records none (or a
-   *     nested one)
-   * @param maxs likewise for maximums
-   * @param nullCounts each column's null count, or -1 when unknown
+   * snapshot of 100,000 files holds one of these per file for as long as it is cached. The bounds'
+   * texts sit in one string (six strings per file of three columns took about 290 bytes, this
+   * about 110), and equal sets of column names share one array.
    */
-  public record FileStats(Long numRecords, String[] columns, String[] mins, String[] maxs, long[] nullCounts) {
-    static final FileStats NONE = new FileStats(null, new String[0], new String[0], new String[0], new long[0]);
+  public static final class FileStats {
+    static final FileStats NONE = new FileStats(-1, new String[0], "", new int[0], new long[0]);
 
     /**
      * Spark truncates string stats to 32 characters and appends a tie-breaker to the maximum that
@@ -165,6 +156,39 @@ public final class DataFile {
      * maximum up in code-point order, which stays a bound.)
      */
     private static final int STRING_STATS_PREFIX = 32;
+
+    /** Distinct column-name sets kept for sharing; past this, files keep arrays of their own. */
+    private static final int SHARED_COLUMN_SETS = 4096;
+
+    private static final java.util.concurrent.ConcurrentHashMap<java.util.List<String>, String[]> COLUMN_SETS =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Rows in the file, or -1 when the stats do not say. */
+    private final long numRecords;
+    /** The columns with stats, sorted. */
+    private final String[] columns;
+    /** Every column's minimum text, then every column's maximum text, one after another. */
+    private final String bounds;
+    /**
+     * Where each text of {@link #bounds} ends (minimums, then maximums); {@code -(end + 1)} marks a
+     * bound the log does not record (or a nested one), which takes no characters.
+     */
+    private final int[] ends;
+    /** Each column's null count, or -1 when unknown. */
+    private final long[] nullCounts;
+
+    private FileStats(long numRecords, String[] columns, String bounds, int[] ends, long[] nullCounts) {
+      this.numRecords = numRecords;
+      this.columns = columns;
+      this.bounds = bounds;
+      this.ends = ends;
+      this.nullCounts = nullCounts;
+    }
+
+    /** Rows in the file, or -1 when the stats do not say. */
+    public long numRecords() {
+      return numRecords;
+    }
 
     static FileStats parse(JsonNode node) {
       JsonNode n = node.get("numRecords");
@@ -177,17 +201,35 @@ public final class DataFile {
           part.fieldNames().forEachRemaining(names::add);
         }
       }
-      String[] columns = names.toArray(new String[0]);
-      String[] mins = new String[columns.length];
-      String[] maxs = new String[columns.length];
+      String[] columns = shared(names.toArray(new String[0]));
+      StringBuilder bounds = new StringBuilder();
+      int[] ends = new int[2 * columns.length];
       long[] nulls = new long[columns.length];
+      for (int k = 0; k < ends.length; k++) {
+        String text = valueText(k < columns.length ? minValues : maxValues, columns[k % columns.length]);
+        if (text == null) {
+          ends[k] = -(bounds.length() + 1);
+        } else {
+          bounds.append(text);
+          ends[k] = bounds.length();
+        }
+      }
       for (int i = 0; i < columns.length; i++) {
-        mins[i] = valueText(minValues, columns[i]);
-        maxs[i] = valueText(maxValues, columns[i]);
         JsonNode count = nullCount == null ? null : nullCount.get(columns[i]);
         nulls[i] = count != null && count.canConvertToLong() ? count.asLong() : -1;
       }
-      return new FileStats(n == null || !n.canConvertToLong() ? null : n.asLong(), columns, mins, maxs, nulls);
+      return new FileStats(n == null || !n.canConvertToLong() ? -1 : n.asLong(), columns, bounds.toString(), ends, nulls);
+    }
+
+    private static String[] shared(String[] columns) {
+      String[] known = COLUMN_SETS.get(java.util.Arrays.asList(columns));
+      if (known != null) {
+        return known;
+      }
+      if (COLUMN_SETS.size() < SHARED_COLUMN_SETS) {
+        known = COLUMN_SETS.putIfAbsent(java.util.Arrays.asList(columns), columns);
+      }
+      return known != null ? known : columns;
     }
 
     private static String valueText(JsonNode values, String column) {
@@ -195,8 +237,17 @@ public final class DataFile {
       return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
     }
 
+    /** The k-th text of {@link #bounds}, or null when that bound is not recorded. */
+    private String bound(int k) {
+      if (ends[k] < 0) {
+        return null;
+      }
+      int start = k == 0 ? 0 : (ends[k - 1] < 0 ? -ends[k - 1] - 1 : ends[k - 1]);
+      return bounds.substring(start, ends[k]);
+    }
+
     ColumnRange range(TableColumns.Column column) {
-      if (numRecords == null || column.valueType() == null) {
+      if (numRecords < 0 || column.valueType() == null) {
         return ColumnRange.UNKNOWN;
       }
       int i = java.util.Arrays.binarySearch(columns, column.physicalName());
@@ -204,8 +255,8 @@ public final class DataFile {
       boolean nullsKnown = nulls >= 0;
       boolean mayHaveNulls = !nullsKnown || nulls > 0;
       boolean mayHaveValues = !nullsKnown || nulls < numRecords;
-      String min = i < 0 ? null : mins[i];
-      String max = i < 0 ? null : maxs[i];
+      String min = i < 0 ? null : bound(i);
+      String max = i < 0 ? null : bound(columns.length + i);
       if (min == null || max == null) {
         return new ColumnRange(null, null, mayHaveNulls, mayHaveValues);
       }

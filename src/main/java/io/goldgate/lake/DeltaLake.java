@@ -6,7 +6,6 @@ import io.delta.kernel.Table;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.MapValue;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableNotFoundException;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +222,7 @@ public class DeltaLake {
             io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.METADATA,
             io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction.CDC);
     List<LogChange> changes = new ArrayList<>();
+    PartitionMaps partitions = new PartitionMaps();
     try (CloseableIterator<ColumnarBatch> batches = kernel.getChanges(engine, start, end, actions)) {
       while (batches.hasNext()) {
         ColumnarBatch batch = batches.next();
@@ -241,13 +240,13 @@ public class DeltaLake {
           long version = versions.getLong(row);
           long timestamp = timestamps.getLong(row);
           if (!add.isNullAt(row)) {
-            DataFile file = fileOf(add, addType, row);
+            DataFile file = fileOf(add, addType, row, partitions);
             changes.add(new LogChange.Added(version, timestamp, file, file.dataChange()));
           } else if (!remove.isNullAt(row)) {
-            DataFile file = fileOf(remove, removeType, row);
+            DataFile file = fileOf(remove, removeType, row, partitions);
             changes.add(new LogChange.Removed(version, timestamp, file, file.dataChange()));
           } else if (!cdc.isNullAt(row)) {
-            changes.add(new LogChange.ChangeDataAdded(version, timestamp, fileOf(cdc, cdcType, row)));
+            changes.add(new LogChange.ChangeDataAdded(version, timestamp, fileOf(cdc, cdcType, row, partitions)));
           } else if (!metadata.isNullAt(row)) {
             var m = io.delta.kernel.internal.actions.Metadata.fromColumnVector(metadata, row);
             changes.add(
@@ -285,7 +284,7 @@ public class DeltaLake {
     return v != null && !v.isNullAt(row) && v.getBoolean(row);
   }
 
-  private static DataFile fileOf(ColumnVector struct, StructType type, int row) {
+  private static DataFile fileOf(ColumnVector struct, StructType type, int row, PartitionMaps partitions) {
     ColumnVector size = struct.getChild(type.indexOf("size"));
     int modOrdinal = type.indexOf("modificationTime");
     ColumnVector mod = modOrdinal < 0 ? null : struct.getChild(modOrdinal);
@@ -296,7 +295,7 @@ public class DeltaLake {
         struct.getChild(type.indexOf("path")).getString(row),
         size.isNullAt(row) ? 0 : size.getLong(row),
         mod == null || mod.isNullAt(row) ? 0 : mod.getLong(row),
-        toMap(pv.isNullAt(row) ? null : pv.getMap(row)),
+        partitions.of(pv.isNullAt(row) ? null : pv.getMap(row)),
         stats == null || stats.isNullAt(row) ? null : stats.getString(row),
         bool(struct, type, "dataChange", row),
         dv == null || dv.isNullAt(row) ? null : deletionVector(dv, row));
@@ -491,6 +490,7 @@ public class DeltaLake {
     long started = System.nanoTime();
     Scan scan = snapshot.getScanBuilder().build();
     List<DataFile> files = new ArrayList<>();
+    PartitionMaps partitions = new PartitionMaps();
     try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
       while (batches.hasNext()) {
         FilteredColumnarBatch filtered = batches.next();
@@ -504,7 +504,7 @@ public class DeltaLake {
             continue;
           }
           if (!add.isNullAt(row)) {
-            files.add(fileOf(add, addType, row));
+            files.add(fileOf(add, addType, row, partitions));
           }
         }
       }
@@ -515,18 +515,6 @@ public class DeltaLake {
     return files;
   }
 
-  static Map<String, String> toMap(MapValue map) {
-    if (map == null || map.getSize() == 0) {
-      return Map.of();
-    }
-    Map<String, String> out = new HashMap<>(map.getSize() * 2);
-    ColumnVector keys = map.getKeys();
-    ColumnVector values = map.getValues();
-    for (int i = 0; i < map.getSize(); i++) {
-      out.put(keys.getString(i), values.isNullAt(i) ? null : values.getString(i));
-    }
-    return Collections.unmodifiableMap(out);
-  }
 
   /**
    * Runs a Kernel call and turns its failures into errors a caller can act on. Kernel messages

@@ -159,4 +159,22 @@ class StatsPruningTest {
     String nullBounds = "{\"numRecords\":3,\"minValues\":{\"f64\":null},\"maxValues\":{\"f64\":null},\"nullCount\":{\"f64\":0}}";
     assertTrue(mayMatch(nullBounds, "greaterThan", "f64", "double", "1e308"), "an infinity written as null bounds nothing");
   }
+
+  @Test
+  void eachColumnKeepsItsOwnBoundsWhenOthersLackSome() {
+    // f64 has no maximum, flag no bounds, f32 a nested minimum; an empty string is a recorded bound.
+    String stats =
+        "{\"numRecords\":5,\"minValues\":{\"f64\":-2.5,\"s\":\"\",\"f32\":{\"nested\":1},\"dec\":1.5},"
+            + "\"maxValues\":{\"s\":\"m\",\"f32\":7.0,\"dec\":2.5},\"nullCount\":{\"s\":0,\"f64\":0,\"flag\":5,\"f32\":0,\"dec\":0}}";
+    assertFalse(mayMatch(stats, "greaterThan", "s", "string", "m"), "s's maximum is m");
+    assertTrue(mayMatch(stats, "equal", "s", "string", ""), "s's minimum is the empty string");
+    assertFalse(mayMatch(stats, "lessThan", "s", "string", ""), "nothing is below the empty string");
+    assertTrue(mayMatch(stats, "greaterThan", "f64", "double", "1e300"), "one bound missing bounds nothing");
+    assertTrue(mayMatch(stats, "lessThan", "f64", "double", "-1e300"), "one bound missing bounds nothing");
+    assertFalse(mayMatch(stats, "equal", "flag", "bool", "true"), "flag is null in every row");
+    assertTrue(mayMatch(stats, "greaterThan", "f32", "float", "1e30"), "a nested minimum bounds nothing");
+    assertFalse(mayMatch(stats, "greaterThan", "dec", "double", "3"), "dec's maximum is 2.5");
+    assertFalse(mayMatch(stats, "lessThan", "dec", "double", "1"), "dec's minimum is 1.5");
+    assertTrue(mayMatch(stats, "equal", "dec", "double", "2"));
+  }
 }
