@@ -119,7 +119,12 @@ public final class CallAudit {
   }
 
   public void addFiles(long n) {
-    files.updateAndGet(v -> Math.max(v, 0) + n);
+    // Called for every line of a query's response: one atomic add once the count has started.
+    if (files.get() >= 0) {
+      files.addAndGet(n);
+    } else {
+      files.updateAndGet(v -> Math.max(v, 0) + n);
+    }
   }
 
   public CallAudit addRows(long n) {

@@ -63,7 +63,16 @@ public final class DataFile {
    * a '+' kept as it is (the log escapes spaces as %20, never as '+').
    */
   public String relativePath() {
-    return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    return decodeLogPath(path);
+  }
+
+  /**
+   * A path as the log writes it (URI-encoded) as storage names it; a '+' is kept as it is (the log
+   * escapes spaces as %20, never as '+'). Most paths have nothing to decode and are returned as
+   * they are: this runs for every file of every query.
+   */
+  public static String decodeLogPath(String logPath) {
+    return logPath.indexOf('%') < 0 ? logPath : URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   public long size() {

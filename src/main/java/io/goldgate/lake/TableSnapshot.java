@@ -141,6 +141,9 @@ public final class TableSnapshot {
         continue;
       }
       kept.add(file);
+      if (limitHint == null) {
+        continue;
+      }
       long n = file.numRecords();
       if (n < 0 || file.hasDeletionVector()) {
         // Without an exact row count this file cannot count towards the limit.

@@ -9,7 +9,6 @@ import io.goldgate.lake.DataFile;
 import io.goldgate.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +32,16 @@ public class FileUrls {
   static final String LEGACY_PURPOSE = "file-url";
   static final String RECIPIENT_PURPOSE = "file-url-recipient";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  /** One digest per thread: looking the algorithm up for each of a query's files cost more than hashing. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(() -> {
+        try {
+          return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e);
+        }
+      });
 
   private final Signer signer;
   private final GoldgateConfig config;
@@ -223,9 +232,9 @@ public class FileUrls {
         throw new GoldgateException(
             GoldgateException.Kind.UNSUPPORTED, "Table " + table.qualifiedName() + " references files outside its own location, which are not shared");
       }
-      return URLDecoder.decode(absolute.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+      return DataFile.decodeLogPath(absolute.substring(prefix.length()));
     }
-    return URLDecoder.decode(logPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    return DataFile.decodeLogPath(logPath);
   }
 
   /** Whether a log path is an absolute URI ({@code scheme:...}, RFC 3986 §3.1); checked per file, so no regex. */
@@ -255,18 +264,14 @@ public class FileUrls {
    * delta} a UUID, both derived from the file's path in the log.
    */
   public static String fileId(String logPath, String scheme) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      if (scheme.equals("delta")) {
-        sha.update("delta\u0000".getBytes(StandardCharsets.UTF_8));
-        byte[] d = sha.digest(logPath.getBytes(StandardCharsets.UTF_8));
-        String hex = HexFormat.of().formatHex(d, 0, 16);
-        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
-      }
-      return HexFormat.of().formatHex(sha.digest(logPath.getBytes(StandardCharsets.UTF_8)), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest sha = SHA256.get();
+    if (scheme.equals("delta")) {
+      sha.update("delta\u0000".getBytes(StandardCharsets.UTF_8));
+      byte[] d = sha.digest(logPath.getBytes(StandardCharsets.UTF_8));
+      String hex = HexFormat.of().formatHex(d, 0, 16);
+      return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
     }
+    return HexFormat.of().formatHex(sha.digest(logPath.getBytes(StandardCharsets.UTF_8)), 0, 16);
   }
 
   /** The id scheme a {@code fileidhash} header asks for; null header means the format's own. */
