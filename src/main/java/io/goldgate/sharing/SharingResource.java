@@ -9,7 +9,9 @@ import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.http.AcceptEncoding;
+import io.goldgate.http.GzipCompressors;
 import io.goldgate.http.JsonBodies;
+import io.goldgate.http.PipelinedGzip;
 import io.goldgate.http.RoutePaths;
 import io.goldgate.sharing.model.Actions;
 import io.goldgate.sharing.model.GetShareResponse;
@@ -36,7 +38,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.jboss.logging.Logger;
 
 /** The Delta Sharing REST API: a thin adapter from HTTP to {@link ShareDirectory} and {@link TableQueries}. */
@@ -61,6 +62,7 @@ public class SharingResource {
   private final AuditContext audit;
   private final CurrentVertxRequest request;
   private final int gzipLevel;
+  private final GzipCompressors compressors;
   /** Lines are buffered into large chunks: flushing per line would send one HTTP chunk per file. */
   private final ObjectWriter lineWriter;
 
@@ -74,6 +76,7 @@ public class SharingResource {
       JsonBodies bodies,
       AuditContext audit,
       CurrentVertxRequest request,
+      GzipCompressors compressors,
       GoldgateConfig config) {
     this.directory = directory;
     this.queries = queries;
@@ -85,6 +88,7 @@ public class SharingResource {
     this.audit = audit;
     this.request = request;
     this.gzipLevel = config.sharing().gzipLevel();
+    this.compressors = compressors;
     this.lineWriter = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
@@ -239,7 +243,7 @@ public class SharingResource {
           // Large writes: each one the REST layer hands the I/O thread costs a wake-up, and a
           // query of 100,000 files is tens of megabytes.
           OutputStream buffered = new BufferedOutputStream(wire, WRITE_BUFFER);
-          LeveledGzip compressed = gzip ? new LeveledGzip(buffered, gzipLevel) : null;
+          PipelinedGzip compressed = gzip ? new PipelinedGzip(buffered, gzipLevel, compressors) : null;
           OutputStream stream = compressed != null ? compressed : buffered;
           try {
             write(stream, response, call);
@@ -295,20 +299,5 @@ public class SharingResource {
       }
     }
     generator.flush();
-  }
-
-  /**
-   * gzip at a chosen level; {@link #finish()} ends the gzip stream and leaves the response open,
-   * {@link #release()} frees the compressor.
-   */
-  private static final class LeveledGzip extends GZIPOutputStream {
-    LeveledGzip(OutputStream out, int level) throws IOException {
-      super(out, 64 * 1024);
-      def.setLevel(level);
-    }
-
-    void release() {
-      def.end();
-    }
   }
 }
