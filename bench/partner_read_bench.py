@@ -18,7 +18,11 @@ What it does:
      requests session and through the connector's own DataSharingRestClient), a full /query of it, and a full and a
      partition-pruned /query of the 100k-file table, each with gzip off and on (bytes on the wire
      and time, body read completely).
-  5. The gateway's resident memory (VmRSS) after all that.
+  5. The gateway's resident memory (VmRSS) after all that; with --nmt, also where the JVM has its
+     memory committed (heap, metaspace, GC structures, code...; what RSS has beyond that total is
+     native memory of libraries: Arrow, zlib, Netty).
+The gateway runs with -Xmx --heap (2g) and the GC settings of the image's JAVA_OPTS (Dockerfile;
+--no-image-gc for the JVM's own defaults).
 Dependencies: delta-sharing, deltalake, pyarrow, pandas, requests (src/test/python/requirements.txt).
 """
 from __future__ import annotations
@@ -73,6 +77,15 @@ def ensure_small_table(data_dir: Path) -> Path:
         }), mode="append")
     log(f"Wrote {root}: {ROWS:,} rows in {FILES} files")
     return root
+
+
+def image_gc_options() -> list[str]:
+    """The GC options of the image's JAVA_OPTS; its heap share is left out, --heap sets the heap here."""
+    dockerfile = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text()
+    m = re.search(r'JAVA_OPTS="([^"]*)"', dockerfile)
+    if not m:
+        raise SystemExit("Dockerfile sets no JAVA_OPTS")
+    return [o for o in m.group(1).split() if o.startswith("-XX:") and "RAMPercentage" not in o and "ExitOnOutOfMemory" not in o]
 
 
 def native_memory(java: str, pid: int) -> str:
@@ -183,6 +196,9 @@ def main() -> int:
     ap.add_argument("--repeat-small", type=int, default=300)
     ap.add_argument("--repeat-big", type=int, default=5)
     ap.add_argument("--no-big", action="store_true", help="skip the 100k-file table")
+    ap.add_argument("--image-gc", action=argparse.BooleanOptionalAction, default=True,
+                    help="start the gateway with the GC settings of the image's JAVA_OPTS (Dockerfile), as deployed "
+                         "(default; --no-image-gc: the JVM's own defaults)")
     ap.add_argument("--nmt", action="store_true",
                     help="run the gateway with -XX:NativeMemoryTracking=summary and print where its memory is committed after the run")
     ap.add_argument("--data-dir", default=str(sb.DEFAULT_DATA_DIR))
@@ -208,7 +224,8 @@ def main() -> int:
     token = "bench-" + secrets.token_urlsafe(24)
     (tmp / "shares").mkdir()
     sb.write_catalog(tmp / "shares", tables, token)
-    jvm_args = args.jvm_arg + (["-XX:NativeMemoryTracking=summary"] if args.nmt else [])
+    jvm_args = (image_gc_options() if args.image_gc else []) + args.jvm_arg + (["-XX:NativeMemoryTracking=summary"] if args.nmt else [])
+    log(f"Gateway JVM options: -Xmx{args.heap} {' '.join(jvm_args)}")
     gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, jvm_args)
     static_port = sb.free_port()
     static = subprocess.Popen([sys.executable, __file__, "--serve-static", str(small), str(static_port)],

@@ -72,11 +72,16 @@ public class Signer {
    * truncating an HMAC to this length).
    */
   public String signShort(String purpose, String payload) {
+    return new String(signShortBytes(purpose, payload.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII);
+  }
+
+  /** {@link #signShort} of a payload given as its UTF-8 bytes; the signature as ASCII bytes. */
+  public byte[] signShortBytes(String purpose, byte[] payload) {
     Mac mac = macs.get();
     mac.update(purpose.getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
-    byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-    return B64.encodeToString(java.util.Arrays.copyOf(full, 16));
+    byte[] full = mac.doFinal(payload);
+    return B64.encode(java.util.Arrays.copyOf(full, 16));
   }
 
   /** Whether {@code signature} is {@link #signShort}'s signature of {@code purpose + payload}. */

@@ -17,21 +17,15 @@ final class ActionLines {
 
   private final ResponseFormat format;
   private final String idScheme;
-  private final SharedTable table;
-  private final FileUrls urls;
-  private final URI base;
   private final long expiresAt;
-  private final String recipient;
+  private final FileUrls.Issuer urls;
 
   /** @param recipient who the file URLs are issued to (named in them, for the audit log) */
   ActionLines(ResponseFormat format, String idScheme, SharedTable table, FileUrls urls, URI base, long expiresAt, String recipient) {
     this.format = format;
     this.idScheme = idScheme;
-    this.table = table;
-    this.urls = urls;
-    this.base = base;
     this.expiresAt = expiresAt;
-    this.recipient = recipient;
+    this.urls = urls.issuer(base, table, expiresAt, recipient);
   }
 
   long expiresAt() {
@@ -107,7 +101,7 @@ final class ActionLines {
   }
 
   private String url(DataFile f) {
-    return urls.url(base, table, f.path(), expiresAt, recipient);
+    return urls.url(f.path());
   }
 
   /** Inline vectors travel as they are; on-disk ones become pre-signed URLs ({@code p} storage). */
@@ -116,7 +110,7 @@ final class ActionLines {
     if (dv == null) {
       return null;
     }
-    DeletionVector shared = dv.isInline() ? dv : dv.atAbsolutePath(urls.url(base, table, dv.storageType().equals("u") ? encodeRelative(dv.location()) : dv.location(), expiresAt, recipient));
+    DeletionVector shared = dv.isInline() ? dv : dv.atAbsolutePath(urls.url(dv.storageType().equals("u") ? encodeRelative(dv.location()) : dv.location()));
     return new Actions.DeletionVector(shared.storageType(), shared.pathOrInlineDv(), shared.offset(), shared.sizeInBytes(), shared.cardinality());
   }
 

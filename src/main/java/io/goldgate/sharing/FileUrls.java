@@ -87,50 +87,90 @@ public class FileUrls {
   }
 
   /**
-   * @param requestBase the base URI of the incoming request, used when no public URL is configured
-   */
-  public String url(URI requestBase, SharedTable table, DataFile file, long expiresAt) {
-    return url(requestBase, table, file.path(), expiresAt);
-  }
-
-  /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
-  public String url(URI requestBase, SharedTable table, String logPath, long expiresAt) {
-    return url(requestBase, table, logPath, expiresAt, null);
-  }
-
-  /**
    * A file's URL: {@code <base>/delta-sharing/files/<table id>/<path, base64url>?sp=r&e=<expiry,
    * epoch seconds>[&r=<recipient>]&s=<signature>}. One 128-bit signature covers table, path,
    * expiry and recipient, so none can be changed and downloads are audited under the recipient;
    * a query response holds one URL per file, so every character saved counts a hundred thousand
    * times.
    *
+   * @param requestBase the base URI of the incoming request, used when no public URL is configured
+   * @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI
    * @param recipient who the URL is issued to, or null
    */
   public String url(URI requestBase, SharedTable table, String logPath, long expiresAt, String recipient) {
-    String relative = relativePath(table, logPath);
-    if (table.location().isObjectStore()) {
-      // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
-      // Each store rounds it up to the whole seconds it counts in, so the URL outlives expiresAt.
-      Duration ttl = Duration.ofMillis(Math.max(1000, expiresAt - clock.millis()));
-      try {
-        return storage.presign(table.location(), relative, ttl);
-      } catch (GoldgateException e) {
-        throw forTable(table, e);
+    return issuer(requestBase, table, expiresAt, recipient).url(logPath);
+  }
+
+  /** Issues the file URLs of one response: what all of them share is worked out once. */
+  public Issuer issuer(URI requestBase, SharedTable table, long expiresAt, String recipient) {
+    return new Issuer(requestBase, table, expiresAt, recipient);
+  }
+
+  /** The URLs of one response's files: one table, one expiry, one recipient. */
+  public final class Issuer {
+    private final SharedTable table;
+    private final long expiresAt;
+    /** {@code <base>/delta-sharing/files/<table id>/} */
+    private final String prefix;
+    /** {@code ?sp=r&e=<expiry>[&r=<recipient>]&s=} */
+    private final String query;
+    /** What {@link #compactPayload} puts before and after the path, as bytes. */
+    private final byte[] payloadHead;
+    private final byte[] payloadTail;
+
+    private Issuer(URI requestBase, SharedTable table, long expiresAt, String recipient) {
+      this.table = table;
+      this.expiresAt = expiresAt;
+      long expires = Math.ceilDiv(expiresAt, 1000);
+      // Metadata answers issue no URLs and may come without a request base.
+      String base = publicBase != null ? publicBase : requestBase == null ? null : origin(requestBase);
+      this.prefix = base == null ? null : base + RoutePaths.FILES + table.id() + "/";
+      // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
+      // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
+      this.query = "?sp=r&e=" + expires + (recipient == null ? "" : "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20")) + "&s=";
+      this.payloadHead = (table.id() + "\n").getBytes(StandardCharsets.UTF_8);
+      this.payloadTail = ("\n" + expires + "\n" + (recipient == null ? "" : "r:" + recipient)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
+    public String url(String logPath) {
+      String relative = relativePath(table, logPath);
+      if (table.location().isObjectStore()) {
+        // Object stores serve their own files: the URL is theirs, pre-signed for the same lifetime.
+        // Each store rounds it up to the whole seconds it counts in, so the URL outlives expiresAt.
+        Duration ttl = Duration.ofMillis(Math.max(1000, expiresAt - clock.millis()));
+        try {
+          return storage.presign(table.location(), relative, ttl);
+        } catch (GoldgateException e) {
+          throw forTable(table, e);
+        }
       }
+      if (prefix == null) {
+        throw new IllegalStateException("File URLs need the request's base URL or goldgate.sharing.public-url");
+      }
+      byte[] path = relative.getBytes(StandardCharsets.UTF_8);
+      // The bytes of compactPayload(table id, relative, expiry, recipient), without the string.
+      byte[] length = (relative.length() + ":").getBytes(StandardCharsets.US_ASCII);
+      byte[] payload = new byte[payloadHead.length + length.length + path.length + payloadTail.length];
+      System.arraycopy(payloadHead, 0, payload, 0, payloadHead.length);
+      System.arraycopy(length, 0, payload, payloadHead.length, length.length);
+      System.arraycopy(path, 0, payload, payloadHead.length + length.length, path.length);
+      System.arraycopy(payloadTail, 0, payload, payloadHead.length + length.length + path.length, payloadTail.length);
+      byte[] sig = signer.signShortBytes(PURPOSE, payload);
+      byte[] encoded = B64.encode(path);
+      StringBuilder url = new StringBuilder(prefix.length() + encoded.length + query.length() + sig.length);
+      url.append(prefix);
+      appendAscii(url, encoded);
+      url.append(query);
+      appendAscii(url, sig);
+      return url.toString();
     }
-    String encoded = B64.encodeToString(relative.getBytes(StandardCharsets.UTF_8));
-    long expires = Math.ceilDiv(expiresAt, 1000);
-    String sig = signer.signShort(PURPOSE, compactPayload(table.id(), relative, expires, recipient));
-    String base = publicBase != null ? publicBase : origin(requestBase);
-    StringBuilder url = new StringBuilder(base.length() + RoutePaths.FILES.length() + encoded.length() + 100);
-    // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
-    // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
-    url.append(base).append(RoutePaths.FILES).append(table.id()).append('/').append(encoded).append("?sp=r&e=").append(expires);
-    if (recipient != null) {
-      url.append("&r=").append(java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20"));
+  }
+
+  private static void appendAscii(StringBuilder to, byte[] ascii) {
+    for (byte b : ascii) {
+      to.append((char) b);
     }
-    return url.append("&s=").append(sig).toString();
   }
 
   /** What a verified file URL grants: a file of a table, to a recipient (null when it names none). */

@@ -4,10 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.goldgate.access.Signer;
 import io.goldgate.http.RoutePaths;
+import io.goldgate.testing.Ndjson;
 import io.goldgate.testing.SampleLake;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,6 +99,26 @@ class FileAccessTest extends SharingApiTestBase {
           .then().statusCode(200).header("Accept-Ranges", "bytes").extract().asByteArray();
       assertArrayEquals(localBytes("sales_daily", issued), body);
       assertEquals(file.get("size").asLong(), body.length);
+    }
+  }
+
+  @Test
+  void urlsOfUnicodePathsAreSignedAsTheDocumentedPayloadAndDownload() throws Exception {
+    // Partition directories of characters across Unicode planes, Hive-escaped on disk and escaped
+    // again in the log (%25..): the issued signature must be compactPayload's, which verification
+    // computes.
+    String table = "/delta-sharing/shares/conformance/schemas/lake/tables/brotli_mixed";
+    List<JsonNode> files = Ndjson.actions(RowRestrictionTest.query(SampleLake.CONFORMANCE_TOKEN, table, "{}"), "file");
+    assertTrue(files.stream().anyMatch(f -> Issued.parse(f.get("url").asText()).relativePath().contains("%F0%A0%AE%B7")), "a Hive-escaped astral character");
+    for (JsonNode file : files) {
+      Issued issued = Issued.parse(file.get("url").asText());
+      assertEquals(
+          TEST_SIGNER.signShort(FileUrls.PURPOSE, FileUrls.compactPayload(issued.tableId(), issued.relativePath(), issued.expires(), issued.recipient())),
+          issued.sig(),
+          issued.relativePath());
+      byte[] body = given().urlEncodingEnabled(false).get(issued.path() + issued.query()).then().statusCode(200).extract().asByteArray();
+      assertEquals(file.get("size").asLong(), body.length);
+      assertArrayEquals(Files.readAllBytes(SampleLake.CONFORMANCE_LAKE.resolve("brotli_mixed").resolve(issued.relativePath())), body);
     }
   }
 
