@@ -9,6 +9,7 @@ import io.goldgate.audit.AuditContext;
 import io.goldgate.audit.CallAudit;
 import io.goldgate.config.GoldgateConfig;
 import io.goldgate.http.AcceptEncoding;
+import io.goldgate.http.GrowingBuffer;
 import io.goldgate.http.GzipCompressors;
 import io.goldgate.http.JsonBodies;
 import io.goldgate.http.PipelinedGzip;
@@ -35,7 +36,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.jboss.logging.Logger;
@@ -240,9 +240,9 @@ public class SharingResource {
     boolean gzip = gzipLevel > 0 && AcceptEncoding.acceptsGzip(request.getCurrent().request().getHeader(HttpHeaders.ACCEPT_ENCODING));
     StreamingOutput out =
         wire -> {
-          // Large writes: each one the REST layer hands the I/O thread costs a wake-up, and a
-          // query of 100,000 files is tens of megabytes.
-          OutputStream buffered = new BufferedOutputStream(wire, WRITE_BUFFER);
+          // Large writes for large answers: each one the REST layer hands the I/O thread costs a
+          // wake-up, and a query of 100,000 files is tens of megabytes. Metadata answers stay small.
+          OutputStream buffered = new GrowingBuffer(wire, WRITE_BUFFER);
           PipelinedGzip compressed = gzip ? new PipelinedGzip(buffered, gzipLevel, compressors) : null;
           OutputStream stream = compressed != null ? compressed : buffered;
           try {

@@ -22,20 +22,30 @@ public record TableLocation(String uri) {
 
     /** The provider of a URI scheme, or null when no store serves it. */
     public static Provider ofScheme(String scheme) {
-      return switch (scheme.toLowerCase(Locale.ROOT)) {
-        case "file" -> LOCAL;
-        case "s3", "s3a" -> S3;
-        case "abfs", "abfss", "wasb", "wasbs" -> AZURE;
-        case "gs" -> GCS;
-        default -> null;
-      };
+      return ofScheme(scheme, scheme.length());
     }
 
     /** The provider of a path Kernel hands over; a path without a scheme is local. */
     public static Provider ofPath(String path) {
       int colon = path.indexOf(':');
-      return colon < 0 ? LOCAL : ofScheme(path.substring(0, colon));
+      return colon < 0 ? LOCAL : ofScheme(path, colon);
     }
+
+    /**
+     * The provider of the scheme {@code text} starts with, {@code end} characters long; checked
+     * without a substring, since every file URL of a query asks.
+     */
+    private static Provider ofScheme(String text, int end) {
+      for (int i = 0; i < SCHEMES.length; i++) {
+        if (SCHEMES[i].length() == end && text.regionMatches(true, 0, SCHEMES[i], 0, end)) {
+          return PROVIDERS[i];
+        }
+      }
+      return null;
+    }
+
+    private static final String[] SCHEMES = {"file", "s3", "s3a", "abfs", "abfss", "wasb", "wasbs", "gs"};
+    private static final Provider[] PROVIDERS = {LOCAL, S3, S3, AZURE, AZURE, AZURE, AZURE, GCS};
   }
 
   public TableLocation {
@@ -55,7 +65,8 @@ public record TableLocation(String uri) {
 
   /** The store this location is in, or null when no store serves its scheme. */
   public Provider provider() {
-    return Provider.ofScheme(scheme());
+    int colon = uri.indexOf(':');
+    return colon < 0 ? null : Provider.ofScheme(uri, colon);
   }
 
   public boolean isLocal() {
