@@ -72,6 +72,7 @@ FUZZ_SEED = int(os.environ.get("GOLDGATE_FUZZ_SEED", "20261207"))
 # Catalog tables the random tables are written to in turn, each example overwriting the table of its
 # slot (a new version with a new schema and partitioning), so replays by Hypothesis need no new ones.
 FUZZ_SLOTS = 8
+MANY_FILES = 1500
 
 
 def codec_table(codec: str) -> str:
@@ -128,6 +129,11 @@ def lake(request, tmp_path_factory, served_catalog, redis_server):
     nan = [1.0, math.nan, 2.0, math.nan, None]
     write_deltalake(str(path), pa.table({"id": pa.array(range(len(nan)), pa.int64()), "f32": pa.array(nan, pa.float32()), "f64": pa.array(nan, pa.float64())}))
     tables["nan_floats"] = path
+    # Enough files that a query's answer runs to several of the gzip pipeline's 256 KiB chunks.
+    path = root / "many_files"
+    write_deltalake(str(path), pa.table({"id": pa.array(range(MANY_FILES), pa.int64()),
+                                         "part": pa.array([f"p{i:04d}-日本-🎉" for i in range(MANY_FILES)])}), partition_by=["part"])
+    tables["many_files"] = path
     fuzz = [root / f"fuzz_{i}" for i in range(FUZZ_SLOTS)]
     listed = "\n".join(f"          - name: {p.name}\n            location: {json.dumps(str(p))}" for p in [*tables.values(), *fuzz])
     shares = root / "shares"
@@ -322,6 +328,31 @@ def test_the_sql_engine_serves_a_schema_named_main_next_to_another(lake):
                              f"LEFT JOIN {SHARE}.{SCHEMA}.nan_floats l USING (id)").to_pylist()
     rows = len(reference(lake["tables"]["nan_floats"]))
     assert got == [{"n": rows, "joined": rows}] and rows > 0
+
+
+def test_a_long_answer_gzipped_is_the_same_lines_and_the_stock_client_reads_it(lake):
+    url = f"{lake['url']}/delta-sharing/shares/{SHARE}/schemas/{SCHEMA}/tables/many_files/query"
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+
+    def lines(encoding: str) -> tuple[requests.Response, list[dict]]:
+        r = requests.post(url, data="{}", headers={**headers, "Accept-Encoding": encoding}, timeout=60)
+        assert r.status_code == 200, r.text[:300]
+        out = [json.loads(line) for line in r.text.splitlines()]
+        for line in out:
+            if "file" in line:
+                line["file"].pop("url")
+                line["file"].pop("expirationTimestamp", None)
+        return r, out
+
+    plain, expected = lines("identity")
+    gzipped, got = lines("gzip")
+    assert plain.headers.get("Content-Encoding") is None
+    assert gzipped.headers.get("Content-Encoding") == "gzip"
+    assert len(plain.content) > 3 * 256 * 1024, len(plain.content)
+    assert got == expected
+    assert sum(1 for line in got if "file" in line) == MANY_FILES
+    frame = delta_sharing.load_as_pandas(f"{lake['profile']}#{SHARE}.{SCHEMA}.many_files")
+    assert sorted(zip(frame["id"], frame["part"])) == sorted((r["id"], r["part"]) for r in reference(lake["tables"]["many_files"]))
 
 
 @pytest.mark.parametrize("codec", CODECS)

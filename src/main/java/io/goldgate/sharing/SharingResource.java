@@ -160,7 +160,8 @@ public class SharingResource {
       @QueryParam("version") String version,
       @QueryParam("timestamp") String timestamp,
       @HeaderParam(Capabilities.HEADER) String capabilities) {
-    return ndjson(queries.metadata(recipient.get(), share, schema, table, version, timestamp, Capabilities.parse(capabilities)));
+    // Two lines: compressing them costs more than it saves.
+    return ndjson(queries.metadata(recipient.get(), share, schema, table, version, timestamp, Capabilities.parse(capabilities)), false);
   }
 
   @POST
@@ -177,9 +178,9 @@ public class SharingResource {
     QueryRequest request = parseQuery(body);
     Capabilities caps = Capabilities.parse(capabilities);
     if (caps.asyncQuery() && request.startingVersion() == null) {
-      return ndjson(async.submit(recipient.get(), share, schema, table, request, caps));
+      return ndjson(async.submit(recipient.get(), share, schema, table, request, caps), true);
     }
-    return ndjson(queries.query(recipient.get(), share, schema, table, request, caps, fileIdHash, uri.getBaseUri()));
+    return ndjson(queries.query(recipient.get(), share, schema, table, request, caps, fileIdHash, uri.getBaseUri()), true);
   }
 
   /** Polls an asynchronous query (Get Query Info). */
@@ -198,7 +199,8 @@ public class SharingResource {
     QueryRequest page = parseQuery(body);
     return ndjson(
         async.poll(
-            recipient.get(), share, schema, table, queryId, page.maxFiles(), page.pageToken(), Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
+            recipient.get(), share, schema, table, queryId, page.maxFiles(), page.pageToken(), Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()),
+        true);
   }
 
   @GET
@@ -217,7 +219,7 @@ public class SharingResource {
       @HeaderParam(FILE_ID_HASH) String fileIdHash,
       @Context UriInfo uri) {
     var range = new ChangeFeedQueries.Range(startingVersion, startingTimestamp, endingVersion, endingTimestamp, includeHistoricalMetadata);
-    return ndjson(changeFeed.changes(recipient.get(), share, schema, table, range, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()));
+    return ndjson(changeFeed.changes(recipient.get(), share, schema, table, range, Capabilities.parse(capabilities), fileIdHash, uri.getBaseUri()), true);
   }
 
   /** A line that hands the client a data file (the audit counts them). */
@@ -234,10 +236,11 @@ public class SharingResource {
     return bodies.read(body, QueryRequest.class, QueryRequest.EMPTY, false);
   }
 
-  private Response ndjson(TableResponse response) {
+  /** @param compressible whether the answer may be long enough to gzip for a client that accepts it */
+  private Response ndjson(TableResponse response, boolean compressible) {
     CallAudit call = audit.current();
     call.files(0);
-    boolean gzip = gzipLevel > 0 && AcceptEncoding.acceptsGzip(request.getCurrent().request().getHeader(HttpHeaders.ACCEPT_ENCODING));
+    boolean gzip = compressible && gzipLevel > 0 && AcceptEncoding.acceptsGzip(request.getCurrent().request().getHeader(HttpHeaders.ACCEPT_ENCODING));
     StreamingOutput out =
         wire -> {
           // Large writes for large answers: each one the REST layer hands the I/O thread costs a

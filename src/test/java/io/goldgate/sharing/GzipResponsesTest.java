@@ -75,6 +75,17 @@ class GzipResponsesTest extends SharingApiTestBase {
   }
 
   @Test
+  void metadataAnswersAreNeverCompressed() throws Exception {
+    HttpResponse<byte[]> metadata = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + SALES + "/metadata"))
+            .header("Authorization", "Bearer " + SampleLake.PARTNER_TOKEN).header("Accept-Encoding", "gzip").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, metadata.statusCode());
+    assertEquals(null, metadata.headers().firstValue("Content-Encoding").orElse(null));
+    assertTrue(new String(metadata.body(), StandardCharsets.UTF_8).startsWith("{\"protocol\""));
+  }
+
+  @Test
   void errorsAndDataFilesAreNeverCompressed() throws Exception {
     HttpResponse<byte[]> missing = query(PREFIX + "/shares/retail/schemas/gold/tables/no_such_table", "gzip");
     assertEquals(404, missing.statusCode());
