@@ -26,7 +26,7 @@ import java.util.zip.Deflater;
  * #release()} must follow in a finally block: it frees the deflater's native memory once no
  * compressor uses it any more.
  */
-public final class PipelinedGzip extends OutputStream {
+public final class PipelinedGzip extends FillingStream {
 
   /** Uncompressed bytes handed to the compressor at a time. */
   static final int CHUNK = 256 * 1024;
@@ -47,8 +47,6 @@ public final class PipelinedGzip extends OutputStream {
   private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** The last chunk handed over: the next one is deflated after it. */
   private CompletableFuture<byte[]> tail = CompletableFuture.completedFuture(null);
-  private byte[] buffer = new byte[CHUNK];
-  private int count;
   private long total;
   private boolean finished;
   private boolean released;
@@ -58,6 +56,7 @@ public final class PipelinedGzip extends OutputStream {
    * @param compressors runs the deflating; it must never wait for the writing thread
    */
   public PipelinedGzip(OutputStream out, int level, Executor compressors) throws IOException {
+    super(CHUNK);
     this.out = out;
     this.compressors = compressors;
     this.deflater = new Deflater(level, true);
@@ -65,26 +64,8 @@ public final class PipelinedGzip extends OutputStream {
   }
 
   @Override
-  public void write(int b) throws IOException {
-    if (count == buffer.length) {
-      handOver();
-    }
-    buffer[count++] = (byte) b;
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
-    while (len > 0) {
-      if (count == buffer.length) {
-        handOver();
-      }
-      int n = Math.min(len, buffer.length - count);
-      System.arraycopy(b, off, buffer, count, n);
-      count += n;
-      off += n;
-      len -= n;
-    }
+  protected void full() throws IOException {
+    handOver();
   }
 
   /** Hands the full buffer to the compressor and writes whatever compressed output is ready. */
