@@ -78,7 +78,7 @@ COPY --from=build --chown=10001:0 /rootfs/data /data
 ENV GOLDGATE_SHARES_DIR=/shares \
     GOLDGATE_FEATURES_DIR=/feature-defs \
     GOLDGATE_STATE_DIR=/data \
-    JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:GCTimeRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=60000"
+    JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:G1PeriodicGCInterval=60000"
 VOLUME ["/data", "/tmp"]
 USER 10001
 EXPOSE 8080 8815 9000
