@@ -84,13 +84,12 @@ public class Signer {
     return B64.encode(java.util.Arrays.copyOf(full, 16));
   }
 
-  /** Whether {@code signature} is {@link #signShort}'s signature of {@code purpose + payload}. */
-  public boolean verifyShort(String purpose, String payload, String signature) {
+  /** Whether {@code signature} is {@link #signShortBytes}'s signature of {@code purpose + payload}. */
+  public boolean verifyShortBytes(String purpose, byte[] payload, String signature) {
     if (signature == null) {
       return false;
     }
-    byte[] expected = signShort(purpose, payload).getBytes(StandardCharsets.US_ASCII);
-    return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+    return MessageDigest.isEqual(signShortBytes(purpose, payload), signature.getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

@@ -114,7 +114,7 @@ public class FileUrls {
     private final String prefix;
     /** {@code ?sp=r&e=<expiry>[&r=<recipient>]&s=} */
     private final String query;
-    /** What {@link #compactPayload} puts before and after the path, as bytes. */
+    /** What {@link #payload} puts before and after the path, the same for every file. */
     private final byte[] payloadHead;
     private final byte[] payloadTail;
 
@@ -128,8 +128,8 @@ public class FileUrls {
       // "sp=r" (read-only) is how Delta kernels (delta-kernel-rs, used by the Python connector for
       // responseformat=delta) recognise a pre-signed URL to fetch over HTTP rather than open as a path.
       this.query = "?sp=r&e=" + expires + (recipient == null ? "" : "&r=" + java.net.URLEncoder.encode(recipient, StandardCharsets.UTF_8).replace("+", "%20")) + "&s=";
-      this.payloadHead = (table.id() + "\n").getBytes(StandardCharsets.UTF_8);
-      this.payloadTail = ("\n" + expires + "\n" + (recipient == null ? "" : "r:" + recipient)).getBytes(StandardCharsets.UTF_8);
+      this.payloadHead = payloadHead(table.id());
+      this.payloadTail = payloadTail(expires, recipient);
     }
 
     /** @param logPath a path as the Delta log writes it: URL-encoded relative, or an absolute URI */
@@ -149,14 +149,7 @@ public class FileUrls {
         throw new IllegalStateException("File URLs need the request's base URL or goldgate.sharing.public-url");
       }
       byte[] path = relative.getBytes(StandardCharsets.UTF_8);
-      // The bytes of compactPayload(table id, relative, expiry, recipient), without the string.
-      byte[] length = (relative.length() + ":").getBytes(StandardCharsets.US_ASCII);
-      byte[] payload = new byte[payloadHead.length + length.length + path.length + payloadTail.length];
-      System.arraycopy(payloadHead, 0, payload, 0, payloadHead.length);
-      System.arraycopy(length, 0, payload, payloadHead.length, length.length);
-      System.arraycopy(path, 0, payload, payloadHead.length + length.length, path.length);
-      System.arraycopy(payloadTail, 0, payload, payloadHead.length + length.length + path.length, payloadTail.length);
-      byte[] sig = signer.signShortBytes(PURPOSE, payload);
+      byte[] sig = signer.signShortBytes(PURPOSE, payload(payloadHead, relative, path, payloadTail));
       byte[] encoded = B64.encode(path);
       StringBuilder url = new StringBuilder(prefix.length() + encoded.length + query.length() + sig.length);
       url.append(prefix);
@@ -198,7 +191,8 @@ public class FileUrls {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL is malformed");
     }
     String recipient = param.apply("r");
-    if (!signer.verifyShort(PURPOSE, compactPayload(tableId, relative, expires, recipient), sig)) {
+    byte[] payload = payload(payloadHead(tableId), relative, relative.getBytes(StandardCharsets.UTF_8), payloadTail(expires, recipient));
+    if (!signer.verifyShortBytes(PURPOSE, payload, sig)) {
       throw new GoldgateException(GoldgateException.Kind.PERMISSION_DENIED, "This file URL has an invalid signature");
     }
     if (expires > Long.MAX_VALUE / 1000 || clock.millis() >= expires * 1000) {
@@ -207,9 +201,29 @@ public class FileUrls {
     return new Grant(relative, recipient);
   }
 
-  /** The path is length-prefixed: no choice of path can make two different URLs sign alike. */
-  static String compactPayload(String tableId, String relativePath, long expiresSeconds, String recipient) {
-    return tableId + "\n" + relativePath.length() + ":" + relativePath + "\n" + expiresSeconds + "\n" + (recipient == null ? "" : "r:" + recipient);
+  /**
+   * What a file URL's signature covers, as UTF-8: {@code <table id>\n<path length in UTF-16
+   * units>:<path>\n<expiry, epoch seconds>\n[r:<recipient>]}. The path is length-prefixed: no
+   * choice of path can make two different URLs sign alike. Issuing and verifying both build it here.
+   *
+   * @param path {@code relative} as UTF-8
+   */
+  private static byte[] payload(byte[] head, String relative, byte[] path, byte[] tail) {
+    byte[] length = (relative.length() + ":").getBytes(StandardCharsets.US_ASCII);
+    byte[] payload = new byte[head.length + length.length + path.length + tail.length];
+    System.arraycopy(head, 0, payload, 0, head.length);
+    System.arraycopy(length, 0, payload, head.length, length.length);
+    System.arraycopy(path, 0, payload, head.length + length.length, path.length);
+    System.arraycopy(tail, 0, payload, head.length + length.length + path.length, tail.length);
+    return payload;
+  }
+
+  private static byte[] payloadHead(String tableId) {
+    return (tableId + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] payloadTail(long expiresSeconds, String recipient) {
+    return ("\n" + expiresSeconds + "\n" + (recipient == null ? "" : "r:" + recipient)).getBytes(StandardCharsets.UTF_8);
   }
 
   private static GoldgateException expired(long expiresAt) {

@@ -83,7 +83,12 @@ class FileAccessTest extends SharingApiTestBase {
 
   /** A URL query signed like the gateway signs one, naming no recipient. */
   static String signedQuery(String tableId, String relative, long expiresSeconds) {
-    return "?sp=r&e=" + expiresSeconds + "&s=" + TEST_SIGNER.signShort(FileUrls.PURPOSE, FileUrls.compactPayload(tableId, relative, expiresSeconds, null));
+    return "?sp=r&e=" + expiresSeconds + "&s=" + TEST_SIGNER.signShort(FileUrls.PURPOSE, compactPayload(tableId, relative, expiresSeconds, null));
+  }
+
+  /** The documented payload of a file URL's signature, written out independently of FileUrls. */
+  static String compactPayload(String tableId, String relative, long expiresSeconds, String recipient) {
+    return tableId + "\n" + relative.length() + ":" + relative + "\n" + expiresSeconds + "\n" + (recipient == null ? "" : "r:" + recipient);
   }
 
   static String encode(String relative) {
@@ -113,7 +118,7 @@ class FileAccessTest extends SharingApiTestBase {
     for (JsonNode file : files) {
       Issued issued = Issued.parse(file.get("url").asText());
       assertEquals(
-          TEST_SIGNER.signShort(FileUrls.PURPOSE, FileUrls.compactPayload(issued.tableId(), issued.relativePath(), issued.expires(), issued.recipient())),
+          TEST_SIGNER.signShort(FileUrls.PURPOSE, compactPayload(issued.tableId(), issued.relativePath(), issued.expires(), issued.recipient())),
           issued.sig(),
           issued.relativePath());
       byte[] body = given().urlEncodingEnabled(false).get(issued.path() + issued.query()).then().statusCode(200).extract().asByteArray();
