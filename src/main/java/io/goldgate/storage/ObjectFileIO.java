@@ -49,6 +49,14 @@ public abstract class ObjectFileIO extends ReadOnlyFileIO {
     /** The object, for messages. */
     protected abstract String name();
 
+    /** One byte through {@link #read(byte[], int, int)}, where each store keeps its position. */
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
     @Override
     public void readFully(byte[] b, int off, int len) throws IOException {
       while (len > 0) {

@@ -106,17 +106,10 @@ final class S3FileIO extends ObjectFileIO {
     }
   }
 
-
-
   @Override
   protected SeekableInputStream open(String path, long fileSize) throws IOException {
     return new RangeInputStream(Key.of(path));
   }
-
-
-
-
-
 
   /** Reads an object sequentially; a seek reopens it at the new position with a range request. */
   private final class RangeInputStream extends ObjectStream {
