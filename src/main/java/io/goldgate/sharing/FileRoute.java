@@ -108,14 +108,9 @@ public class FileRoute {
     }
     metrics.fileBytesServed(length);
     // Readers routinely close a connection mid-file once they have the bytes they wanted (fsspec
-    // reads a few and drops the rest): a broken pipe here is normal, not an error to log. The
-    // audit still records the response as incomplete.
-    request.connection().exceptionHandler(FileRoute::clientLeft);
+    // reads a few and drops the rest): the audit records the response as incomplete, and
+    // observability.logging.ClientDisconnects keeps Vert.x from logging it as an error.
     response.sendFile(target.toString(), start, length);
-  }
-
-  private static void clientLeft(Throwable e) {
-    LOG.debugf("A file download ended early: %s", e.getMessage());
   }
 
   /**
