@@ -24,7 +24,8 @@ What it does:
      gateway loads its native Parquet reader in the background once started, goldgate.flight.warm-up,
      which --jvm-arg=-Dgoldgate.flight.warm-up=false turns off); its first batch = when the first
      batch of any endpoint arrived, from the start of its DoGet; warm = median of --repeat reads
-     after one warm-up. Then the same for a 2-column projection
+     after --warmup reads (default 1; --warmup 40 measures a gateway that has been serving a while,
+     its Java side compiled by C2, as partner_read_bench.py's steady state does). Then the same for a 2-column projection
      (JSON command {"table": "bench.s.big", "columns": ["id", "value"]}).
      Correctness: rows == table rows and sum(id) == pyarrow's sum over the source files.
   4. Baselines on the same machine: (a) pyarrow reading the same Parquet files directly
@@ -619,7 +620,8 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=24, help="Parquet files, one delta-rs append each (default 24)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help="where the table is generated (default bench/.data)")
-    ap.add_argument("--repeat", type=int, default=5, help="warm repeats per measurement, after 1 warm-up (default 5)")
+    ap.add_argument("--repeat", type=int, default=5, help="warm repeats per measurement, after --warmup reads (default 5)")
+    ap.add_argument("--warmup", type=int, default=1, help="reads before each warm series (default 1)")
     ap.add_argument("--tcp-gb", type=float, default=2.0, help="GB sent for the loopback TCP baseline (default 2)")
     ap.add_argument("--no-pyflight", action="store_true", help="skip the pyarrow Flight server baseline")
     ap.add_argument("--jstack", action="store_true", help="sample the gateway with jstack during an extra read (last --endpoints value)")
@@ -688,13 +690,13 @@ def main() -> int:
                     log(f"    cold full read: {cold['s']:.2f} s ({cold['endpoints']} endpoints, GetFlightInfo "
                         f"{cold['info_s'] * 1000:.0f} ms, first batch {cold['first_batch_s'] * 1000:.0f} ms, "
                         f"per endpoint {cold['per_endpoint_s']} s)")
-                    r["full"] = series(reader, None, args.repeat, 1, expect, problems, f"n={n} full", gw.proc.pid)
+                    r["full"] = series(reader, None, args.repeat, args.warmup, expect, problems, f"n={n} full", gw.proc.pid)
                     log(f"    warm full read: median {r['full']['median']:.2f} s, min {r['full']['min']:.2f} s, "
                         f"per endpoint {r['full']['per_endpoint_s']} s, rows {r['full']['per_endpoint_rows']}")
                     cold_p = reader.read(PROJECTION)
                     verify(cold_p, expect, problems, f"n={n} projection cold")
                     r["proj_cold"] = cold_p
-                    r["proj"] = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"n={n} projection", gw.proc.pid)
+                    r["proj"] = series(reader, PROJECTION, args.repeat, args.warmup, expect, problems, f"n={n} projection", gw.proc.pid)
                     log(f"    projection {PROJECTION}: first {cold_p['s']:.2f} s, warm median {r['proj']['median']:.2f} s")
                     r["rss_mb"] = gw.rss_mb()
                     if args.jstack and n == endpoint_counts[-1]:
@@ -725,8 +727,8 @@ def main() -> int:
                     reader = FlightReader(f"grpc://127.0.0.1:{port}", None, max(16, n))
                     try:
                         reader.wait_ready(120)
-                        full = series(reader, None, args.repeat, 1, expect, problems, f"pyflight n={n} full", pyflight.pid)
-                        proj = series(reader, PROJECTION, args.repeat, 1, expect, problems, f"pyflight n={n} projection", pyflight.pid)
+                        full = series(reader, None, args.repeat, args.warmup, expect, problems, f"pyflight n={n} full", pyflight.pid)
+                        proj = series(reader, PROJECTION, args.repeat, args.warmup, expect, problems, f"pyflight n={n} projection", pyflight.pid)
                         res.setdefault("pyflight", {})[n] = {"full": full, "proj": proj}
                         log(f"  pyarrow Flight server n={n}: full median {full['median']:.2f} s, projection {proj['median']:.2f} s")
                     finally:
@@ -755,7 +757,7 @@ def main() -> int:
     noisy: list[str] = []
     if endpoint_counts:
         print(f"Flight read = GetFlightInfo + DoGet of every endpoint in parallel (one thread + client each); "
-              f"warm = median of {args.repeat} after 1 warm-up")
+              f"warm = median of {args.repeat} after {args.warmup} warm-up read(s)")
         print("-" * W)
         print(f"{'measurement':<44}{'s':>8}{'Mrows/s':>10}{'GB/s':>9}{'min s':>8}  notes")
         full_nbytes = d_full["nbytes"]

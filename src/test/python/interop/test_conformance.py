@@ -176,8 +176,12 @@ entities:
 featureViews:{views}
 """)
     flight_port = _free_port()
+    # Small batches and the smallest send buffer: every Flight read here is many batches per file,
+    # each handed to gRPC without a copy while the next is produced, so a buffer freed or reused
+    # before it is sent shows up as a wrong value.
     with launch_gateway(request.config, root / "gateway.log", shares_dir=shares, redis_url=f"{redis_server.url}/2",
-                        flight_port=flight_port, features_dir=defs) as url:
+                        flight_port=flight_port, features_dir=defs,
+                        extra_args=["-Dgoldgate.flight.batch-rows=16", "-Dgoldgate.flight.send-buffer=64K"]) as url:
         profile = root / "conformance.share"
         profile.write_text(json.dumps({"shareCredentialsVersion": 1, "endpoint": f"{url}/delta-sharing", "bearerToken": TOKEN}))
         client = flight.FlightClient(f"grpc://localhost:{flight_port}")

@@ -349,6 +349,15 @@ public interface GoldgateConfig {
     io.quarkus.runtime.configuration.MemorySize streamMemoryLimit();
 
     /**
+     * Bytes one Flight connection may queue for its socket before its streams wait (Netty's write
+     * high-water mark; the low mark is half of it), from 64K to 256M. Netty's own default, 64K,
+     * made every 64 KiB HTTP/2 frame a write of its own, a wake-up of the client per frame. Each
+     * connection can hold up to this much beside the batches its streams are producing.
+     */
+    @WithDefault("4M")
+    io.quarkus.runtime.configuration.MemorySize sendBuffer();
+
+    /**
      * Scratch disk (under {@code java.io.tmpdir}) one data file may take while it is read: a copy
      * of a file in an object store (the native reader reads local files), and an uncompressed copy
      * of a file whose codec the native reader lacks (Brotli). A file needing more is refused with

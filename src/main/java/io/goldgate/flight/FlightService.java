@@ -10,6 +10,8 @@ import io.goldgate.flight.sql.SqlEngine;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -85,6 +87,18 @@ public class FlightService {
     return Optional.empty();
   }
 
+  static final long MIN_SEND_BUFFER = 64 << 10;
+  static final long MAX_SEND_BUFFER = 256 << 20;
+
+  /** Netty's write water marks for {@code goldgate.flight.send-buffer}: low half of high. */
+  static WriteBufferWaterMark sendBuffer(long bytes) {
+    if (bytes < MIN_SEND_BUFFER || bytes > MAX_SEND_BUFFER) {
+      throw new IllegalArgumentException(
+          "goldgate.flight.send-buffer must be from 64K to 256M, not " + bytes + " bytes");
+    }
+    return new WriteBufferWaterMark((int) (bytes / 2), (int) bytes);
+  }
+
   void start(@Observes StartupEvent event) throws IOException {
     GoldgateConfig.Flight flight = config.flight();
     Optional<String> notStarted = notStartedBecause(flight.enabled(), ImageMode.current());
@@ -92,6 +106,7 @@ public class FlightService {
       LOG.info(notStarted.get());
       return;
     }
+    WriteBufferWaterMark sendBuffer = sendBuffer(flight.sendBuffer().asLongValue());
     allocator = new RootAllocator();
     streams = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "goldgate-flight-stream");
@@ -110,6 +125,7 @@ public class FlightService {
             .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) netty -> {
               netty.addStreamTracerFactory(new ClientAddresses(proxies));
               netty.addStreamTracerFactory(auditing);
+              netty.withChildOption(ChannelOption.WRITE_BUFFER_WATER_MARK, sendBuffer);
             });
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
@@ -167,7 +183,12 @@ public class FlightService {
       LOG.warn("Arrow Flight read path warm-up still running at shutdown; its memory is left to the JVM's exit");
     }
     if (allocator != null && warmUpEnded) {
-      allocator.close();
+      try {
+        allocator.close();
+      } catch (IllegalStateException e) {
+        // A stream whose client never took its last messages keeps them until the JVM exits.
+        LOG.warnf("Arrow Flight memory still held at shutdown: %s", e.getMessage());
+      }
     }
   }
 }

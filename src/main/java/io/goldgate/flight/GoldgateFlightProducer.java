@@ -12,6 +12,7 @@ import io.goldgate.config.GoldgateConfig;
 import io.goldgate.lake.DataFile;
 import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -205,9 +206,14 @@ final class GoldgateFlightProducer extends NoOpFlightProducer {
       AtomicBoolean cancelled,
       CallAudit audit) {
     Schema schema = ArrowSchemas.schema(plan.columns());
-    try (BufferAllocator allocator = root.newChildAllocator("stream", 0, config.streamMemoryLimit().asLongValue());
-        VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+    try (StreamMemory memory = new StreamMemory(root, "stream", config.streamMemoryLimit().asLongValue(), Duration.ofMillis(CLIENT_WAIT_MS));
+        VectorSchemaRoot out = VectorSchemaRoot.create(schema, memory.allocator())) {
+      BufferAllocator allocator = memory.allocator();
       VectorLoader loader = new VectorLoader(out);
+      // Every batch is loaded into buffers of its own and never written again, so gRPC may send
+      // them as they are instead of copying each into its own send buffers (StreamMemory waits
+      // for the last ones to be sent).
+      listener.setUseZeroCopy(true);
       listener.start(out);
       SplitReader reader = new SplitReader(allocator, lake.engine(), lake.storage(), config.batchRows(), config.scratchLimit().asLongValue());
       reader.read(

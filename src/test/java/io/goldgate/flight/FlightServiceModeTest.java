@@ -33,4 +33,21 @@ class FlightServiceModeTest {
     assertEquals(
         Optional.of("Arrow Flight is disabled (goldgate.flight.enabled=false)"), FlightService.notStartedBecause(false, ImageMode.NATIVE_RUN));
   }
+
+  @Test
+  void givenASendBufferInRange_thenTheLowWaterMarkIsHalfOfIt() {
+    var marks = FlightService.sendBuffer(4 << 20);
+    assertEquals(4 << 20, marks.high());
+    assertEquals(2 << 20, marks.low());
+    assertEquals(64 << 10, FlightService.sendBuffer(64 << 10).high());
+    assertEquals(256 << 20, FlightService.sendBuffer(256 << 20).high());
+  }
+
+  @Test
+  void givenASendBufferOutOfRange_thenStartUpFailsNamingTheKeyAndTheBounds() {
+    for (long bytes : new long[] {0, (64 << 10) - 1, (256L << 20) + 1, 8L << 30}) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> FlightService.sendBuffer(bytes));
+      assertEquals("goldgate.flight.send-buffer must be from 64K to 256M, not " + bytes + " bytes", e.getMessage());
+    }
+  }
 }
