@@ -11,6 +11,9 @@ import io.goldgate.lake.DeltaLake;
 import io.goldgate.observability.GatewayMetrics;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.WriteBufferWaterMark;
 import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,6 +54,8 @@ public class FlightService {
   private BufferAllocator allocator;
   private ExecutorService streams;
   private FlightServer server;
+  private EventLoopGroup acceptor;
+  private EventLoopGroup connections;
   private ReadPathWarmUp warmUp;
 
   public FlightService(
@@ -108,6 +113,9 @@ public class FlightService {
     }
     WriteBufferWaterMark sendBuffer = sendBuffer(flight.sendBuffer().asLongValue());
     allocator = new RootAllocator();
+    // gRPC's defaults, made here because a channel factory of our own needs groups of our own.
+    acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("goldgate-flight-accept", true));
+    connections = new NioEventLoopGroup(0, new DefaultThreadFactory("goldgate-flight-io", true));
     streams = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "goldgate-flight-stream");
       t.setDaemon(true);
@@ -126,6 +134,7 @@ public class FlightService {
               netty.addStreamTracerFactory(new ClientAddresses(proxies));
               netty.addStreamTracerFactory(auditing);
               netty.withChildOption(ChannelOption.WRITE_BUFFER_WATER_MARK, sendBuffer);
+              netty.channelFactory(DirectWrites.ServerChannel::new).bossEventLoopGroup(acceptor).workerEventLoopGroup(connections);
             });
     if (tls) {
       try (InputStream cert = Files.newInputStream(flight.tlsCertificate().get());
@@ -169,6 +178,11 @@ public class FlightService {
       server.shutdown();
       server.awaitTermination(10, TimeUnit.SECONDS);
       server = null;
+    }
+    for (EventLoopGroup group : new EventLoopGroup[] {acceptor, connections}) {
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+      }
     }
     if (streams != null) {
       streams.shutdownNow();
