@@ -24,8 +24,8 @@ What it does:
   5. The gateway's resident memory (VmRSS) after all that; with --nmt, also where the JVM has its
      memory committed (heap, metaspace, GC structures, code...; what RSS has beyond that total is
      native memory of libraries: Arrow, zlib, Netty).
-The gateway runs with -Xmx --heap (2g) and the GC settings of the image's JAVA_OPTS (Dockerfile;
---no-image-gc for the JVM's own defaults).
+The gateway runs with -Xmx --heap (2g), the GC settings of the image's JAVA_OPTS and its
+MALLOC_ARENA_MAX (Dockerfile; --no-image-gc for the JVM's and glibc's own defaults).
 Dependencies: delta-sharing, deltalake, pyarrow, pandas, requests (src/test/python/requirements.txt).
 """
 from __future__ import annotations
@@ -80,6 +80,13 @@ def ensure_small_table(data_dir: Path) -> Path:
         }), mode="append")
     log(f"Wrote {root}: {ROWS:,} rows in {FILES} files")
     return root
+
+
+def image_env() -> dict[str, str]:
+    """The environment the image sets for the JVM process itself (MALLOC_ARENA_MAX)."""
+    dockerfile = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text()
+    m = re.search(r"MALLOC_ARENA_MAX=(\d+)", dockerfile)
+    return {"MALLOC_ARENA_MAX": m.group(1)} if m else {}
 
 
 def image_gc_options() -> list[str]:
@@ -210,8 +217,8 @@ def main() -> int:
     ap.add_argument("--repeat-big", type=int, default=5)
     ap.add_argument("--no-big", action="store_true", help="skip the 100k-file table")
     ap.add_argument("--image-gc", action=argparse.BooleanOptionalAction, default=True,
-                    help="start the gateway with the GC settings of the image's JAVA_OPTS (Dockerfile), as deployed "
-                         "(default; --no-image-gc: the JVM's own defaults)")
+                    help="start the gateway with the GC settings of the image's JAVA_OPTS and its MALLOC_ARENA_MAX "
+                         "(Dockerfile), as deployed (default; --no-image-gc: the JVM's and glibc's own defaults)")
     ap.add_argument("--nmt", action="store_true",
                     help="run the gateway with -XX:NativeMemoryTracking=summary and print where its memory is committed after the run")
     ap.add_argument("--data-dir", default=str(sb.DEFAULT_DATA_DIR))
@@ -238,8 +245,9 @@ def main() -> int:
     (tmp / "shares").mkdir()
     sb.write_catalog(tmp / "shares", tables, token)
     jvm_args = (image_gc_options() if args.image_gc else []) + args.jvm_arg + (["-XX:NativeMemoryTracking=summary"] if args.nmt else [])
-    log(f"Gateway JVM options: -Xmx{args.heap} {' '.join(jvm_args)}")
-    gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, jvm_args)
+    env = image_env() if args.image_gc else {}
+    log(f"Gateway JVM options: -Xmx{args.heap} {' '.join(jvm_args)}; environment: {env or 'as this process'}")
+    gw = sb.Gateway(args.java, Path(args.app).resolve(), tmp / "shares", token, tmp / "gateway.log", args.heap, jvm_args, env)
     static_port = sb.free_port()
     static = subprocess.Popen([sys.executable, __file__, "--serve-static", str(small), str(static_port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

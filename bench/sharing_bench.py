@@ -315,9 +315,10 @@ def stop_process(proc: subprocess.Popen | None, timeout: float) -> None:
 
 class Gateway:
     def __init__(self, java: str, app: Path, shares_dir: Path, token: str, log_path: Path, heap: str,
-                 extra_args: list[str] | tuple[str, ...] = ()):
+                 extra_args: list[str] | tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
         self.java, self.app, self.shares_dir, self.token = java, app, shares_dir, token
         self.extra_args = list(extra_args)  # more JVM options (e.g. -Dgoldgate.flight.port=...), before -jar
+        self.extra_env = dict(extra_env or {})  # more environment for the gateway process alone
         self.log_path, self.heap = log_path, heap
         self.proc: subprocess.Popen | None = None
         self.port = 0
@@ -337,7 +338,7 @@ class Gateway:
         import requests
 
         self.port, self.management_port = free_port(), free_port()
-        env = dict(os.environ, GOLDGATE_SHARES_DIR=str(self.shares_dir))
+        env = dict(os.environ, GOLDGATE_SHARES_DIR=str(self.shares_dir), **self.extra_env)
         cmd = [self.java, "--add-opens=java.base/java.nio=ALL-UNNAMED", f"-Xmx{self.heap}",
                f"-Dquarkus.http.port={self.port}", f"-Dquarkus.management.port={self.management_port}",
                # The bench catalog shares none of the sample tables the feature definitions read,

@@ -47,8 +47,9 @@ DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 APP_PROPERTIES = REPO_ROOT / "src/main/resources/application.properties"
 KUBERNETES_VERSION = "1.37.0"
 ADD_OPENS = "--add-opens=java.base/java.nio=ALL-UNNAMED"
-# Env names the image itself reads (not the application): the JVM image's command expands JAVA_OPTS.
-IMAGE_ENV = {"JAVA_OPTS"}
+# Env names the image itself reads (not the application): the JVM image's command expands JAVA_OPTS,
+# glibc's malloc reads MALLOC_ARENA_MAX.
+IMAGE_ENV = {"JAVA_OPTS", "MALLOC_ARENA_MAX"}
 RUNTIME_STAGES = ("native", "jvm")
 
 
@@ -239,6 +240,14 @@ def test_given_the_deployment_env_then_the_application_or_the_image_reads_every_
     readable = _app_env_names() | IMAGE_ENV
     unknown = set(_env(_container())) - readable
     assert not unknown, f"env names nothing reads: {sorted(unknown)} (application.properties maps {sorted(_app_env_names())})"
+
+
+def test_given_the_deployment_env_then_it_repeats_the_jvm_images_memory_settings():
+    image_env = _env_of(_stage("jvm"))
+    deployment_env = _env(_container())
+    for name in sorted(IMAGE_ENV):
+        assert deployment_env[name]["value"] == image_env[name], name
+    assert image_env["MALLOC_ARENA_MAX"] == "2"
 
 
 def test_given_the_deployment_env_then_secrets_come_from_the_secret_and_redis_is_shared():
