@@ -51,7 +51,16 @@ What it does:
      the gateway stopped. Both answers must be equal (category and n exactly, s and a within 1e-9
      relative; sum(n) = the rows the query covers). Prints the medians and the ratio
      Goldgate warm / DuckDB warm (goal: <= 2x), with CPU seconds per query as in 3.
-  6. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x). For each
+  6. Paired rounds (--paired N, off by default): the direct read of 4. runs minutes after the
+     Flight reads of 3., and on a machine whose speed drifts (a shared 2-core VM) that alone can
+     move the ratio by a third. Here the gateway (and, with --compare-app, a second build of it,
+     e.g. the commit before a change) runs side by side with the others idle, and each round reads
+     the projection once from each gateway, in alternating order, then directly with pyarrow;
+     after --warmup reads of each. The ratio is the median over rounds of direct / Flight time,
+     and --compare-app adds the median over rounds of this build's time / the other's. Then the
+     same for all columns in max(3, N // 4) rounds after max(1, --warmup // 5) reads of each.
+     Last --endpoints value.
+  7. Prints a table of all figures and the ratio Flight / direct read (goal: >= 0.5x). For each
      warm series it also prints CPU seconds per read of the server process, of this client process,
      of everything else on the machine ("other": another job competing for the 2 cores makes the
      series noisy; re-run when it is not ~0) and idle time, from /proc. "CPU floor" = (server +
@@ -98,6 +107,7 @@ TABLE_NAME = "bench.s.big"
 PATH_DESCRIPTOR = ["bench", "s", "big"]
 PROJECTION = ["id", "value"]
 GOAL_RATIO = 0.5
+PROJECTION_GOAL_RATIO = 0.55  # issue 20: the 2-column projection, paired rounds (6.)
 # 5. SQL: Goldgate Flight SQL vs DuckDB over the same Parquet files; {table} is bench.s.big or read_parquet([...])
 SQL_QUERIES = {
     "GROUP BY": "SELECT category, count(*) AS n, sum(value) AS s, avg(amount) AS a FROM {table} GROUP BY category ORDER BY category",
@@ -306,6 +316,62 @@ def series(reader: FlightReader, columns, repeat: int, warmup: int, expect: dict
             "per_endpoint_s": med["per_endpoint_s"], "per_endpoint_rows": med["per_endpoint_rows"],
             "server_cpu_s": server_cpu, "client_cpu_s": client_cpu,
             "other_cpu_s": max(0.0, busy - server_cpu - client_cpu), "idle_cpu_s": idle, "mean_s": statistics.mean(r["s"] for r in runs)}
+
+
+def paired(args, jars: list[tuple[str, Path]], n: int, shares_dir: Path, token: str, log_path: Path, files: list[str],
+           expect: dict, problems: list[str]) -> dict:
+    """6.: each gateway of `jars` and pyarrow's direct read, interleaved round by round."""
+    import pyarrow.dataset as ds
+
+    gws: list[Gateway] = []
+    readers: list[FlightReader] = []
+    try:
+        for label, jar in jars:
+            fport = free_port()
+            gw = Gateway(args.java, jar, shares_dir, token, log_path, args.heap,
+                         extra_args=[f"-Dgoldgate.flight.port={fport}", f"-Dgoldgate.flight.max-endpoints={n}", *args.jvm_arg])
+            gws.append(gw)
+            gw.start()
+            reader = FlightReader(f"grpc://localhost:{fport}", token, max(16, n))
+            readers.append(reader)
+            reader.wait_ready()
+            log(f"  {label}: {jar}, pid {gw.proc.pid}")
+        out: dict = {}
+        for what, columns, rounds, warmup in (("proj", PROJECTION, args.paired, args.warmup),
+                                              ("full", None, max(3, args.paired // 4), max(1, args.warmup // 5))):
+            for (label, _), reader in zip(jars, readers):
+                for _ in range(warmup):
+                    verify(reader.read(columns), expect, problems, f"paired {label} {what} warm-up")
+            ds.dataset(files, format="parquet").to_table(columns=columns, use_threads=True)
+            times: dict[str, list[float]] = {label: [] for label, _ in jars}
+            times["direct"] = []
+            cpu = {label: 0.0 for label, _ in jars}
+            for i in range(rounds):
+                order = list(zip(jars, readers, gws))
+                for (label, _), reader, gw in (order if i % 2 == 0 else order[::-1]):
+                    c0 = proc_cpu_s(gw.proc.pid)
+                    r = reader.read(columns)
+                    cpu[label] += proc_cpu_s(gw.proc.pid) - c0
+                    verify(r, expect, problems, f"paired {label} {what}")
+                    times[label].append(r["s"])
+                t0 = time.perf_counter()
+                ds.dataset(files, format="parquet").to_table(columns=columns, use_threads=True)
+                times["direct"].append(time.perf_counter() - t0)
+            res: dict = {"rounds": rounds, "direct_median": statistics.median(times["direct"])}
+            for label, _ in jars:
+                res[label] = {"median": statistics.median(times[label]), "server_cpu_s": cpu[label] / rounds,
+                              "ratio": statistics.median(d / f for d, f in zip(times["direct"], times[label]))}
+            if len(jars) == 2:
+                res["app_over_compare"] = statistics.median(a / b for a, b in zip(times["app"], times["compare"]))
+            out[what] = res
+            log(f"  {what}: " + ", ".join(f"{label} {res[label]['median']:.3f} s ({res[label]['ratio']:.2f}x)" for label, _ in jars)
+                + f", direct {res['direct_median']:.3f} s")
+        return out
+    finally:
+        for reader in readers:
+            reader.close()
+        for gw in gws:
+            gw.stop()
 
 
 def verify(r: dict, expect: dict, problems: list[str], label: str) -> None:
@@ -624,6 +690,9 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=1, help="reads before each warm series (default 1)")
     ap.add_argument("--tcp-gb", type=float, default=2.0, help="GB sent for the loopback TCP baseline (default 2)")
     ap.add_argument("--no-pyflight", action="store_true", help="skip the pyarrow Flight server baseline")
+    ap.add_argument("--paired", type=int, default=0, metavar="N",
+                    help="6.: N interleaved rounds of Flight and direct reads of the projection (all columns: max(3, N // 4))")
+    ap.add_argument("--compare-app", help="6.: a second gateway jar read in the same rounds (e.g. the previous build)")
     ap.add_argument("--jstack", action="store_true", help="sample the gateway with jstack during an extra read (last --endpoints value)")
     ap.add_argument("--sql", action=argparse.BooleanOptionalAction, default=True,
                     help="5.: a GROUP BY via Flight SQL vs DuckDB over the Parquet files (default on; --no-sql skips it)")
@@ -742,6 +811,10 @@ def main() -> int:
                 res["sql"] = sql_section(args, app, shares_dir, token, tmp / "gateway.log", files, rows, problems)
             except Exception as e:  # noqa: BLE001 -- report the Flight figures anyway
                 check(False, f"SQL section failed: {str(e)[:500]}", problems)
+        if endpoint_counts and args.paired > 0:
+            jars = [("app", app)] + ([("compare", Path(args.compare_app).resolve())] if args.compare_app else [])
+            log(f"\n== 6. Paired rounds, max-endpoints={endpoint_counts[-1]}")
+            res["paired"] = paired(args, jars, endpoint_counts[-1], shares_dir, token, tmp / "gateway.log", files, expect, problems)
     finally:
         if pyflight and pyflight.poll() is None:
             pyflight.terminate()
@@ -800,6 +873,18 @@ def main() -> int:
         for key, d in (("direct full", d_full), ("direct proj", d_proj)):
             if d["other_cpu_s"] > 0.1 * d["client_cpu_s"]:
                 noisy.append(f"{key} (other processes {d['other_cpu_s']:.2f} CPU-s/read)")
+        if "paired" in res:
+            pr = res["paired"]
+            print(f"Paired rounds (6.; n={endpoint_counts[-1]}, per round one read of each gateway, alternating, then pyarrow's direct read; "
+                  f"ratio = median over rounds of direct / Flight time; goal 2 columns >= {PROJECTION_GOAL_RATIO}x):")
+            for what, label in (("proj", f"2 columns {PROJECTION}"), ("full", "all columns")):
+                p = pr[what]
+                line = f"  {label}, {p['rounds']} rounds: direct {p['direct_median']:.3f} s; " + "; ".join(
+                    f"{name} {p[name]['median']:.3f} s = {p[name]['ratio']:.2f}x, server CPU {p[name]['server_cpu_s']:.2f} s/read"
+                    for name in ("app", "compare") if name in p)
+                if "app_over_compare" in p:
+                    line += f"; app / compare time {p['app_over_compare']:.3f}"
+                print(line)
         print(f"Arrow data per full read: Flight {res['flight'][endpoint_counts[0]]['full']['nbytes'] / 1e9:.2f} GB, "
               f"direct read {full_nbytes / 1e9:.2f} GB (sum of batch nbytes)")
         for n, r in res["flight"].items():
