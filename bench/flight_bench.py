@@ -704,6 +704,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.sql_only and not args.sql:
         ap.error("--sql-only and --no-sql leave nothing to run")
+    if args.compare_app and args.paired <= 0:
+        ap.error("--compare-app is read only in paired rounds: add --paired N")
 
     if args.tcp_send:
         tcp_send(*args.tcp_send)
@@ -814,7 +816,10 @@ def main() -> int:
         if endpoint_counts and args.paired > 0:
             jars = [("app", app)] + ([("compare", Path(args.compare_app).resolve())] if args.compare_app else [])
             log(f"\n== 6. Paired rounds, max-endpoints={endpoint_counts[-1]}")
-            res["paired"] = paired(args, jars, endpoint_counts[-1], shares_dir, token, tmp / "gateway.log", files, expect, problems)
+            try:
+                res["paired"] = paired(args, jars, endpoint_counts[-1], shares_dir, token, tmp / "gateway.log", files, expect, problems)
+            except Exception as e:  # noqa: BLE001 -- report the other figures anyway
+                check(False, f"paired section failed: {str(e)[:500]}", problems)
     finally:
         if pyflight and pyflight.poll() is None:
             pyflight.terminate()
