@@ -370,8 +370,8 @@ public final class SplitReader {
   /**
    * Rows per batch to ask the native reader for. It decodes a whole row group at a time and, asked
    * for smaller batches, cuts it into slices that it then copies whole (its JNI layer hands Java
-   * only arrays that start at offset 0): for a projection of two numeric columns that copy took about
-   * a tenth of the gateway's CPU. So when the file's row groups are larger than {@code batchRows},
+   * only arrays that start at offset 0): for a projection of two numeric columns that copy took 5 to
+   * 10% of the gateway's CPU. So when the file's row groups are larger than {@code batchRows},
    * the columns read all have fixed-width values and the whole file decoded stays under {@link
    * #WHOLE_GROUPS_MAX_BYTES} (the reader decodes up to 16 batches ahead), it is asked for whole row
    * groups, which {@link #window} cuts into batches here without copying.
